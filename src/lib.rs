@@ -1,1 +1,45 @@
-pub fn x(){}
+//! # v8-footprints
+//!
+//! Turns V8 precise coverage (what `Profiler.takePreciseCoverage` returns, or the files Node
+//! writes under `NODE_V8_COVERAGE`) into *footprints* for a test-intelligence backend: per file
+//! relative to the project root, the methods that ran with the unique ids the backend's build
+//! scanner records, the lines that ran, and the branches.
+//!
+//! The data path, one module per step:
+//! [`coverage_json`] reads the input into the flat [`coverage`] model; [`project`] keeps the
+//! project's scripts; [`line_index`] builds each source's line table once; [`segments`] applies
+//! the innermost-range-wins rule; [`lines`] (or [`compat`]) gives line counts; [`method_ids`]
+//! finds each function's id position; [`converter`] orchestrates them into [`footprints`];
+//! [`body`] writes the request body of format 6.0.
+//!
+//! The core has no WebAssembly types; the `wasm` module (built only for `wasm32`) is the one
+//! place that converts to and from JavaScript values.
+//!
+//! Positions: offsets are UTF-16 code units from 0 (as V8 counts them); lines count from 1,
+//! columns from 0 in UTF-16 code units.
+#![deny(missing_docs)]
+
+pub mod body;
+pub mod compat;
+pub mod converter;
+pub mod coverage;
+pub mod coverage_json;
+pub mod error;
+pub mod footprints;
+mod json_out;
+pub mod line_index;
+pub mod lines;
+pub mod method_ids;
+pub mod project;
+pub mod segments;
+mod tokens;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use body::{build_body, BodyMeta, Hit};
+pub use converter::{Converter, LineMode, Options, SourceText};
+pub use coverage::Coverage;
+pub use coverage_json::parse_coverage;
+pub use error::{Error, Result};
+pub use footprints::FootprintData;

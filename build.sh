@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# The single entry of the project.
+#   ./build.sh         install what is missing, build pkg/ (and the layer zip), run the demo
+#   ./build.sh test    every check: lints, native tests, wasm tests, Node, browser, arm64, layer
+#   ./build.sh bench   the benchmark (not part of the tests)
+# Installs are idempotent and quick when already done, so the script works on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+export PATH="$HOME/.cargo/bin:$PATH"
+
+WASM_BUDGET_BYTES=300000      # raw size of the optimised .wasm
+CRATE=v8_footprints
+
+say() { printf '\n==> %s\n' "$*"; }
+
+# --- installs ------------------------------------------------------------------------------
+
+apt_install() {  # apt_install PACKAGE... : installs the Debian packages that are missing
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+npm_ci() {  # npm_ci DIR : installs DIR's locked npm dependencies unless they are in place
+  local dir=$1 marker="$1/node_modules/.package-lock.json"
+  if [ -f "$marker" ] && [ "$marker" -nt "$dir/package-lock.json" ] && [ "$marker" -nt "$dir/package.json" ]; then
+    return 0
+  fi
+  say "installing npm packages in $dir"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$marker"
+}
+
+ensure_toolchain() {
+  command -v node >/dev/null || apt_install nodejs npm
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  local want have
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$want" != "$have" ]; then
+    say "installing wasm-bindgen-cli $want (the version in Cargo.lock)"
+    cargo install wasm-bindgen-cli --version "$want" --locked || cargo install wasm-bindgen-cli --version "$want"
+  fi
+  npm_ci tools
+}
+
+# --- build ---------------------------------------------------------------------------------
+
+build_pkg() {
+  say "building the wasm module"
+  cargo build --locked --release --target wasm32-unknown-unknown
+  local wasm="target/wasm32-unknown-unknown/release/$CRATE.wasm"
+  local tmp; tmp=$(mktemp -d)
+  wasm-bindgen --target nodejs --out-dir "$tmp/node" "$wasm"
+  wasm-bindgen --target web --out-dir "$tmp/web" "$wasm"
+  rm -rf pkg && mkdir -p pkg
+  # The .wasm is the same for every target: ship one, optimised.
+  tools/node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+    "$tmp/node/${CRATE}_bg.wasm" -o "pkg/${CRATE}_bg.wasm"
+  cp "$tmp/node/$CRATE.js" "pkg/$CRATE.cjs"
+  cp "$tmp/web/$CRATE.js" "pkg/${CRATE}_web.js"
+  rm -rf "$tmp"
+  {
+    echo "'use strict';"
+    cat npm/node-sources.js npm/api.js
+    echo "module.exports = createApi(require('./$CRATE.cjs'), readSourceFromDisk);"
+  } > pkg/index.cjs
+  cat > pkg/index.mjs <<MJS
+// ESM entry: the CommonJS build re-exported, so that require and import share one instance.
+import { createRequire } from 'node:module';
+const api = createRequire(import.meta.url)('./index.cjs');
+export const { Converter, convert, buildBody } = api;
+export default api;
+MJS
+  {
+    echo "import init, * as wasm from './${CRATE}_web.js';"
+    cat npm/api.js
+    echo "const api = createApi(wasm, undefined);"
+    echo "export const { Converter, convert, buildBody } = api;"
+    echo "export default init;"
+  } > pkg/web.js
+  cp npm/package.json npm/index.d.ts npm/web.d.ts pkg/
+  cp README.md pkg/README.md
+  local raw gz
+  raw=$(stat -c %s "pkg/${CRATE}_bg.wasm")
+  gz=$(gzip -9 -c "pkg/${CRATE}_bg.wasm" | wc -c)
+  say "wasm size: $raw bytes raw, $gz bytes gzip (budget $WASM_BUDGET_BYTES raw)"
+  if [ "$raw" -gt "$WASM_BUDGET_BYTES" ]; then
+    echo "error: pkg/${CRATE}_bg.wasm is $raw bytes, over the budget of $WASM_BUDGET_BYTES" >&2
+    exit 1
+  fi
+}
+
+demo() {
+  say "demo: converting the example coverage"
+  node examples/demo.mjs
+}
+
+# --- tests ---------------------------------------------------------------------------------
+
+lints() {
+  say "lints"
+  cargo fmt --all -- --check
+  cargo clippy --locked --all-targets -- -D warnings
+  RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
+}
+
+native_tests() {
+  say "native tests"
+  cargo test --locked
+}
+
+wasm_tests() {
+  say "wasm-bindgen tests in Node"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_ONLY_NODE=1 \
+    cargo test --locked --target wasm32-unknown-unknown
+}
+
+node_tests() {
+  say "package tests in Node"
+  npm_ci tests
+  node --test tests/node/*.test.mjs tests/node/*.test.cjs
+}
+
+run_tests() {
+  ensure_toolchain
+  lints
+  native_tests
+  build_pkg
+  wasm_tests
+  node_tests
+}
+
+case "${1:-}" in
+  "") ensure_toolchain; build_pkg; demo ;;
+  test) run_tests ;;
+  *) echo "usage: ./build.sh [test]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,121 @@
+// The package's JavaScript API over the wasm module, shared by every entry: build.sh wraps this
+// file for CommonJS (index.cjs, re-exported by index.mjs) and for browsers (web.js). It only
+// moves data across the boundary; every decision about coverage is made in Rust.
+
+function createApi(wasm, defaultSources) {
+  function shapeError(message) {
+    const error = new Error('coverage has the wrong shape: ' + message);
+    error.name = 'FootprintsError';
+    error.kind = 'shape';
+    return error;
+  }
+
+  function scriptsOf(coverage) {
+    if (Array.isArray(coverage)) return coverage;
+    if (coverage && typeof coverage === 'object' && Array.isArray(coverage.result)) return coverage.result;
+    throw shapeError('expected JSON text, JSON bytes, an object with a `result` array, or an array of script coverages');
+  }
+
+  // Inspector objects cross as numbers: the URLs first (Rust says which are the project's),
+  // then one Uint32Array holding the kept scripts' functions and ranges, and their names.
+  function convertObjects(inner, scripts, sources) {
+    const urls = new Array(scripts.length);
+    for (let i = 0; i < scripts.length; i++) {
+      const script = scripts[i];
+      if (!script || typeof script.url !== 'string') throw shapeError(`result[${i}].url is not a string`);
+      urls[i] = script.url;
+    }
+    const mask = inner.projectMask(urls);
+    const keptUrls = [];
+    let size = 0;
+    for (let i = 0; i < scripts.length; i++) {
+      if (!mask[i]) continue;
+      const functions = scripts[i].functions;
+      if (!Array.isArray(functions)) throw shapeError(`result[${i}].functions is not an array`);
+      keptUrls.push(urls[i]);
+      size += 1;
+      for (let f = 0; f < functions.length; f++) {
+        const ranges = functions[f] && functions[f].ranges;
+        if (!Array.isArray(ranges)) throw shapeError(`result[${i}].functions[${f}].ranges is not an array`);
+        size += 2 + 3 * ranges.length;
+      }
+    }
+    const packed = new Uint32Array(size);
+    const names = [];
+    let at = 0;
+    for (let i = 0; i < scripts.length; i++) {
+      if (!mask[i]) continue;
+      const functions = scripts[i].functions;
+      packed[at++] = functions.length;
+      for (let f = 0; f < functions.length; f++) {
+        const fn = functions[f];
+        const ranges = fn.ranges;
+        packed[at++] = ranges.length;
+        packed[at++] = fn.isBlockCoverage ? 1 : 0;
+        names.push(typeof fn.functionName === 'string' ? fn.functionName.replace(/\0/g, '') : '');
+        for (let r = 0; r < ranges.length; r++) {
+          const range = ranges[r];
+          const start = range && range.startOffset, end = range && range.endOffset, count = range && range.count;
+          if (start >>> 0 !== start || end >>> 0 !== end || count >>> 0 !== count) {
+            throw shapeError(`result[${i}].functions[${f}].ranges[${r}] needs startOffset, endOffset and count as whole numbers from 0 to 2^32-1`);
+          }
+          packed[at++] = start;
+          packed[at++] = end;
+          packed[at++] = count;
+        }
+      }
+    }
+    return inner.convertPacked(keptUrls, names.join('\0'), packed, sources);
+  }
+
+  /** Converts V8 coverage to footprints, keeping per-script work between calls. */
+  class Converter {
+    constructor(options) {
+      this._inner = new wasm.WasmConverter(options === undefined ? {} : options);
+    }
+
+    /** The normalised absolute project root. */
+    get projectRoot() {
+      return this._inner.projectRoot;
+    }
+
+    /** Like `convert`, but returns the footprint data as JSON text. */
+    convertToJson(coverage, sources) {
+      if (sources === undefined || sources === null) sources = defaultSources;
+      if (sources === undefined) sources = {};
+      if (typeof coverage === 'string') return this._inner.convertJsonText(coverage, sources);
+      if (coverage instanceof Uint8Array) return this._inner.convertJsonBytes(coverage, sources);
+      if (coverage instanceof ArrayBuffer) return this._inner.convertJsonBytes(new Uint8Array(coverage), sources);
+      return convertObjects(this._inner, scriptsOf(coverage), sources);
+    }
+
+    /** Converts one coverage take; see the README for the result's shape. */
+    convert(coverage, sources) {
+      return JSON.parse(this.convertToJson(coverage, sources));
+    }
+
+    /** Releases the wasm memory this converter holds. */
+    free() {
+      if (this._inner) this._inner.free();
+      this._inner = undefined;
+    }
+  }
+
+  /** One-shot conversion with a fresh converter. */
+  function convert(coverage, sources, options) {
+    const converter = new Converter(options);
+    try {
+      return converter.convert(coverage, sources);
+    } finally {
+      converter.free();
+    }
+  }
+
+  /** The request body of footprints format 6.0 for `hits`, as JSON text. */
+  function buildBody(hits, meta) {
+    if (!Array.isArray(hits)) throw new TypeError('buildBody: hits must be an array');
+    return wasm.buildBodyJson(JSON.stringify(hits), meta || {});
+  }
+
+  return { Converter, convert, buildBody };
+}

@@ -1,0 +1,108 @@
+/** V8 precise coverage as `Profiler.takePreciseCoverage` returns it or Node writes it under NODE_V8_COVERAGE. */
+export interface CoverageRange { startOffset: number; endOffset: number; count: number }
+export interface FunctionCoverage { functionName: string; isBlockCoverage: boolean; ranges: CoverageRange[] }
+export interface ScriptCoverage { scriptId?: string; url: string; functions: FunctionCoverage[] }
+export type CoverageInput =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | ScriptCoverage[]
+  | { result: ScriptCoverage[]; timestamp?: number; 'source-map-cache'?: Record<string, unknown> };
+
+/** A script's source: text, or bytes (checked for UTF-8). */
+export type SourceInput = string | Uint8Array;
+/** Where sources come from: a function of the script URL, a Map, or an object keyed by URL. In Node, omitted means "read the file". */
+export type Sources =
+  | ((url: string) => SourceInput | undefined | null)
+  | Map<string, SourceInput>
+  | Record<string, SourceInput>;
+
+export interface ConverterOptions {
+  /** Project root: absolute, or relative to `cwd` (`.`, `./src`). Default: `cwd`. */
+  projectRoot?: string;
+  /** Folder a relative root is resolved against. Default: `/` (the Node entry passes `process.cwd()`). */
+  cwd?: string;
+  /** Relative paths to leave out: `*` within a folder, `**` across folders, `?` one character; a plain path excludes that file or folder. */
+  exclude?: string[];
+  /** `default` (first non-blank character decides; blank lines not executable) or `compat` (v8-to-istanbul's counts). */
+  lineMode?: 'default' | 'compat';
+}
+
+export interface FileFootprint {
+  /** Path relative to the project root, `/`-separated. */
+  path: string;
+  url: string;
+  /** `lines[i]` is the count of line i + 1; null where not executable. */
+  lines: (number | null)[];
+}
+export interface MethodFootprint {
+  /** `<relativePath>@<line>,<column>` (line from 1, column from 0 in UTF-16 code units). */
+  id: string;
+  file: number;
+  name: string;
+  line: number;
+  column: number;
+  count: number;
+}
+export interface BranchFootprint {
+  /** `<relativePath>|<line>,<column>|<leafIndex>`. */
+  id: string;
+  file: number;
+  line: number;
+  column: number;
+  count: number;
+}
+export interface ScriptError { url: string; kind: string; message: string }
+export interface FootprintData {
+  files: FileFootprint[];
+  methods: MethodFootprint[];
+  branches: BranchFootprint[];
+  hitMethods: number[];
+  hitBranches: number[];
+  /** Method index -> lines (from 1) of that method that ran. */
+  methodLines: Record<string, number[]>;
+  errors: ScriptError[];
+}
+
+export interface Hit {
+  footprints: FootprintData;
+  executionId: string;
+  testName?: string | null;
+  /** Epoch seconds. */
+  start: number;
+  end: number;
+  isInitFootprints?: boolean;
+  isFinalFootprints?: boolean;
+}
+export interface BodyMeta {
+  agentId: string;
+  labId: string;
+  buildSessionId: string;
+  appName?: string;
+  buildName?: string;
+  branchName?: string;
+  agentVersion?: string;
+  agentType?: string;
+  intervalSeconds?: number;
+}
+
+/** Errors thrown for bad input carry a `kind` and, where known, the script and position. */
+export interface FootprintsError extends Error {
+  kind: 'json' | 'shape' | 'offset-out-of-range' | 'source-mismatch' | 'missing-source' | 'non-utf8' | 'option';
+  url?: string;
+  line?: number;
+  column?: number;
+  offset?: number;
+  option?: string;
+}
+
+export class Converter {
+  constructor(options?: ConverterOptions);
+  readonly projectRoot: string;
+  convert(coverage: CoverageInput, sources?: Sources): FootprintData;
+  convertToJson(coverage: CoverageInput, sources?: Sources): string;
+  free(): void;
+}
+export function convert(coverage: CoverageInput, sources?: Sources, options?: ConverterOptions): FootprintData;
+/** The request body of footprints format 6.0, as JSON text. */
+export function buildBody(hits: Hit[], meta: BodyMeta): string;

@@ -1,0 +1,239 @@
+//! The `compat` line mode: exactly the per-line counts v8-to-istanbul (9.x) gives, for users who
+//! compare with c8 or migrate from it.
+//!
+//! Its rules: the source is trimmed at the end and split after each `\n` (so a lone `\r`,
+//! U+2028 and U+2029 do not break lines); a line spans from its first character to before its
+//! `\n` or `\r\n`; every line starts at 1; ranges are applied in V8's order and a range sets a
+//! line's count when it spans the whole line (an empty line only when it starts strictly after
+//! the range's start); the last write wins. `c8 ignore` / `v8 ignore` / `node:coverage` hints
+//! keep a line at 1. Offsets are V8's own, clamped to the trimmed length, with no shift for a
+//! stripped byte-order mark.
+
+use crate::coverage::Script;
+
+/// v8-to-istanbul's line table of one source.
+#[derive(Clone, Debug)]
+pub struct CompatLines {
+    starts: Vec<u32>,
+    ends: Vec<u32>,
+    ignored: Vec<bool>,
+    eof: u32,
+}
+
+impl CompatLines {
+    /// Builds the table for `source`.
+    pub fn new(source: &str) -> Self {
+        let trimmed = source.trim_end_matches(is_js_trim);
+        let mut starts = Vec::new();
+        let mut ends = Vec::new();
+        let mut ignored = Vec::new();
+        let mut position = 0u32;
+        let mut ignore_count = 0u32;
+        let mut ignore_all = false;
+        for line in trimmed.split_inclusive('\n') {
+            let length = line.encode_utf16().count() as u32;
+            let newline = if line.ends_with("\r\n") {
+                2
+            } else if line.ends_with('\n') {
+                1
+            } else {
+                0
+            };
+            starts.push(position);
+            ends.push(position + length - newline);
+            let mut ignore = if ignore_count > 0 {
+                ignore_count -= 1;
+                true
+            } else {
+                ignore_all
+            };
+            position += length;
+            if let Some(hint) = parse_ignore(line) {
+                ignore = true;
+                match hint {
+                    Hint::Next(count) => ignore_count = count,
+                    Hint::Start => (ignore_all, ignore_count) = (true, 0),
+                    Hint::Stop => (ignore_all, ignore_count) = (false, 0),
+                }
+            }
+            ignored.push(ignore);
+        }
+        if trimmed.is_empty() {
+            starts.push(0);
+            ends.push(0);
+            ignored.push(false);
+        }
+        CompatLines {
+            starts,
+            ends,
+            ignored,
+            eof: position,
+        }
+    }
+
+    /// Number of lines.
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The count of every line for `script`'s ranges, into `counts` (cleared first).
+    pub fn counts(&self, script: &Script<'_>, counts: &mut Vec<u32>, scratch: &mut Vec<u32>) {
+        let n = self.starts.len();
+        // Last write wins: walk the ranges backwards and set only lines not set yet; `next`
+        // links each set line to the next line that may still be unset.
+        const UNSET: u32 = u32::MAX;
+        counts.clear();
+        counts.resize(n, UNSET);
+        scratch.clear();
+        scratch.extend(0..=n as u32);
+        let functions: Vec<_> = script.functions().collect();
+        for function in functions.iter().rev() {
+            for range in function.ranges.iter().rev() {
+                let start = range.start;
+                let end = range.end.min(self.eof);
+                // Lines that start at or after `start`...
+                let first = self.starts.partition_point(|&s| s < start);
+                let mut line = find(scratch, first as u32) as usize;
+                while line < n && self.ends[line] <= end && self.starts[line] <= end {
+                    let empty = self.starts[line] == self.ends[line];
+                    if !(self.ignored[line] || empty && self.starts[line] == start) {
+                        counts[line] = range.count;
+                    }
+                    if counts[line] != UNSET || self.ignored[line] {
+                        scratch[line] = line as u32 + 1;
+                    }
+                    line = find(scratch, line as u32 + 1) as usize;
+                }
+            }
+        }
+        for (line, count) in counts.iter_mut().enumerate() {
+            if *count == UNSET || self.ignored[line] {
+                *count = 1;
+            }
+        }
+    }
+}
+
+fn find(next: &mut [u32], mut at: u32) -> u32 {
+    let mut root = at;
+    while next[root as usize] != root {
+        root = next[root as usize];
+    }
+    while next[at as usize] != root {
+        let following = next[at as usize];
+        next[at as usize] = root;
+        at = following;
+    }
+    root
+}
+
+/// Characters JavaScript's `trimEnd` removes.
+fn is_js_trim(c: char) -> bool {
+    matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}') || (c.is_whitespace() && c != '\u{85}')
+}
+
+enum Hint {
+    Next(u32),
+    Start,
+    Stop,
+}
+
+fn parse_ignore(line: &str) -> Option<Hint> {
+    const TOOLS: [&str; 3] = ["c8", "v8", "node:coverage"];
+    // `^\W*/\* (c8|v8|node:coverage) ignore next( N)?`: the comment opens right before the
+    // line's first word character.
+    let first_word = line
+        .find(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        .unwrap_or(line.len());
+    if line[..first_word].ends_with("/* ") {
+        for tool in TOOLS {
+            if let Some(rest) = line[first_word..]
+                .strip_prefix(tool)
+                .and_then(|r| r.strip_prefix(" ignore next"))
+            {
+                let digits: String = rest
+                    .strip_prefix(' ')
+                    .unwrap_or("")
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                return Some(Hint::Next(digits.parse().unwrap_or(1)));
+            }
+        }
+    }
+    if TOOLS
+        .iter()
+        .any(|tool| line.contains(&format!("/* {tool} ignore next")))
+    {
+        return Some(Hint::Next(0));
+    }
+    let mut first: Option<(usize, Hint)> = None;
+    for tool in ["c8", "v8", "|8"] {
+        for (word, hint) in [("start", true), ("stop", false)] {
+            if let Some(at) = line.find(&format!("/* {tool} ignore {word}")) {
+                if first.as_ref().is_none_or(|(best, _)| at < *best) {
+                    first = Some((at, if hint { Hint::Start } else { Hint::Stop }));
+                }
+            }
+        }
+    }
+    if let Some((_, hint)) = first {
+        return Some(hint);
+    }
+    let disable = line.find("/* node:coverage disable");
+    let enable = line.find("/* node:coverage enable");
+    match (disable, enable) {
+        (Some(d), Some(e)) => Some(if d < e { Hint::Start } else { Hint::Stop }),
+        (Some(_), None) => Some(Hint::Start),
+        (None, Some(_)) => Some(Hint::Stop),
+        (None, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coverage::{Coverage, CoverageRange};
+
+    fn counts(source: &str, functions: &[&[(u32, u32, u32)]]) -> Vec<u32> {
+        let mut coverage = Coverage::new();
+        for ranges in functions {
+            coverage.push_function("", true);
+            for &(start, end, count) in *ranges {
+                coverage.push_range(CoverageRange { start, end, count });
+            }
+        }
+        let script = coverage.scripts().next().unwrap();
+        let (mut out, mut scratch) = (Vec::new(), Vec::new());
+        CompatLines::new(source).counts(&script, &mut out, &mut scratch);
+        out
+    }
+
+    #[test]
+    fn whole_line_rule_and_last_write_wins() {
+        // line 2 is indented: the function range starting at `function` does not span it.
+        let source = "a();\n  function f() {\n  }\n";
+        let top = [(0u32, 26u32, 1u32), (5, 26, 0)];
+        assert_eq!(counts(source, &[&top, &[(7, 25, 4)]]), [1, 0, 4]);
+        assert_eq!(counts(source, &[&[(0, 26, 1)], &[(5, 25, 4)]]), [1, 4, 4]);
+    }
+
+    #[test]
+    fn only_newlines_break_lines_and_the_end_is_trimmed() {
+        let table = CompatLines::new("a\rb\u{2028}c\r\nd\n\n  \n");
+        assert_eq!(table.line_count(), 2);
+        assert_eq!(table.eof, 8);
+    }
+
+    #[test]
+    fn ignore_hints() {
+        let source = "/* c8 ignore next */\nx();\ny();\n";
+        assert_eq!(counts(source, &[&[(0, 30, 0)]]), [1, 1, 0]);
+        let source = "  /* v8 ignore next 2 */\nx();\ny();\nz();";
+        assert_eq!(counts(source, &[&[(0, 40, 0)]]), [1, 1, 1, 0]);
+        let source = "/* c8 ignore start */\nx();\n/* c8 ignore stop */\ny();";
+        assert_eq!(counts(source, &[&[(0, 60, 0)]]), [1, 1, 1, 0]);
+        let source = "x(); /* c8 ignore next */\ny();";
+        assert_eq!(counts(source, &[&[(0, 60, 0)]]), [1, 0]);
+    }
+}

@@ -1,0 +1,285 @@
+//! The converter's result: per file line counts, one entry per method (hit or not) with its
+//! unique id and covered lines, the branches, and the scripts that could not be converted.
+//! Written out as one JSON text.
+
+use crate::json_out::{push_opt_str, push_str, push_u32_array, push_u64};
+use std::fmt::Write;
+
+/// Footprints of one conversion (one coverage take).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FootprintData {
+    /// The project's files that V8 reported, in input order.
+    pub files: Vec<FileFootprint>,
+    /// Every function V8 reported that has a unique id, in V8's order per file.
+    pub methods: Vec<MethodFootprint>,
+    /// Every block range V8 reported, as a branch leaf.
+    pub branches: Vec<BranchFootprint>,
+    /// Scripts of the project that could not be converted, and why.
+    pub errors: Vec<ScriptError>,
+}
+
+/// Line counts of one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileFootprint {
+    /// Path relative to the project root, `/`-separated.
+    pub path: String,
+    /// The URL V8 reported.
+    pub url: String,
+    /// `lines[i]` is the count of line `i + 1`; `None` where the line is not executable.
+    pub lines: Vec<Option<u32>>,
+}
+
+/// One function with a unique id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MethodFootprint {
+    /// `<relativePath>@<line>,<column>`.
+    pub id: String,
+    /// Index into [`FootprintData::files`].
+    pub file: u32,
+    /// The name V8 reported (informative only).
+    pub name: String,
+    /// Line of the id position, from 1.
+    pub line: u32,
+    /// Column of the id position, from 0, in UTF-16 code units.
+    pub column: u32,
+    /// Calls during the take.
+    pub count: u32,
+    /// Lines (from 1) this method owns that ran during the take.
+    pub lines: Vec<u32>,
+}
+
+/// One branch leaf: a V8 block range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BranchFootprint {
+    /// `<relativePath>|<line>,<column>|<leafIndex>`.
+    pub id: String,
+    /// Index into [`FootprintData::files`].
+    pub file: u32,
+    /// Line where the block starts, from 1.
+    pub line: u32,
+    /// Column where the block starts, from 0, in UTF-16 code units.
+    pub column: u32,
+    /// Times the block ran during the take.
+    pub count: u32,
+}
+
+/// A script of the project that was left out, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptError {
+    /// The script's URL.
+    pub url: String,
+    /// The error's kind (see [`crate::Error::kind`]).
+    pub kind: String,
+    /// A readable message naming the script and the position.
+    pub message: String,
+}
+
+/// Totals for a readable summary.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files reported.
+    pub files: usize,
+    /// Methods that ran.
+    pub methods_hit: usize,
+    /// Methods reported.
+    pub methods: usize,
+    /// Executable lines that ran.
+    pub lines_hit: usize,
+    /// Executable lines.
+    pub lines: usize,
+    /// Branch leaves that ran.
+    pub branches_hit: usize,
+    /// Branch leaves reported.
+    pub branches: usize,
+}
+
+impl FootprintData {
+    /// Indices of the methods that ran.
+    pub fn hit_methods(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.methods.len() as u32).filter(|&i| self.methods[i as usize].count > 0)
+    }
+
+    /// Indices of the branches that ran.
+    pub fn hit_branches(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.branches.len() as u32).filter(|&i| self.branches[i as usize].count > 0)
+    }
+
+    /// Totals of files, methods, lines and branches.
+    pub fn summary(&self) -> Summary {
+        let lines = self.files.iter().flat_map(|f| f.lines.iter().flatten());
+        Summary {
+            files: self.files.len(),
+            methods_hit: self.hit_methods().count(),
+            methods: self.methods.len(),
+            lines_hit: lines.clone().filter(|&&c| c > 0).count(),
+            lines: lines.count(),
+            branches_hit: self.hit_branches().count(),
+            branches: self.branches.len(),
+        }
+    }
+
+    /// Adds `other` (a later take) into `self`: counts of the same file, method or branch are
+    /// summed, new ones are appended.
+    pub fn add(&mut self, other: &FootprintData) {
+        use std::collections::HashMap;
+        let mut file_of: HashMap<String, u32> = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i as u32))
+            .collect();
+        let mut file_map = Vec::with_capacity(other.files.len());
+        for file in &other.files {
+            let at = *file_of.entry(file.path.clone()).or_insert_with(|| {
+                self.files.push(FileFootprint {
+                    path: file.path.clone(),
+                    url: file.url.clone(),
+                    lines: Vec::new(),
+                });
+                self.files.len() as u32 - 1
+            });
+            let lines = &mut self.files[at as usize].lines;
+            if lines.len() < file.lines.len() {
+                lines.resize(file.lines.len(), None);
+            }
+            for (mine, theirs) in lines.iter_mut().zip(&file.lines) {
+                if let Some(theirs) = theirs {
+                    *mine = Some(mine.unwrap_or(0).saturating_add(*theirs));
+                }
+            }
+            file_map.push(at);
+        }
+        let mut method_of: HashMap<String, usize> = self
+            .methods
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        for method in &other.methods {
+            match method_of.get(&method.id) {
+                Some(&at) => {
+                    let mine = &mut self.methods[at];
+                    mine.count = mine.count.saturating_add(method.count);
+                    for &line in &method.lines {
+                        if let Err(pos) = mine.lines.binary_search(&line) {
+                            mine.lines.insert(pos, line);
+                        }
+                    }
+                }
+                None => {
+                    method_of.insert(method.id.clone(), self.methods.len());
+                    let mut copy = method.clone();
+                    copy.file = file_map[method.file as usize];
+                    self.methods.push(copy);
+                }
+            }
+        }
+        let mut branch_of: HashMap<String, usize> = self
+            .branches
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.clone(), i))
+            .collect();
+        for branch in &other.branches {
+            match branch_of.get(&branch.id) {
+                Some(&at) => {
+                    let mine = &mut self.branches[at];
+                    mine.count = mine.count.saturating_add(branch.count);
+                }
+                None => {
+                    branch_of.insert(branch.id.clone(), self.branches.len());
+                    let mut copy = branch.clone();
+                    copy.file = file_map[branch.file as usize];
+                    self.branches.push(copy);
+                }
+            }
+        }
+        self.errors.extend(other.errors.iter().cloned());
+    }
+
+    /// The data as one JSON text (the shape the npm package documents).
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(256 + self.methods.len() * 64);
+        out.push_str("{\"files\":[");
+        for (i, file) in self.files.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"path\":");
+            push_str(&mut out, &file.path);
+            out.push_str(",\"url\":");
+            push_str(&mut out, &file.url);
+            out.push_str(",\"lines\":[");
+            for (j, count) in file.lines.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                match count {
+                    Some(count) => push_u64(&mut out, u64::from(*count)),
+                    None => out.push_str("null"),
+                }
+            }
+            out.push_str("]}");
+        }
+        out.push_str("],\"methods\":[");
+        for (i, method) in self.methods.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"id\":");
+            push_str(&mut out, &method.id);
+            let _ = write!(out, ",\"file\":{},\"name\":", method.file);
+            push_str(&mut out, &method.name);
+            let _ = write!(
+                out,
+                ",\"line\":{},\"column\":{},\"count\":{}}}",
+                method.line, method.column, method.count
+            );
+        }
+        out.push_str("],\"branches\":[");
+        for (i, branch) in self.branches.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"id\":");
+            push_str(&mut out, &branch.id);
+            let _ = write!(
+                out,
+                ",\"file\":{},\"line\":{},\"column\":{},\"count\":{}}}",
+                branch.file, branch.line, branch.column, branch.count
+            );
+        }
+        out.push_str("],\"hitMethods\":");
+        push_u32_array(&mut out, self.hit_methods());
+        out.push_str(",\"hitBranches\":");
+        push_u32_array(&mut out, self.hit_branches());
+        out.push_str(",\"methodLines\":{");
+        let mut first = true;
+        for (i, method) in self.methods.iter().enumerate() {
+            if method.lines.is_empty() {
+                continue;
+            }
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            let _ = write!(out, "\"{i}\":");
+            push_u32_array(&mut out, method.lines.iter().copied());
+        }
+        out.push_str("},\"errors\":[");
+        for (i, error) in self.errors.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"url\":");
+            push_str(&mut out, &error.url);
+            out.push_str(",\"kind\":");
+            push_opt_str(&mut out, Some(&error.kind));
+            out.push_str(",\"message\":");
+            push_str(&mut out, &error.message);
+            out.push('}');
+        }
+        out.push_str("]}");
+        out
+    }
+}

@@ -1,0 +1,71 @@
+//! A small JSON writer into one `String`: the converter's results leave as a single JSON text
+//! (one crossing of the wasm boundary, no JS objects built on the Rust side).
+
+use std::fmt::Write;
+
+/// Appends `text` as a JSON string literal.
+pub fn push_str(out: &mut String, text: &str) {
+    out.reserve(text.len() + 2);
+    out.push('"');
+    let bytes = text.as_bytes();
+    let mut plain_from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[plain_from..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(escape);
+        }
+        plain_from = i + 1;
+    }
+    out.push_str(&text[plain_from..]);
+    out.push('"');
+}
+
+/// Appends an unsigned number.
+pub fn push_u64(out: &mut String, value: u64) {
+    let _ = write!(out, "{value}");
+}
+
+/// Appends `[a,b,c]`.
+pub fn push_u32_array(out: &mut String, values: impl IntoIterator<Item = u32>) {
+    out.push('[');
+    for (i, value) in values.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_u64(out, u64::from(value));
+    }
+    out.push(']');
+}
+
+/// Appends a string, or `null`.
+pub fn push_opt_str(out: &mut String, text: Option<&str>) {
+    match text {
+        Some(text) => push_str(out, text),
+        None => out.push_str("null"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_json_requires() {
+        let mut out = String::new();
+        push_str(&mut out, "a\"b\\c\nd\u{1}é😀");
+        assert_eq!(out, r#""a\"b\\c\nd\u0001é😀""#);
+        let parsed: String = serde_json::from_str(&out).unwrap();
+        assert_eq!(parsed, "a\"b\\c\nd\u{1}é😀");
+    }
+}

@@ -1,0 +1,224 @@
+//! Where lines start in a source, counted the way V8 counts offsets (UTF-16 code units), and the
+//! conversions between UTF-16 offsets, byte offsets and `(line, column)` positions. Built once
+//! per script in one pass and kept by the converter for the life of the process.
+//!
+//! Lines end at `\n`, `\r\n` (one break), a lone `\r`, U+2028 and U+2029, even inside comments
+//! and strings: the rule of the backend's build scanner and of JavaScript parsers.
+
+/// Every how many UTF-16 code units a non-ASCII source keeps a (UTF-16, byte) checkpoint.
+const CHECKPOINT_EVERY: u32 = 64;
+
+/// Marks a line with nothing but white space in [`LineIndex::first_code`].
+pub const BLANK: u32 = u32::MAX;
+
+/// Line table of one source text.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    len_utf16: u32,
+    line_starts: Vec<u32>,
+    first_code: Vec<u32>,
+    /// `(utf16, byte)` pairs, ascending, for non-ASCII sources; empty for ASCII ones.
+    checkpoints: Vec<(u32, u32)>,
+}
+
+/// A position in a source: line from 1, column from 0 in UTF-16 code units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// Line, from 1.
+    pub line: u32,
+    /// Column, from 0, in UTF-16 code units.
+    pub column: u32,
+}
+
+fn is_js_whitespace(c: char) -> bool {
+    c == '\u{feff}' || (c.is_whitespace() && c != '\u{85}')
+}
+
+impl LineIndex {
+    /// Builds the table for `source`.
+    pub fn new(source: &str) -> Self {
+        let bytes = source.as_bytes();
+        let ascii = source.is_ascii();
+        let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        let mut first_code = Vec::with_capacity(bytes.len() / 32 + 1);
+        let mut checkpoints = Vec::new();
+        line_starts.push(0);
+        let mut code_seen = false;
+        let mut unit: u32 = 0;
+        let mut byte = 0usize;
+        let mut next_checkpoint = 0u32;
+        while byte < bytes.len() {
+            let b = bytes[byte];
+            if !ascii && unit >= next_checkpoint {
+                checkpoints.push((unit, byte as u32));
+                next_checkpoint = unit + CHECKPOINT_EVERY;
+            }
+            if b < 0x80 {
+                match b {
+                    b'\n' => {
+                        Self::end_line(&mut first_code, &mut code_seen, &mut line_starts, unit + 1);
+                    }
+                    b'\r' => {
+                        if bytes.get(byte + 1) == Some(&b'\n') {
+                            byte += 1;
+                            unit += 1;
+                        }
+                        Self::end_line(&mut first_code, &mut code_seen, &mut line_starts, unit + 1);
+                    }
+                    b' ' | b'\t' | 0x0b | 0x0c => {}
+                    _ => {
+                        if !code_seen {
+                            first_code.push(unit);
+                            code_seen = true;
+                        }
+                    }
+                }
+                byte += 1;
+                unit += 1;
+                continue;
+            }
+            let c = source[byte..].chars().next().unwrap_or('\u{fffd}');
+            let width = c.len_utf16() as u32;
+            if c == '\u{2028}' || c == '\u{2029}' {
+                Self::end_line(&mut first_code, &mut code_seen, &mut line_starts, unit + 1);
+            } else if !code_seen && !is_js_whitespace(c) {
+                first_code.push(unit);
+                code_seen = true;
+            }
+            byte += c.len_utf8();
+            unit += width;
+        }
+        if !code_seen {
+            first_code.push(BLANK);
+        }
+        if !ascii {
+            checkpoints.push((unit, byte as u32));
+        }
+        LineIndex {
+            len_utf16: unit,
+            line_starts,
+            first_code,
+            checkpoints,
+        }
+    }
+
+    fn end_line(first_code: &mut Vec<u32>, code_seen: &mut bool, starts: &mut Vec<u32>, next: u32) {
+        if !*code_seen {
+            first_code.push(BLANK);
+        }
+        *code_seen = false;
+        starts.push(next);
+    }
+
+    /// Length of the source in UTF-16 code units.
+    pub fn len_utf16(&self) -> u32 {
+        self.len_utf16
+    }
+
+    /// Number of lines (a source ending in a line break has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// UTF-16 offset where each line starts, line 1 first.
+    pub fn line_starts(&self) -> &[u32] {
+        &self.line_starts
+    }
+
+    /// UTF-16 offset of each line's first character that is not white space, or [`BLANK`].
+    pub fn first_code(&self) -> &[u32] {
+        &self.first_code
+    }
+
+    /// The line (from 1) and column (from 0, UTF-16) of a UTF-16 offset.
+    pub fn position(&self, offset: u32) -> Position {
+        let index = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        Position {
+            line: index as u32 + 1,
+            column: offset - self.line_starts[index],
+        }
+    }
+
+    /// Byte offset in the UTF-8 source of a UTF-16 offset (one inside a surrogate pair maps to
+    /// the start of its character).
+    pub fn byte_offset(&self, source: &str, offset: u32) -> usize {
+        if self.checkpoints.is_empty() {
+            return (offset as usize).min(source.len());
+        }
+        let at = self
+            .checkpoints
+            .partition_point(|&(unit, _)| unit <= offset)
+            - 1;
+        let (mut unit, mut byte) = (self.checkpoints[at].0, self.checkpoints[at].1 as usize);
+        for c in source[byte..].chars() {
+            let width = c.len_utf16() as u32;
+            if unit + width > offset {
+                break;
+            }
+            unit += width;
+            byte += c.len_utf8();
+        }
+        byte
+    }
+
+    /// UTF-16 offset of a byte offset that starts a character.
+    pub fn utf16_offset(&self, source: &str, byte: usize) -> u32 {
+        if self.checkpoints.is_empty() {
+            return byte as u32;
+        }
+        let at = self
+            .checkpoints
+            .partition_point(|&(_, b)| b as usize <= byte)
+            - 1;
+        let (unit, from) = self.checkpoints[at];
+        unit + source[from as usize..byte].encode_utf16().count() as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn starts(source: &str) -> Vec<u32> {
+        LineIndex::new(source).line_starts().to_vec()
+    }
+
+    #[test]
+    fn every_line_terminator_breaks_a_line() {
+        assert_eq!(starts("a\nb"), [0, 2]);
+        assert_eq!(starts("a\r\nb"), [0, 3]);
+        assert_eq!(starts("a\rb\r"), [0, 2, 4]);
+        assert_eq!(starts("a\u{2028}b\u{2029}c"), [0, 2, 4]);
+        assert_eq!(starts(""), [0]);
+    }
+
+    #[test]
+    fn offsets_are_utf16_code_units() {
+        let source = "// 😀 é\nfunction f() {}";
+        let index = LineIndex::new(source);
+        // "// " 3 + emoji 2 + " " 1 + é 1 + "\n" 1 = 8
+        assert_eq!(index.line_starts(), [0, 8]);
+        assert_eq!(index.position(17), Position { line: 2, column: 9 });
+        assert_eq!(&source[index.byte_offset(source, 8)..][..8], "function");
+        assert_eq!(index.utf16_offset(source, source.find('f').unwrap()), 8);
+        assert_eq!(index.len_utf16(), source.encode_utf16().count() as u32);
+    }
+
+    #[test]
+    fn byte_offsets_of_long_non_ascii_lines() {
+        let source: String = "é😀x".repeat(500);
+        let index = LineIndex::new(&source);
+        let mut unit = 0u32;
+        for (byte, c) in source.char_indices() {
+            assert_eq!(index.byte_offset(&source, unit), byte);
+            assert_eq!(index.utf16_offset(&source, byte), unit);
+            unit += c.len_utf16() as u32;
+        }
+    }
+
+    #[test]
+    fn blank_lines_and_first_code() {
+        let index = LineIndex::new("  a\n \t\n\u{feff}\u{a0}b\r\n");
+        assert_eq!(index.first_code(), [2, BLANK, 9, BLANK]);
+    }
+}

@@ -1,0 +1,245 @@
+//! Where the backend's build scanner records a function, found from where V8 says it starts.
+//!
+//! V8 starts a function where a parser's node starts (`function`/`async` of a declaration, the
+//! `(` or single parameter of an arrow, a member's first token) except static members, where it
+//! starts after `static`. The scanner records, per form:
+//! - named function declarations and expressions: the **name**;
+//! - anonymous default exports (`export default function () {}`): the **`export`** keyword;
+//! - every other function (anonymous expressions, arrows, class and object members): the node
+//!   start, which for class members **includes `static`**;
+//! - nothing for `#private` methods, field initializers, `static {}` blocks, implicit
+//!   constructors and the top level.
+
+use crate::tokens::{
+    keyword_at, skip_brackets, skip_string, skip_trivia_backward, skip_trivia_forward, word_at,
+    word_before,
+};
+
+/// Where a function's id points, as a byte offset of the source, or why it has none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdSite {
+    /// The id is at this byte offset.
+    At(usize),
+    /// The scanner records nothing for this function.
+    None,
+}
+
+/// Finds the id site of the function V8 starts at byte `start` of `source`.
+pub fn id_site(source: &str, start: usize) -> IdSite {
+    let bytes = source.as_bytes();
+    if start >= bytes.len() {
+        return IdSite::None;
+    }
+    match word_at(source, start) {
+        "function" => function_site(source, start, start),
+        "class" => IdSite::None, // an implicit constructor spans its class
+        "async" => {
+            let next = skip_trivia_forward(source, start + 5);
+            if keyword_at(source, next, "function") && !line_break_between(source, start, next) {
+                function_site(source, start, next)
+            } else {
+                member_or_arrow_site(source, start)
+            }
+        }
+        _ => member_or_arrow_site(source, start),
+    }
+}
+
+/// Whether a token can start at byte `at`: not white space, and not inside a word.
+pub fn starts_token(source: &str, at: usize) -> bool {
+    let bytes = source.as_bytes();
+    at < bytes.len()
+        && skip_trivia_forward(source, at) == at
+        && (at == 0
+            || !(crate::tokens::is_ident_byte(bytes[at - 1])
+                && crate::tokens::is_ident_byte(bytes[at])))
+}
+
+fn line_break_between(source: &str, from: usize, to: usize) -> bool {
+    source[from..to].contains(['\n', '\r', '\u{2028}', '\u{2029}'])
+}
+
+/// `function [*] [name] (`: the name if there is one, else the anonymous forms.
+fn function_site(source: &str, node_start: usize, keyword: usize) -> IdSite {
+    let bytes = source.as_bytes();
+    let mut at = skip_trivia_forward(source, keyword + "function".len());
+    if bytes.get(at) == Some(&b'*') {
+        at = skip_trivia_forward(source, at + 1);
+    }
+    match bytes.get(at) {
+        Some(b'(') => {
+            if let Some(export) = export_default_before(source, node_start) {
+                IdSite::At(export)
+            } else {
+                IdSite::At(static_before(source, node_start).unwrap_or(node_start))
+            }
+        }
+        Some(_) => IdSite::At(at),
+        None => IdSite::None,
+    }
+}
+
+/// The `export` of an `export default` right before `at`.
+fn export_default_before(source: &str, at: usize) -> Option<usize> {
+    let end = skip_trivia_backward(source, at);
+    let (default_start, word) = word_before(source, end);
+    if word != "default" {
+        return None;
+    }
+    let end = skip_trivia_backward(source, default_start);
+    let (export_start, word) = word_before(source, end);
+    (word == "export").then_some(export_start)
+}
+
+/// The `static` modifier right before a class member V8 starts at `at`.
+fn static_before(source: &str, at: usize) -> Option<usize> {
+    let end = skip_trivia_backward(source, at);
+    let (start, word) = word_before(source, end);
+    (word == "static").then_some(start)
+}
+
+/// Arrows and class or object members; `None` for private members and anything that is not a
+/// function's own start (a field initializer or a `static {}` block).
+fn member_or_arrow_site(source: &str, start: usize) -> IdSite {
+    let bytes = source.as_bytes();
+    let node = || IdSite::At(static_before(source, start).unwrap_or(start));
+    if bytes[start] == b'(' {
+        return IdSite::At(start); // arrow parameters
+    }
+    let mut at = start;
+    // Modifiers: `async`, `get`, `set`, `*` (a word is a modifier when a key follows it).
+    loop {
+        let word = word_at(source, at);
+        if matches!(word, "async" | "get" | "set") {
+            let next = skip_trivia_forward(source, at + word.len());
+            if next < bytes.len() && starts_key(bytes[next]) {
+                at = next;
+                continue;
+            }
+        } else if bytes.get(at) == Some(&b'*') {
+            at = skip_trivia_forward(source, at + 1);
+            continue;
+        }
+        break;
+    }
+    let key_end = match bytes.get(at) {
+        Some(b'#') => return IdSite::None,
+        Some(b'[') => skip_brackets(source, at),
+        Some(b'\'') | Some(b'"') => skip_string(source, at),
+        Some(&b) if crate::tokens::is_ident_byte(b) => Some(at + word_at(source, at).len()),
+        _ => None,
+    };
+    let Some(key_end) = key_end else {
+        return IdSite::None;
+    };
+    let after = skip_trivia_forward(source, key_end);
+    match bytes.get(after) {
+        Some(b'(') => node(),
+        Some(b'=') if bytes.get(after + 1) == Some(&b'>') => IdSite::At(start), // `x => ...`
+        _ => IdSite::None,
+    }
+}
+
+fn starts_key(b: u8) -> bool {
+    crate::tokens::is_ident_byte(b) || matches!(b, b'[' | b'\'' | b'"' | b'#' | b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text at the id site of the function V8 starts at the first `@` (removed).
+    fn site(marked: &str) -> Option<String> {
+        let start = marked.find('@').unwrap();
+        let source = marked.replacen('@', "", 1);
+        match id_site(&source, start) {
+            IdSite::At(at) => Some(source[at..].chars().take(8).collect()),
+            IdSite::None => None,
+        }
+    }
+
+    #[test]
+    fn named_functions_point_at_their_name() {
+        assert_eq!(site("@function foo() {}").as_deref(), Some("foo() {}"));
+        assert_eq!(
+            site("@async function* gen() {}").as_deref(),
+            Some("gen() {}")
+        );
+        assert_eq!(
+            site("export @function\n  late() {}").as_deref(),
+            Some("late() {")
+        );
+        assert_eq!(site("x = @function /*c*/ g(){}").as_deref(), Some("g(){}"));
+        assert_eq!(
+            site("export default @function named() {}").as_deref(),
+            Some("named() ")
+        );
+    }
+
+    #[test]
+    fn anonymous_forms() {
+        assert_eq!(
+            site("export default @function () {}").as_deref(),
+            Some("export d")
+        );
+        assert_eq!(
+            site("export default @async function () {}").as_deref(),
+            Some("export d")
+        );
+        assert_eq!(site("x = @function () {}").as_deref(), Some("function"));
+        assert_eq!(site("x = @async () => 1").as_deref(), Some("async ()"));
+        assert_eq!(site("x = @async y => 1").as_deref(), Some("async y "));
+        assert_eq!(site("f(@(a, b) => a)").as_deref(), Some("(a, b) ="));
+        assert_eq!(site("f(@a => a)").as_deref(), Some("a => a)"));
+    }
+
+    #[test]
+    fn members() {
+        assert_eq!(
+            site("class A { static @m() {} }").as_deref(),
+            Some("static m")
+        );
+        assert_eq!(
+            site("class A { static /* x */ @async *m() {} }").as_deref(),
+            Some("static /")
+        );
+        assert_eq!(
+            site("class A { static @get [k]() {} }").as_deref(),
+            Some("static g")
+        );
+        assert_eq!(
+            site("class A { static @static() {} }").as_deref(),
+            Some("static s")
+        );
+        assert_eq!(
+            site("class A { @static() {} }").as_deref(),
+            Some("static()")
+        );
+        assert_eq!(
+            site("class A { static@[k]() {} }").as_deref(),
+            Some("static[k")
+        );
+        assert_eq!(site("class A { @get x() {} }").as_deref(), Some("get x() "));
+        assert_eq!(
+            site("class A { @constructor() {} }").as_deref(),
+            Some("construc")
+        );
+        assert_eq!(site("o = { @'s'() {}, }").as_deref(), Some("'s'() {}"));
+        assert_eq!(site("o = { @42() {} }").as_deref(), Some("42() {} "));
+        assert_eq!(site("o = { @*gen() {} }").as_deref(), Some("*gen() {"));
+        assert_eq!(site("o = { @async() {} }").as_deref(), Some("async() "));
+        assert_eq!(site("o = { @get() {} }").as_deref(), Some("get() {}"));
+    }
+
+    #[test]
+    fn functions_without_ids() {
+        assert_eq!(site("class A { @#p() {} }"), None);
+        assert_eq!(site("class A { static @#p() {} }"), None);
+        assert_eq!(site("class A { @get #p() {} }"), None);
+        assert_eq!(site("class A { @async *#p() {} }"), None);
+        assert_eq!(site("@class A { }"), None);
+        assert_eq!(site("class A { @x = 1; }"), None);
+        assert_eq!(site("class A { static @{ init(); } }"), None);
+        assert_eq!(site("@"), None);
+    }
+}

@@ -1,0 +1,298 @@
+//! Which scripts belong to the user's project, and the path each is reported under: a script URL
+//! (`file://` or a plain path) made relative to the project root, with `/` separators and no
+//! leading `/`. Scripts outside the root, under `node_modules`, Node's own (`node:`), and paths
+//! the caller excludes are not the project's.
+
+use crate::error::{Error, Result};
+
+/// The project root and the exclusions, ready to test script URLs.
+#[derive(Clone, Debug)]
+pub struct Project {
+    /// Absolute, normalised, without a trailing `/` (empty for the file-system root).
+    root: String,
+    excludes: Vec<String>,
+}
+
+impl Project {
+    /// A project rooted at `root`: absolute, or relative to `cwd` (`.`, `./src`, `src/`).
+    /// `excludes` are patterns over relative paths: `*` stays within a folder, `**` crosses
+    /// folders, `?` is one character; a pattern without wildcards excludes that file or folder.
+    pub fn new(root: &str, cwd: &str, excludes: &[String]) -> Result<Self> {
+        let root = root.trim();
+        if root.is_empty() {
+            return Err(Error::Option {
+                name: "projectRoot".into(),
+                message: "is empty".into(),
+            });
+        }
+        let root = if let Some(path) = url_to_path(root) {
+            path
+        } else if is_absolute(root) {
+            root.replace('\\', "/")
+        } else {
+            if !is_absolute(cwd) {
+                return Err(Error::Option {
+                    name: "cwd".into(),
+                    message: format!("`{cwd}` is not an absolute path, so the relative project root `{root}` cannot be resolved"),
+                });
+            }
+            format!("{}/{}", cwd.replace('\\', "/"), root.replace('\\', "/"))
+        };
+        let excludes = excludes
+            .iter()
+            .map(|p| {
+                p.trim()
+                    .trim_start_matches("./")
+                    .trim_end_matches('/')
+                    .to_owned()
+            })
+            .filter(|p| !p.is_empty())
+            .collect();
+        Ok(Project {
+            root: normalize(&root),
+            excludes,
+        })
+    }
+
+    /// The normalised absolute root, `/` for the file-system root.
+    pub fn root(&self) -> &str {
+        if self.root.is_empty() {
+            "/"
+        } else {
+            &self.root
+        }
+    }
+
+    /// The path of a script relative to the root, or `None` when it is not the project's.
+    pub fn relative_path(&self, url: &str) -> Option<String> {
+        let path = url_to_path(url).or_else(|| is_absolute(url).then(|| url.replace('\\', "/")))?;
+        let path = normalize(&path);
+        let rest = path.strip_prefix(self.root.as_str())?.strip_prefix('/')?;
+        if rest.is_empty() || rest.split('/').any(|segment| segment == "node_modules") {
+            return None;
+        }
+        if self.excludes.iter().any(|pattern| excluded(pattern, rest)) {
+            return None;
+        }
+        Some(rest.to_owned())
+    }
+}
+
+/// The path of a `file:` URL, percent-decoded; `None` for any other URL.
+pub fn url_to_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("file://")?;
+    let path = match rest.find('/') {
+        Some(0) => rest,
+        Some(at) if &rest[..at] == "localhost" => &rest[at..],
+        _ => return None,
+    };
+    let decoded = percent_decode(path);
+    // file:///C:/x is the Windows path C:/x.
+    let bytes = decoded.as_bytes();
+    if bytes.len() > 2 && bytes[0] == b'/' && bytes[1].is_ascii_alphabetic() && bytes[2] == b':' {
+        return Some(decoded[1..].to_owned());
+    }
+    Some(decoded)
+}
+
+fn is_absolute(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    path.starts_with('/')
+        || (bytes.len() > 2
+            && bytes[0].is_ascii_alphabetic()
+            && bytes[1] == b':'
+            && matches!(bytes[2], b'/' | b'\\'))
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Resolves `.` and `..` segments and repeated separators; drops a trailing `/`.
+fn normalize(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    let mut prefix = "";
+    let mut rest = path;
+    if let Some(stripped) = rest.strip_prefix('/') {
+        rest = stripped;
+    } else if rest.len() > 1 && rest.as_bytes()[1] == b':' {
+        prefix = &rest[..2];
+        rest = rest[2..].trim_start_matches('/');
+    }
+    for segment in rest.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            _ => segments.push(segment),
+        }
+    }
+    let mut out = String::with_capacity(path.len());
+    out.push_str(prefix);
+    for segment in segments {
+        out.push('/');
+        out.push_str(segment);
+    }
+    out
+}
+
+fn excluded(pattern: &str, path: &str) -> bool {
+    if !pattern.contains(['*', '?']) {
+        return path == pattern
+            || path
+                .strip_prefix(pattern)
+                .is_some_and(|r| r.starts_with('/'));
+    }
+    glob_match(pattern.as_bytes(), path.as_bytes())
+}
+
+fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) if rest.first() == Some(&b'*') => {
+            let rest = rest[1..].strip_prefix(b"/").unwrap_or(&rest[1..]);
+            (0..=text.len())
+                .any(|i| (i == 0 || text[i - 1] == b'/') && glob_match(rest, &text[i..]))
+                || glob_match(rest, text)
+        }
+        Some((b'*', rest)) => {
+            let mut i = 0;
+            loop {
+                if glob_match(rest, &text[i..]) {
+                    return true;
+                }
+                if i == text.len() || text[i] == b'/' {
+                    return false;
+                }
+                i += 1;
+            }
+        }
+        Some((b'?', rest)) => {
+            text.first().is_some_and(|&c| c != b'/') && glob_match(rest, &text[1..])
+        }
+        Some((&c, rest)) => text.first() == Some(&c) && glob_match(rest, &text[1..]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rel(root: &str, url: &str) -> Option<String> {
+        Project::new(root, "/work/app", &[])
+            .unwrap()
+            .relative_path(url)
+    }
+
+    #[test]
+    fn every_form_of_root_gives_the_same_paths() {
+        for root in [
+            "/work/app",
+            "/work/app/",
+            ".",
+            "./",
+            "file:///work/app",
+            "/work/app/./x/..",
+        ] {
+            assert_eq!(
+                rel(root, "file:///work/app/src/a.js").as_deref(),
+                Some("src/a.js"),
+                "{root}"
+            );
+            assert_eq!(
+                rel(root, "/work/app/src/a.js").as_deref(),
+                Some("src/a.js"),
+                "{root}"
+            );
+        }
+        assert_eq!(
+            rel("./src", "file:///work/app/src/a.js").as_deref(),
+            Some("a.js")
+        );
+        assert_eq!(
+            rel("src/", "file:///work/app/src/lib/b.js").as_deref(),
+            Some("lib/b.js")
+        );
+        assert_eq!(rel("/", "file:///x/y.js").as_deref(), Some("x/y.js"));
+    }
+
+    #[test]
+    fn what_is_not_the_project() {
+        assert_eq!(rel("/work/app", "node:internal/modules/cjs/loader"), None);
+        assert_eq!(
+            rel("/work/app", "file:///work/app/node_modules/x/index.js"),
+            None
+        );
+        assert_eq!(rel("/work/app", "file:///work/application/a.js"), None);
+        assert_eq!(rel("/work/app", "file:///work/app"), None);
+        assert_eq!(rel("/work/app", ""), None);
+        assert_eq!(rel("/work/app", "evalmachine.<anonymous>"), None);
+    }
+
+    #[test]
+    fn urls_are_percent_decoded() {
+        assert_eq!(
+            rel("/work/app", "file:///work/app/my%20dir/%C3%A9.js").as_deref(),
+            Some("my dir/é.js")
+        );
+        assert_eq!(
+            url_to_path("file:///C:/x/a.js").as_deref(),
+            Some("C:/x/a.js")
+        );
+        assert_eq!(
+            url_to_path("file://localhost/a.js").as_deref(),
+            Some("/a.js")
+        );
+        assert_eq!(url_to_path("file://host/a.js"), None);
+        assert_eq!(url_to_path("file:///a%").as_deref(), Some("/a%"));
+    }
+
+    #[test]
+    fn excludes() {
+        let project = Project::new(
+            "/p",
+            "/",
+            &[
+                "test".into(),
+                "./src/gen/".into(),
+                "**/*.spec.js".into(),
+                "lib/*.tmp.js".into(),
+            ],
+        )
+        .unwrap();
+        let kept = |p: &str| project.relative_path(&format!("/p/{p}")).is_some();
+        assert!(!kept("test/a.js"));
+        assert!(kept("tests/a.js"));
+        assert!(!kept("src/gen/x.js"));
+        assert!(!kept("a.spec.js"));
+        assert!(!kept("deep/er/a.spec.js"));
+        assert!(!kept("lib/x.tmp.js"));
+        assert!(kept("lib/sub/x.tmp.js"));
+        assert!(kept("src/a.js"));
+    }
+
+    #[test]
+    fn relative_root_needs_an_absolute_cwd() {
+        assert_eq!(Project::new(".", "rel", &[]).unwrap_err().kind(), "option");
+        assert_eq!(Project::new("  ", "/", &[]).unwrap_err().kind(), "option");
+    }
+}

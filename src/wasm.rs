@@ -1,0 +1,317 @@
+//! The WebAssembly boundary, and the only module that knows about JavaScript: converts options,
+//! coverage (JSON text, JSON bytes, or the packed numbers the JS glue builds from inspector
+//! objects) and sources into core types, results into one JSON string, and core errors into JS
+//! `Error`s carrying `kind` and the error's position fields.
+//!
+//! Positions cross unchanged: offsets stay UTF-16 code units, lines from 1, columns from 0.
+
+use crate::body::{build_body, BodyMeta, Hit};
+use crate::converter::{Converter as CoreConverter, LineMode, Options, SourceText};
+use crate::coverage::{Coverage, CoverageRange};
+use crate::error::Error;
+use crate::footprints::{BranchFootprint, FileFootprint, FootprintData, MethodFootprint};
+use js_sys::{Function, Map, Object, Reflect, Uint8Array};
+use std::collections::HashMap;
+use wasm_bindgen::prelude::*;
+
+/// Turns a core error into a JS `Error` with `kind` and the variant's fields.
+fn to_js_error(error: Error) -> JsValue {
+    let js = js_sys::Error::new(&error.to_string());
+    let set = |key: &str, value: JsValue| {
+        let _ = Reflect::set(&js, &JsValue::from_str(key), &value);
+    };
+    set("kind", error.kind().into());
+    js.set_name("FootprintsError");
+    match &error {
+        Error::Json { line, column, .. } => {
+            set("line", (*line as u32).into());
+            set("column", (*column as u32).into());
+        }
+        Error::OffsetOutOfRange {
+            url,
+            offset,
+            length,
+        } => {
+            set("url", url.as_str().into());
+            set("offset", (*offset).into());
+            set("length", (*length).into());
+        }
+        Error::SourceMismatch { url, .. } | Error::MissingSource { url } => {
+            set("url", url.as_str().into())
+        }
+        Error::NonUtf8 { url, byte_offset } => {
+            set("url", url.as_str().into());
+            set("byteOffset", (*byte_offset as u32).into());
+        }
+        Error::Option { name, .. } => set("option", name.as_str().into()),
+        Error::Shape { .. } => {}
+    }
+    js.into()
+}
+
+fn option_error(name: &str, message: impl ToString) -> JsValue {
+    to_js_error(Error::Option {
+        name: name.into(),
+        message: message.to_string(),
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct JsOptions {
+    project_root: Option<String>,
+    cwd: Option<String>,
+    exclude: Vec<String>,
+    line_mode: Option<String>,
+}
+
+/// A converter that keeps per-script work between calls (see the npm package's `Converter`).
+#[wasm_bindgen(js_name = WasmConverter)]
+pub struct WasmConverter {
+    inner: CoreConverter,
+}
+
+#[wasm_bindgen(js_class = WasmConverter)]
+impl WasmConverter {
+    /// `options`: `{projectRoot, cwd, exclude, lineMode: "default" | "compat"}`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<WasmConverter, JsValue> {
+        #[cfg(debug_assertions)]
+        console_error_panic_hook::set_once();
+        let js: JsOptions = if options.is_undefined() || options.is_null() {
+            JsOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|e| option_error("options", e))?
+        };
+        let line_mode = match js.line_mode.as_deref() {
+            None | Some("default") => LineMode::Default,
+            Some("compat") => LineMode::Compat,
+            Some(other) => {
+                return Err(option_error(
+                    "lineMode",
+                    format!("`{other}` is not a line mode; use \"default\" or \"compat\""),
+                ))
+            }
+        };
+        let cwd = js.cwd.unwrap_or_else(|| "/".into());
+        let options = Options {
+            project_root: js.project_root.unwrap_or_else(|| cwd.clone()),
+            cwd,
+            exclude: js.exclude,
+            line_mode,
+        };
+        CoreConverter::new(&options)
+            .map(|inner| WasmConverter { inner })
+            .map_err(to_js_error)
+    }
+
+    /// The normalised absolute project root.
+    #[wasm_bindgen(getter, js_name = projectRoot)]
+    pub fn project_root(&self) -> String {
+        self.inner.project_root().to_owned()
+    }
+
+    /// Converts coverage JSON given as bytes; returns the footprint data as JSON text.
+    #[wasm_bindgen(js_name = convertJsonBytes)]
+    pub fn convert_json_bytes(
+        &mut self,
+        json: &[u8],
+        sources: &JsValue,
+    ) -> Result<String, JsValue> {
+        let coverage = crate::parse_coverage(json).map_err(to_js_error)?;
+        Ok(self.convert(&coverage, sources))
+    }
+
+    /// Converts coverage JSON given as text; returns the footprint data as JSON text.
+    #[wasm_bindgen(js_name = convertJsonText)]
+    pub fn convert_json_text(&mut self, json: &str, sources: &JsValue) -> Result<String, JsValue> {
+        self.convert_json_bytes(json.as_bytes(), sources)
+    }
+
+    /// Which of `urls` are the project's, as 1/0 bytes (the JS glue packs only those).
+    #[wasm_bindgen(js_name = projectMask)]
+    pub fn project_mask(&self, urls: Vec<String>) -> Vec<u8> {
+        urls.iter()
+            .map(|url| u8::from(self.inner.is_project_script(url)))
+            .collect()
+    }
+
+    /// Converts packed coverage: `urls[i]` is script `i`; `names` are the function names
+    /// joined by NUL; `packed` holds, per script, the function count, then per function the
+    /// range count, the block flag and `start, end, count` per range.
+    #[wasm_bindgen(js_name = convertPacked)]
+    pub fn convert_packed(
+        &mut self,
+        urls: Vec<String>,
+        names: &str,
+        packed: &[u32],
+        sources: &JsValue,
+    ) -> Result<String, JsValue> {
+        let coverage = unpack(&urls, names, packed).map_err(to_js_error)?;
+        Ok(self.convert(&coverage, sources))
+    }
+
+    fn convert(&mut self, coverage: &Coverage, sources: &JsValue) -> String {
+        let mut provider = |url: &str| source_for(sources, url);
+        self.inner.convert(coverage, &mut provider).to_json()
+    }
+}
+
+fn unpack(urls: &[String], names: &str, packed: &[u32]) -> crate::Result<Coverage> {
+    let truncated = || Error::Shape {
+        message: "the packed coverage ends early".into(),
+    };
+    let mut coverage = Coverage::new();
+    let mut names = names.split('\0');
+    let mut at = 0usize;
+    let mut next = || -> crate::Result<u32> {
+        let value = packed.get(at).copied().ok_or_else(truncated)?;
+        at += 1;
+        Ok(value)
+    };
+    for url in urls {
+        coverage.push_script(url);
+        for _ in 0..next()? {
+            let ranges = next()?;
+            let is_block = next()? != 0;
+            coverage.push_function(names.next().unwrap_or(""), is_block);
+            for _ in 0..ranges {
+                let (start, end, count) = (next()?, next()?, next()?);
+                if end < start {
+                    return Err(Error::Shape {
+                        message: format!("{url}: a range ends ({end}) before it starts ({start})"),
+                    });
+                }
+                coverage.push_range(CoverageRange { start, end, count });
+            }
+        }
+    }
+    Ok(coverage)
+}
+
+/// Asks the caller's `sources` (a function, a `Map` or a plain object) for a script's source.
+fn source_for(sources: &JsValue, url: &str) -> Option<SourceText> {
+    let key = JsValue::from_str(url);
+    let value = if let Some(function) = sources.dyn_ref::<Function>() {
+        function.call1(&JsValue::NULL, &key).ok()?
+    } else if let Some(map) = sources.dyn_ref::<Map>() {
+        map.get(&key)
+    } else if sources.is_object() {
+        let object: &Object = sources.unchecked_ref();
+        if !Object::has_own(object, &key) {
+            return None;
+        }
+        Reflect::get(object, &key).ok()?
+    } else {
+        return None;
+    };
+    match value.as_string() {
+        Some(text) => Some(SourceText::Text(text)),
+        None => value
+            .dyn_ref::<Uint8Array>()
+            .map(|bytes| SourceText::Bytes(bytes.to_vec())),
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JsHit {
+    footprints: JsFootprints,
+    #[serde(default)]
+    execution_id: String,
+    #[serde(default)]
+    test_name: Option<String>,
+    #[serde(default)]
+    start: f64,
+    #[serde(default)]
+    end: f64,
+    #[serde(default)]
+    is_init_footprints: bool,
+    #[serde(default)]
+    is_final_footprints: bool,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct JsFootprints {
+    methods: Vec<JsEntry>,
+    branches: Vec<JsEntry>,
+    method_lines: HashMap<String, Vec<u32>>,
+}
+
+#[derive(serde::Deserialize)]
+struct JsEntry {
+    id: String,
+    #[serde(default)]
+    count: u32,
+}
+
+impl JsFootprints {
+    fn into_core(self) -> FootprintData {
+        let mut methods: Vec<MethodFootprint> = self
+            .methods
+            .into_iter()
+            .map(|m| MethodFootprint {
+                id: m.id,
+                file: 0,
+                name: String::new(),
+                line: 0,
+                column: 0,
+                count: m.count,
+                lines: Vec::new(),
+            })
+            .collect();
+        for (index, lines) in self.method_lines {
+            if let Some(method) = index.parse::<usize>().ok().and_then(|i| methods.get_mut(i)) {
+                method.lines = lines;
+            }
+        }
+        FootprintData {
+            files: Vec::<FileFootprint>::new(),
+            methods,
+            branches: self
+                .branches
+                .into_iter()
+                .map(|b| BranchFootprint {
+                    id: b.id,
+                    file: 0,
+                    line: 0,
+                    column: 0,
+                    count: b.count,
+                })
+                .collect(),
+            errors: Vec::new(),
+        }
+    }
+}
+
+/// Builds the request body of format 6.0. `hits_json` is a JSON array of
+/// `{footprints, executionId, testName, start, end, isInitFootprints, isFinalFootprints}`;
+/// `meta` is `{agentId, labId, buildSessionId, appName, buildName, branchName, agentVersion,
+/// agentType, intervalSeconds}`.
+#[wasm_bindgen(js_name = buildBodyJson)]
+pub fn build_body_json(hits_json: &str, meta: JsValue) -> Result<String, JsValue> {
+    let hits: Vec<JsHit> = serde_json::from_str(hits_json).map_err(|e| option_error("hits", e))?;
+    let meta: BodyMeta =
+        serde_wasm_bindgen::from_value(meta).map_err(|e| option_error("meta", e))?;
+    let data: Vec<(JsHit, FootprintData)> = hits
+        .into_iter()
+        .map(|mut hit| {
+            let footprints = std::mem::take(&mut hit.footprints);
+            (hit, footprints.into_core())
+        })
+        .collect();
+    let hits: Vec<Hit<'_>> = data
+        .iter()
+        .map(|(hit, footprints)| Hit {
+            execution_id: &hit.execution_id,
+            test_name: hit.test_name.as_deref(),
+            start: hit.start.max(0.0) as u64,
+            end: hit.end.max(0.0) as u64,
+            is_init: hit.is_init_footprints,
+            is_final: hit.is_final_footprints,
+            data: footprints,
+        })
+        .collect();
+    Ok(build_body(&hits, &meta))
+}

@@ -1,0 +1,142 @@
+//! Golden tests: every fixture of `tests/fixtures/coverage/index.json` (real V8 output of the
+//! sources in `tests/fixtures/src`) converted in both line modes and compared with the reviewed
+//! results in `tests/fixtures/golden/`. `UPDATE_GOLDEN=1 cargo test --test golden` rewrites them.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use v8_footprints::{parse_coverage, Converter, LineMode, Options, SourceText};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+struct Fixture {
+    coverage: String,
+    sources: HashMap<String, String>,
+}
+
+fn index() -> Vec<Fixture> {
+    let text = fs::read_to_string(fixtures().join("coverage/index.json")).expect("fixture index");
+    let entries: serde_json::Value = serde_json::from_str(&text).unwrap();
+    entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| Fixture {
+            coverage: entry["coverage"].as_str().unwrap().to_owned(),
+            sources: entry["sources"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(url, path)| (url.clone(), path.as_str().unwrap().to_owned()))
+                .collect(),
+        })
+        .collect()
+}
+
+fn convert(fixture: &Fixture, line_mode: LineMode) -> String {
+    let json = fs::read(fixtures().join("coverage").join(&fixture.coverage)).unwrap();
+    let coverage = parse_coverage(&json).unwrap();
+    let options = Options {
+        project_root: "/project".into(),
+        line_mode,
+        ..Options::default()
+    };
+    let mut converter = Converter::new(&options).unwrap();
+    let mut sources = |url: &str| {
+        let path = fixture.sources.get(url)?;
+        Some(SourceText::Bytes(fs::read(fixtures().join(path)).ok()?))
+    };
+    let data = converter.convert(&coverage, &mut sources);
+    let value: serde_json::Value = serde_json::from_str(&data.to_json()).unwrap();
+    reviewable(&value)
+}
+
+/// JSON with one top-level key, file, method or branch per line, so that diffs are readable.
+fn reviewable(value: &serde_json::Value) -> String {
+    let mut out = String::from("{\n");
+    let object = value.as_object().unwrap();
+    for (i, (key, item)) in object.iter().enumerate() {
+        out.push_str(&format!("  {}: ", serde_json::to_string(key).unwrap()));
+        match item.as_array() {
+            Some(items) if items.iter().any(|v| v.is_object()) => {
+                out.push_str("[\n");
+                for (j, element) in items.iter().enumerate() {
+                    let comma = if j + 1 < items.len() { "," } else { "" };
+                    out.push_str(&format!(
+                        "    {}{comma}\n",
+                        serde_json::to_string(element).unwrap()
+                    ));
+                }
+                out.push_str("  ]");
+            }
+            _ => out.push_str(&serde_json::to_string(item).unwrap()),
+        }
+        out.push_str(if i + 1 < object.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn golden_name(coverage: &str, line_mode: LineMode) -> String {
+    let stem = coverage.strip_suffix(".json").unwrap();
+    match line_mode {
+        LineMode::Default => format!("{stem}.json"),
+        LineMode::Compat => format!("{stem}.compat.json"),
+    }
+}
+
+#[test]
+fn every_fixture_matches_its_golden_output() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let golden_dir = fixtures().join("golden");
+    fs::create_dir_all(&golden_dir).unwrap();
+    let mut failures = Vec::new();
+    let fixtures = index();
+    assert!(
+        fixtures.len() >= 20,
+        "the fixture index lists too few fixtures"
+    );
+    for fixture in &fixtures {
+        for mode in [LineMode::Default, LineMode::Compat] {
+            let actual = convert(fixture, mode);
+            let path = golden_dir.join(golden_name(&fixture.coverage, mode));
+            if update {
+                fs::write(&path, &actual).unwrap();
+                continue;
+            }
+            match fs::read_to_string(&path) {
+                Ok(expected) if expected == actual => {}
+                Ok(_) => {
+                    failures.push(format!("{} differs from its golden output", path.display()))
+                }
+                Err(_) => failures.push(format!("{} is missing", path.display())),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n(review the change, then UPDATE_GOLDEN=1 cargo test --test golden)",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn conversions_report_no_errors_on_fixtures() {
+    for fixture in index() {
+        let out = convert(&fixture, LineMode::Default);
+        let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            value["errors"],
+            serde_json::json!([]),
+            "{}",
+            fixture.coverage
+        );
+        assert!(
+            !value["files"].as_array().unwrap().is_empty(),
+            "{}",
+            fixture.coverage
+        );
+    }
+}
