@@ -2,6 +2,8 @@
 //! sources in `tests/fixtures/src`) converted in both line modes and compared with the reviewed
 //! results in `tests/fixtures/golden/`. `UPDATE_GOLDEN=1 cargo test --test golden` rewrites them.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
