@@ -93,6 +93,16 @@ pub struct Summary {
     pub branches: usize,
 }
 
+fn push_position(out: &mut String, line: u32, column: u32, count: u32) {
+    out.push_str(",\"line\":");
+    push_u64(out, line.into());
+    out.push_str(",\"column\":");
+    push_u64(out, column.into());
+    out.push_str(",\"count\":");
+    push_u64(out, count.into());
+    out.push('}');
+}
+
 impl FootprintData {
     /// Indices of the methods that ran.
     pub fn hit_methods(&self) -> impl Iterator<Item = u32> + '_ {
@@ -228,13 +238,11 @@ impl FootprintData {
             }
             out.push_str("{\"id\":");
             push_str(&mut out, &method.id);
-            let _ = write!(out, ",\"file\":{},\"name\":", method.file);
+            out.push_str(",\"file\":");
+            push_u64(&mut out, method.file.into());
+            out.push_str(",\"name\":");
             push_str(&mut out, &method.name);
-            let _ = write!(
-                out,
-                ",\"line\":{},\"column\":{},\"count\":{}}}",
-                method.line, method.column, method.count
-            );
+            push_position(&mut out, method.line, method.column, method.count);
         }
         out.push_str("],\"branches\":[");
         for (i, branch) in self.branches.iter().enumerate() {
@@ -243,11 +251,9 @@ impl FootprintData {
             }
             out.push_str("{\"id\":");
             push_str(&mut out, &branch.id);
-            let _ = write!(
-                out,
-                ",\"file\":{},\"line\":{},\"column\":{},\"count\":{}}}",
-                branch.file, branch.line, branch.column, branch.count
-            );
+            out.push_str(",\"file\":");
+            push_u64(&mut out, branch.file.into());
+            push_position(&mut out, branch.line, branch.column, branch.count);
         }
         out.push_str("],\"hitMethods\":");
         push_u32_array(&mut out, self.hit_methods());

@@ -31,9 +31,20 @@ pub fn push_str(out: &mut String, text: &str) {
     out.push('"');
 }
 
-/// Appends an unsigned number.
-pub fn push_u64(out: &mut String, value: u64) {
-    let _ = write!(out, "{value}");
+/// Appends an unsigned number (without `fmt`, which is slow for the many counts written).
+pub fn push_u64(out: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
 }
 
 /// Appends `[a,b,c]`.
@@ -67,5 +78,15 @@ mod tests {
         assert_eq!(out, r#""a\"b\\c\nd\u0001é😀""#);
         let parsed: String = serde_json::from_str(&out).unwrap();
         assert_eq!(parsed, "a\"b\\c\nd\u{1}é😀");
+    }
+
+    #[test]
+    fn numbers() {
+        let mut out = String::new();
+        for value in [0, 7, 10, 4294967295, u64::MAX] {
+            push_u64(&mut out, value);
+            out.push(' ');
+        }
+        assert_eq!(out, "0 7 10 4294967295 18446744073709551615 ");
     }
 }
