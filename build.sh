@@ -71,7 +71,7 @@ build_pkg() {
   {
     echo "'use strict';"
     cat npm/node-sources.js npm/api.js
-    echo "module.exports = createApi(require('./$CRATE.cjs'), readSourceFromDisk);"
+    echo "module.exports = createApi(require('./$CRATE.cjs'), readSourceFromDisk, readSourceFromDisk);"
   } > pkg/index.cjs
   cat > pkg/index.mjs <<MJS
 // ESM entry: the CommonJS build re-exported, so that require and import share one instance.
@@ -83,7 +83,7 @@ MJS
   {
     echo "import init, * as wasm from './${CRATE}_web.js';"
     cat npm/api.js
-    echo "const api = createApi(wasm, undefined);"
+    echo "const api = createApi(wasm, undefined, undefined);"
     echo "export const { Converter, convert, buildBody } = api;"
     echo "export default init;"
   } > pkg/web.js

@@ -2,7 +2,7 @@
 // file for CommonJS (index.cjs, re-exported by index.mjs) and for browsers (web.js). It only
 // moves data across the boundary; every decision about coverage is made in Rust.
 
-function createApi(wasm, defaultSources) {
+function createApi(wasm, defaultSources, defaultSourceMaps) {
   function shapeError(message) {
     const error = new Error('coverage has the wrong shape: ' + message);
     error.name = 'FootprintsError';
@@ -18,7 +18,7 @@ function createApi(wasm, defaultSources) {
 
   // Inspector objects cross as numbers: the URLs first (Rust says which are the project's),
   // then one Uint32Array holding the kept scripts' functions and ranges, and their names.
-  function convertObjects(inner, scripts, sources) {
+  function convertObjects(inner, scripts, sources, sourceMaps) {
     const urls = new Array(scripts.length);
     for (let i = 0; i < scripts.length; i++) {
       const script = scripts[i];
@@ -65,13 +65,13 @@ function createApi(wasm, defaultSources) {
         }
       }
     }
-    return inner.convertPacked(keptUrls, names.join('\0'), packed, sources);
+    return inner.convertPacked(keptUrls, names.join('\0'), packed, sources, sourceMaps);
   }
 
   /** Converts V8 coverage to footprints, keeping per-script work between calls. */
   class Converter {
     constructor(options) {
-      this._inner = new wasm.WasmConverter(options === undefined ? {} : options);
+      this._inner = new wasm.WasmConverter(JSON.stringify(options === undefined || options === null ? {} : options));
     }
 
     /** The normalised absolute project root. */
@@ -80,18 +80,23 @@ function createApi(wasm, defaultSources) {
     }
 
     /** Like `convert`, but returns the footprint data as JSON text. */
-    convertToJson(coverage, sources) {
-      if (sources === undefined || sources === null) sources = defaultSources;
-      if (sources === undefined) sources = {};
-      if (typeof coverage === 'string') return this._inner.convertJsonText(coverage, sources);
-      if (coverage instanceof Uint8Array) return this._inner.convertJsonBytes(coverage, sources);
-      if (coverage instanceof ArrayBuffer) return this._inner.convertJsonBytes(new Uint8Array(coverage), sources);
-      return convertObjects(this._inner, scriptsOf(coverage), sources);
+    convertToJson(coverage, sources, sourceMaps) {
+      if (sources === undefined || sources === null) sources = defaultSources || {};
+      if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
+      const inner = this._inner;
+      if (typeof coverage === 'string') return inner.convertJsonText(coverage, sources, sourceMaps);
+      if (coverage instanceof Uint8Array) return inner.convertJsonBytes(coverage, sources, sourceMaps);
+      if (coverage instanceof ArrayBuffer) return inner.convertJsonBytes(new Uint8Array(coverage), sources, sourceMaps);
+      return convertObjects(inner, scriptsOf(coverage), sources, sourceMaps);
     }
 
-    /** Converts one coverage take; see the README for the result's shape. */
-    convert(coverage, sources) {
-      return JSON.parse(this.convertToJson(coverage, sources));
+    /**
+     * Converts one coverage take; see the README for the result's shape. `sources` gives a
+     * script's source by URL, `sourceMaps` a map's JSON by its location (path or URL); in Node
+     * both default to reading the file.
+     */
+    convert(coverage, sources, sourceMaps) {
+      return JSON.parse(this.convertToJson(coverage, sources, sourceMaps));
     }
 
     /** Releases the wasm memory this converter holds. */
@@ -102,10 +107,10 @@ function createApi(wasm, defaultSources) {
   }
 
   /** One-shot conversion with a fresh converter. */
-  function convert(coverage, sources, options) {
+  function convert(coverage, sources, options, sourceMaps) {
     const converter = new Converter(options);
     try {
-      return converter.convert(coverage, sources);
+      return converter.convert(coverage, sources, sourceMaps);
     } finally {
       converter.free();
     }
@@ -114,7 +119,7 @@ function createApi(wasm, defaultSources) {
   /** The request body of footprints format 6.0 for `hits`, as JSON text. */
   function buildBody(hits, meta) {
     if (!Array.isArray(hits)) throw new TypeError('buildBody: hits must be an array');
-    return wasm.buildBodyJson(JSON.stringify(hits), meta || {});
+    return wasm.buildBodyJson(JSON.stringify(hits), JSON.stringify(meta || {}));
   }
 
   return { Converter, convert, buildBody };

@@ -17,11 +17,19 @@ export type Sources =
   | Map<string, SourceInput>
   | Record<string, SourceInput>;
 
+/** Where source maps come from, by the map's location (an absolute path, or a URL): JSON text, bytes, or a parsed map object. In Node, omitted means "read the file". */
+export type SourceMaps =
+  | ((location: string) => SourceInput | object | undefined | null)
+  | Map<string, SourceInput | object>
+  | Record<string, SourceInput | object>;
+
 export interface ConverterOptions {
   /** Project root: absolute, or relative to `cwd` (`.`, `./src`). Default: `cwd`. */
   projectRoot?: string;
   /** Folder a relative root is resolved against. Default: `/` (the Node entry passes `process.cwd()`). */
   cwd?: string;
+  /** Also look at scripts under this folder (where a bundle runs when projectRoot is the folder it was built in); they are reported through their source maps. */
+  scriptRoot?: string;
   /** Relative paths to leave out: `*` within a folder, `**` across folders, `?` one character; a plain path excludes that file or folder. */
   exclude?: string[];
   /** `default` (first non-blank character decides; blank lines not executable) or `compat` (v8-to-istanbul's counts). */
@@ -88,7 +96,7 @@ export interface BodyMeta {
 
 /** Errors thrown for bad input carry a `kind` and, where known, the script and position. */
 export interface FootprintsError extends Error {
-  kind: 'json' | 'shape' | 'offset-out-of-range' | 'source-mismatch' | 'missing-source' | 'non-utf8' | 'option';
+  kind: 'json' | 'shape' | 'offset-out-of-range' | 'source-mismatch' | 'missing-source' | 'non-utf8' | 'source-map' | 'option';
   url?: string;
   line?: number;
   column?: number;
@@ -99,10 +107,10 @@ export interface FootprintsError extends Error {
 export class Converter {
   constructor(options?: ConverterOptions);
   readonly projectRoot: string;
-  convert(coverage: CoverageInput, sources?: Sources): FootprintData;
-  convertToJson(coverage: CoverageInput, sources?: Sources): string;
+  convert(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): FootprintData;
+  convertToJson(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): string;
   free(): void;
 }
-export function convert(coverage: CoverageInput, sources?: Sources, options?: ConverterOptions): FootprintData;
+export function convert(coverage: CoverageInput, sources?: Sources, options?: ConverterOptions, sourceMaps?: SourceMaps): FootprintData;
 /** The request body of footprints format 6.0, as JSON text. */
 export function buildBody(hits: Hit[], meta: BodyMeta): string;

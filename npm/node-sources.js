@@ -1,5 +1,5 @@
-// Node's default source reader: a script's file, read from disk as bytes (checked for UTF-8 in
-// Rust). Used when a caller passes no `sources`.
+// Node's default reader of sources and source maps: the file, read from disk as bytes (checked
+// for UTF-8 in Rust). Used when a caller passes no `sources` or `sourceMaps`.
 function readSourceFromDisk(url) {
   const { readFileSync } = require('node:fs');
   const { fileURLToPath } = require('node:url');

@@ -1,18 +1,17 @@
-//! The conversion, top to bottom: for each script of the project, its source and line table
-//! (kept for the life of the converter), the innermost-wins segments of its ranges, line counts,
-//! then method ids, method lines and branches into one [`FootprintData`].
+//! The conversion, top to bottom: for each script to look at, its source, line table and source
+//! map (kept for the life of the converter), the innermost-wins segments of its ranges, then
+//! footprints at its own positions (`direct`) or in its original files (`mapped`).
 
-use crate::compat::CompatLines;
 use crate::coverage::{Coverage, Script};
+use crate::direct::convert_direct;
 use crate::error::Error;
-use crate::footprints::{
-    BranchFootprint, FileFootprint, FootprintData, MethodFootprint, ScriptError,
-};
+use crate::footprints::{FootprintData, ScriptError};
 use crate::line_index::LineIndex;
-use crate::lines::line_counts;
-use crate::method_ids::{id_site, IdSite};
+use crate::mapped::convert_mapped;
 use crate::project::Project;
-use crate::segments::{Flattener, Segment};
+use crate::script::{MapState, Mapped, Original, ScriptState};
+use crate::source_map::{data_url_text, decode, find_reference, resolve};
+use crate::work::{Buffers, Output};
 use std::collections::HashMap;
 
 /// How per-line counts are decided (see the README's "Line modes").
@@ -21,11 +20,11 @@ pub enum LineMode {
     /// The count at a line's first non-blank character; blank lines are not executable.
     #[default]
     Default,
-    /// Exactly v8-to-istanbul's per-line counts.
+    /// Exactly v8-to-istanbul's per-line counts (scripts without a source map).
     Compat,
 }
 
-/// A script's source, as text or as bytes still to be checked for UTF-8.
+/// A script's source (or a source map), as text or as bytes still to be checked for UTF-8.
 #[derive(Clone, Debug)]
 pub enum SourceText {
     /// Already text.
@@ -34,13 +33,27 @@ pub enum SourceText {
     Bytes(Vec<u8>),
 }
 
+impl SourceText {
+    fn into_string(self) -> Result<String, usize> {
+        match self {
+            SourceText::Text(text) => Ok(text),
+            SourceText::Bytes(bytes) => {
+                String::from_utf8(bytes).map_err(|e| e.utf8_error().valid_up_to())
+            }
+        }
+    }
+}
+
 /// What a [`Converter`] is set up with.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// The project root: absolute, or relative to `cwd`.
+    /// The project root ids and paths are relative to: absolute, or relative to `cwd`.
     pub project_root: String,
     /// The folder a relative project root is resolved against.
     pub cwd: String,
+    /// Also look at scripts under this folder (where a bundle runs when the project root is
+    /// the folder it was built in); they are reported through their source maps.
+    pub script_root: Option<String>,
     /// Patterns of relative paths to leave out (see [`Project::new`]).
     pub exclude: Vec<String>,
     /// How line counts are decided.
@@ -52,33 +65,19 @@ impl Default for Options {
         Options {
             project_root: "/".into(),
             cwd: "/".into(),
+            script_root: None,
             exclude: Vec::new(),
             line_mode: LineMode::Default,
         }
     }
 }
 
-/// A script's id position, computed once per function start.
-#[derive(Clone, Debug)]
-struct MethodSite {
-    id: String,
-    /// UTF-16 offset of the id position, to find two functions given the same id.
-    offset: u32,
-    line: u32,
-    column: u32,
-}
-
-/// What the converter keeps about one script between calls.
-struct ScriptState {
-    path: String,
-    source: String,
-    index: LineIndex,
-    compat: Option<CompatLines>,
-    /// Id site per V8 start offset (as V8 reports it, before the shift).
-    sites: HashMap<u32, Option<MethodSite>>,
-    scanned: bool,
-    /// What V8's offsets lack (1 for a stripped byte-order mark), once a take showed it.
-    shift: Option<u32>,
+/// Where a conversion gets what is not in the coverage.
+pub struct Inputs<'a> {
+    /// A script's source, by script URL; asked once per script.
+    pub sources: &'a mut dyn FnMut(&str) -> Option<SourceText>,
+    /// A source map's JSON, by its location (an absolute path, or a URL); asked once per map.
+    pub source_maps: &'a mut dyn FnMut(&str) -> Option<SourceText>,
 }
 
 enum Cached {
@@ -87,37 +86,25 @@ enum Cached {
     Ready(Box<ScriptState>),
 }
 
-/// Converts V8 coverage to footprints, keeping per-script work (sources, line tables, ids)
-/// between calls so that a long-lived process pays for each script once.
+/// Converts V8 coverage to footprints, keeping per-script work (sources, line tables, ids,
+/// source maps) between calls so that a long-lived process pays for each script once.
 pub struct Converter {
     project: Project,
     line_mode: LineMode,
     scripts: HashMap<String, Cached>,
-    flattener: Flattener,
-    segments: Vec<Segment>,
-    counts: Vec<Option<u32>>,
-    owners: Vec<u32>,
-    compat_counts: Vec<u32>,
-    scratch: Vec<u32>,
-    method_of_function: Vec<u32>,
-    seen: HashMap<u32, u32>,
+    buffers: Buffers,
 }
 
 impl Converter {
     /// A converter for the project the options describe.
     pub fn new(options: &Options) -> crate::Result<Self> {
+        let project = Project::new(&options.project_root, &options.cwd, &options.exclude)?
+            .with_script_root(options.script_root.as_deref());
         Ok(Converter {
-            project: Project::new(&options.project_root, &options.cwd, &options.exclude)?,
+            project,
             line_mode: options.line_mode,
             scripts: HashMap::new(),
-            flattener: Flattener::default(),
-            segments: Vec::new(),
-            counts: Vec::new(),
-            owners: Vec::new(),
-            compat_counts: Vec::new(),
-            scratch: Vec::new(),
-            method_of_function: Vec::new(),
-            seen: HashMap::new(),
+            buffers: Buffers::default(),
         })
     }
 
@@ -126,9 +113,9 @@ impl Converter {
         self.project.root()
     }
 
-    /// Whether a script URL belongs to the project (under the root, not excluded).
+    /// Whether a script URL is one to look at (under the root or the script root, not excluded).
     pub fn is_project_script(&self, url: &str) -> bool {
-        self.project.relative_path(url).is_some()
+        self.project.is_candidate(url)
     }
 
     /// Number of scripts whose state is kept.
@@ -139,15 +126,32 @@ impl Converter {
             .count()
     }
 
-    /// Converts one coverage take. `sources` is asked once per script URL of the project for
-    /// the script's source; a script it has none for is reported in `errors`.
+    /// Converts one coverage take, asking `sources` for each script's source and reading no
+    /// source maps but inline ones and those the coverage carries.
     pub fn convert(
         &mut self,
         coverage: &Coverage,
         sources: &mut dyn FnMut(&str) -> Option<SourceText>,
     ) -> FootprintData {
-        let mut data = FootprintData::default();
-        let mut files_by_path: HashMap<String, u32> = HashMap::new();
+        let mut no_maps = |_: &str| None;
+        self.convert_with(
+            coverage,
+            Inputs {
+                sources,
+                source_maps: &mut no_maps,
+            },
+        )
+    }
+
+    /// Converts one coverage take. A script of the project the inputs have no source for is
+    /// reported in `errors`; so is an unusable source map (the script is then converted at its
+    /// own positions).
+    pub fn convert_with(&mut self, coverage: &Coverage, inputs: Inputs<'_>) -> FootprintData {
+        let Inputs {
+            sources,
+            source_maps,
+        } = inputs;
+        let mut out = Output::default();
         for script in coverage.scripts() {
             if script.function_count() == 0 {
                 continue;
@@ -156,77 +160,126 @@ impl Converter {
                 let cached = self.load(script.url, sources);
                 self.scripts.insert(script.url.to_owned(), cached);
             }
-            let Some(cached) = self.scripts.get_mut(script.url) else {
-                continue;
-            };
-            let state = match cached {
-                Cached::NotProject => continue,
-                Cached::Failed(error) => {
-                    data.errors.push(script_error(error));
+            let state = match self.scripts.get_mut(script.url) {
+                None | Some(Cached::NotProject) => continue,
+                Some(Cached::Failed(error)) => {
+                    out.data.errors.push(script_error(error));
                     continue;
                 }
-                Cached::Ready(state) => state,
+                Some(Cached::Ready(state)) => state,
             };
             let shift = match check_extent(&script, state) {
                 Ok(shift) => shift,
                 Err(error) => {
-                    data.errors.push(script_error(&error));
+                    out.data.errors.push(script_error(&error));
                     continue;
                 }
             };
-            let file = *files_by_path.entry(state.path.clone()).or_insert_with(|| {
-                data.files.push(FileFootprint {
-                    path: state.path.clone(),
-                    url: script.url.to_owned(),
-                    lines: Vec::new(),
-                });
-                data.files.len() as u32 - 1
-            });
-            let mut one = ScriptWork {
-                flattener: &mut self.flattener,
-                segments: &mut self.segments,
-                counts: &mut self.counts,
-                owners: &mut self.owners,
-                compat_counts: &mut self.compat_counts,
-                scratch: &mut self.scratch,
-                method_of_function: &mut self.method_of_function,
-                seen: &mut self.seen,
-                line_mode: self.line_mode,
-            };
-            one.convert(&script, state, shift, file, &mut data);
+            if matches!(state.map, MapState::Unknown) {
+                state.map = load_map(&self.project, coverage, &script, state, source_maps)
+                    .unwrap_or_else(|error| {
+                        out.data.errors.push(script_error(&error));
+                        MapState::Failed
+                    });
+            }
+            let b = &mut self.buffers;
+            b.flattener.flatten(&script, shift, &mut b.segments);
+            match std::mem::replace(&mut state.map, MapState::Unknown) {
+                MapState::Ready(mapped) => {
+                    convert_mapped(&script, state, &mapped, shift, b, &mut out);
+                    state.map = MapState::Ready(mapped);
+                }
+                other => {
+                    state.map = other;
+                    if !state.path.is_empty() {
+                        convert_direct(&script, state, shift, self.line_mode, b, &mut out);
+                    }
+                }
+            }
         }
-        data
+        out.data
     }
 
     fn load(&self, url: &str, sources: &mut dyn FnMut(&str) -> Option<SourceText>) -> Cached {
-        let Some(path) = self.project.relative_path(url) else {
+        if !self.project.is_candidate(url) {
             return Cached::NotProject;
+        }
+        // Empty for a script outside the root, reported only through its source map.
+        let path = self.project.relative_path(url).unwrap_or_default();
+        let Some(source) = sources(url) else {
+            return Cached::Failed(Error::MissingSource { url: url.into() });
         };
-        let source = match sources(url) {
-            None => return Cached::Failed(Error::MissingSource { url: url.into() }),
-            Some(SourceText::Text(text)) => text,
-            Some(SourceText::Bytes(bytes)) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(error) => {
-                    return Cached::Failed(Error::NonUtf8 {
-                        url: url.into(),
-                        byte_offset: error.utf8_error().valid_up_to(),
-                    })
-                }
-            },
-        };
-        let index = LineIndex::new(&source);
-        let scanned = !path.ends_with(".cjs");
-        Cached::Ready(Box::new(ScriptState {
-            path,
-            source,
-            index,
-            compat: None,
-            sites: HashMap::new(),
-            scanned,
-            shift: None,
-        }))
+        match source.into_string() {
+            Ok(source) => Cached::Ready(Box::new(ScriptState::new(path, source))),
+            Err(byte_offset) => Cached::Failed(Error::NonUtf8 {
+                url: url.into(),
+                byte_offset,
+            }),
+        }
     }
+}
+
+/// Finds and decodes a script's map: the one the coverage carries (Node's cache), else the one
+/// its `sourceMappingURL` names, inline or asked from `source_maps`.
+fn load_map(
+    project: &Project,
+    coverage: &Coverage,
+    script: &Script<'_>,
+    state: &ScriptState,
+    source_maps: &mut dyn FnMut(&str) -> Option<SourceText>,
+) -> crate::Result<MapState> {
+    let url = script.url;
+    let map_error = |message: String| Error::SourceMap {
+        url: url.into(),
+        message,
+    };
+    let (json, location) = match coverage.cached_map(url).filter(|m| m.json.is_some()) {
+        Some(cached) => (
+            cached.json.clone().unwrap_or_default(),
+            cached.map_url.clone().unwrap_or_else(|| url.to_owned()),
+        ),
+        None => {
+            let Some(reference) = find_reference(&state.source) else {
+                return Ok(MapState::None);
+            };
+            match data_url_text(reference) {
+                Some(text) => (text.map_err(map_error)?, url.to_owned()),
+                None => {
+                    let location = resolve(url, reference);
+                    let text = source_maps(&location)
+                        .ok_or_else(|| map_error(format!("no map at {location}")))?
+                        .into_string()
+                        .map_err(|at| map_error(format!("{location} is not UTF-8 at byte {at}")))?;
+                    (text, location)
+                }
+            }
+        }
+    };
+    let map = decode(&json, &location, &state.index)
+        .map_err(|e| map_error(format!("{location}: {e}")))?;
+    let mut last_line = vec![0usize; map.sources.len()];
+    for (k, &source) in map.source.iter().enumerate() {
+        let line = &mut last_line[source as usize];
+        *line = (*line).max(map.line[k] as usize + 1);
+    }
+    let originals = map
+        .sources
+        .iter()
+        .zip(last_line)
+        .map(|(source, mapped_lines)| {
+            let index = source.content.as_deref().map(LineIndex::new);
+            Original {
+                path: project.relative_path(&source.location),
+                location: source.location.clone(),
+                line_count: index
+                    .as_ref()
+                    .map_or(mapped_lines, |i| i.line_count().max(mapped_lines)),
+                content: source.content.clone(),
+                index,
+            }
+        })
+        .collect();
+    Ok(MapState::Ready(Box::new(Mapped { map, originals })))
 }
 
 fn script_error(error: &Error) -> ScriptError {
@@ -292,183 +345,4 @@ fn guess_shift(script: &Script<'_>, state: &ScriptState) -> u32 {
             .count()
     };
     u32::from(on_token(1) > on_token(0))
-}
-
-/// The per-call work on one script, borrowing the converter's reusable buffers.
-struct ScriptWork<'a> {
-    flattener: &'a mut Flattener,
-    segments: &'a mut Vec<Segment>,
-    counts: &'a mut Vec<Option<u32>>,
-    owners: &'a mut Vec<u32>,
-    compat_counts: &'a mut Vec<u32>,
-    scratch: &'a mut Vec<u32>,
-    method_of_function: &'a mut Vec<u32>,
-    seen: &'a mut HashMap<u32, u32>,
-    line_mode: LineMode,
-}
-
-impl ScriptWork<'_> {
-    fn convert(
-        &mut self,
-        script: &Script<'_>,
-        state: &mut ScriptState,
-        shift: u32,
-        file: u32,
-        data: &mut FootprintData,
-    ) {
-        self.flattener.flatten(script, shift, self.segments);
-        line_counts(&state.index, self.segments, self.counts, self.owners);
-        self.add_lines(script, state, file, data);
-        self.add_methods(script, state, shift, file, data);
-        self.add_method_lines(data);
-        self.add_branches(script, state, shift, file, data);
-    }
-
-    fn add_lines(
-        &mut self,
-        script: &Script<'_>,
-        state: &mut ScriptState,
-        file: u32,
-        data: &mut FootprintData,
-    ) {
-        let lines = &mut data.files[file as usize].lines;
-        let fresh = lines.is_empty();
-        match self.line_mode {
-            LineMode::Default => {
-                if fresh {
-                    lines.extend_from_slice(self.counts);
-                } else {
-                    for (mine, theirs) in lines.iter_mut().zip(self.counts.iter()) {
-                        if let Some(theirs) = theirs {
-                            *mine = Some(mine.unwrap_or(0).saturating_add(*theirs));
-                        }
-                    }
-                }
-            }
-            LineMode::Compat => {
-                let compat = state
-                    .compat
-                    .get_or_insert_with(|| CompatLines::new(&state.source));
-                compat.counts(script, self.compat_counts, self.scratch);
-                if fresh {
-                    lines.extend(self.compat_counts.iter().map(|&c| Some(c)));
-                } else {
-                    for (mine, &theirs) in lines.iter_mut().zip(self.compat_counts.iter()) {
-                        *mine = Some(mine.unwrap_or(0).saturating_add(theirs));
-                    }
-                }
-            }
-        }
-    }
-
-    fn add_methods(
-        &mut self,
-        script: &Script<'_>,
-        state: &mut ScriptState,
-        shift: u32,
-        file: u32,
-        data: &mut FootprintData,
-    ) {
-        self.method_of_function.clear();
-        self.method_of_function
-            .resize(script.function_count(), u32::MAX);
-        self.seen.clear();
-        if !state.scanned {
-            return;
-        }
-        let skip = usize::from(script.top_level().is_some());
-        for (index, function) in script.functions().enumerate().skip(skip) {
-            let Some(extent) = function.ranges.first() else {
-                continue;
-            };
-            let site = state.sites.entry(extent.start).or_insert_with(|| {
-                let start = state.index.byte_offset(&state.source, extent.start + shift);
-                match id_site(&state.source, start) {
-                    IdSite::None => None,
-                    IdSite::At(byte) => {
-                        let offset = state.index.utf16_offset(&state.source, byte);
-                        let at = state.index.position(offset);
-                        Some(MethodSite {
-                            id: format!("{}@{},{}", state.path, at.line, at.column),
-                            offset,
-                            line: at.line,
-                            column: at.column,
-                        })
-                    }
-                }
-            });
-            let Some(site) = site else {
-                continue;
-            };
-            // The same id twice in one script (it should not happen) adds up in one entry.
-            if let Some(&existing) = self.seen.get(&site.offset) {
-                let method = &mut data.methods[existing as usize];
-                method.count = method.count.saturating_add(extent.count);
-                self.method_of_function[index] = existing;
-                continue;
-            }
-            self.seen.insert(site.offset, data.methods.len() as u32);
-            self.method_of_function[index] = data.methods.len() as u32;
-            data.methods.push(MethodFootprint {
-                id: site.id.clone(),
-                file,
-                name: function.name.to_owned(),
-                line: site.line,
-                column: site.column,
-                count: extent.count,
-                lines: Vec::new(),
-            });
-        }
-    }
-
-    fn add_method_lines(&mut self, data: &mut FootprintData) {
-        for (line, (&count, &owner)) in self.counts.iter().zip(self.owners.iter()).enumerate() {
-            if count.unwrap_or(0) == 0 || owner == u32::MAX {
-                continue;
-            }
-            let method = self.method_of_function[owner as usize];
-            if method != u32::MAX {
-                let lines = &mut data.methods[method as usize].lines;
-                let line = line as u32 + 1;
-                if lines.last().is_none_or(|&last| last < line) {
-                    lines.push(line);
-                } else if let Err(pos) = lines.binary_search(&line) {
-                    lines.insert(pos, line);
-                }
-            }
-        }
-    }
-
-    fn add_branches(
-        &mut self,
-        script: &Script<'_>,
-        state: &ScriptState,
-        shift: u32,
-        file: u32,
-        data: &mut FootprintData,
-    ) {
-        if !state.scanned {
-            return;
-        }
-        self.seen.clear();
-        for function in script.functions() {
-            for block in function.ranges.iter().skip(1) {
-                if let Some(&existing) = self.seen.get(&block.start) {
-                    let branch = &mut data.branches[existing as usize];
-                    branch.count = branch.count.max(block.count);
-                    continue;
-                }
-                self.seen.insert(block.start, data.branches.len() as u32);
-                let at = state.index.position(block.start + shift);
-                let id = format!("{}|{},{}|0", state.path, at.line, at.column);
-                data.branches.push(BranchFootprint {
-                    id,
-                    file,
-                    line: at.line,
-                    column: at.column,
-                    count: block.count,
-                });
-            }
-        }
-    }
 }

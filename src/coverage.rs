@@ -29,6 +29,17 @@ struct FunctionEntry {
     ranges: Range<u32>,
 }
 
+/// A source map Node cached for a script (the `source-map-cache` of a `NODE_V8_COVERAGE` file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CachedMap {
+    /// The script's URL.
+    pub script_url: String,
+    /// Where the map was found (its sources are relative to it), when Node says.
+    pub map_url: Option<String>,
+    /// The map's JSON text; `None` when Node could not read it.
+    pub json: Option<String>,
+}
+
 /// V8 precise coverage of any number of scripts.
 #[derive(Clone, Debug, Default)]
 pub struct Coverage {
@@ -36,6 +47,7 @@ pub struct Coverage {
     functions: Vec<FunctionEntry>,
     ranges: Vec<CoverageRange>,
     names: String,
+    source_maps: Vec<CachedMap>,
 }
 
 /// One script of a [`Coverage`].
@@ -120,6 +132,16 @@ impl Coverage {
         if let Some(function) = self.functions.last_mut() {
             function.ranges.end = count;
         }
+    }
+
+    /// Adds a source map cached for a script.
+    pub fn push_cached_map(&mut self, map: CachedMap) {
+        self.source_maps.push(map);
+    }
+
+    /// The source map cached for `script_url`, if the input carried one.
+    pub fn cached_map(&self, script_url: &str) -> Option<&CachedMap> {
+        self.source_maps.iter().find(|m| m.script_url == script_url)
     }
 
     /// Number of scripts.

@@ -3,9 +3,11 @@
 //! writes it under `NODE_V8_COVERAGE` (`timestamp` and `source-map-cache` beside it), or a bare
 //! array of script coverages. Unknown fields are skipped.
 
-use crate::coverage::{Coverage, CoverageRange};
+use crate::coverage::{CachedMap, Coverage, CoverageRange};
 use crate::error::{Error, Result};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use std::collections::HashMap;
 use std::fmt;
 
 /// Parses coverage JSON given as bytes.
@@ -65,6 +67,18 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
             if key.0 == "result" {
                 map.next_value_seed(ScriptsSeed(&mut *self.0))?;
                 seen_result = true;
+            } else if key.0 == "source-map-cache" {
+                let cache: HashMap<String, CacheEntry<'de>> = map.next_value()?;
+                for (script_url, entry) in cache {
+                    self.0.push_cached_map(CachedMap {
+                        script_url,
+                        map_url: entry.url,
+                        json: entry
+                            .data
+                            .filter(|d| d.get() != "null")
+                            .map(|d| d.get().to_owned()),
+                    });
+                }
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -74,6 +88,14 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
         }
         Ok(())
     }
+}
+
+#[derive(serde::Deserialize)]
+struct CacheEntry<'a> {
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
 }
 
 struct ScriptsSeed<'c>(&'c mut Coverage);
@@ -285,6 +307,13 @@ mod tests {
         let names: Vec<_> = script.functions().map(|f| f.name).collect();
         assert_eq!(names, ["", "f"]);
         assert_eq!(script.functions().nth(1).unwrap().ranges[0].end, 8);
+        assert_eq!(coverage.cached_map("file:///p/a.js"), None);
+        let with_maps = br#"{"result":[],"source-map-cache":{"file:///p/b.js":{"url":"file:///p/b.js.map","data":{"version":3},"lineLengths":[1]},"file:///p/c.js":{"data":null}}}"#;
+        let coverage = parse_coverage(with_maps).unwrap();
+        let b = coverage.cached_map("file:///p/b.js").unwrap();
+        assert_eq!(b.json.as_deref(), Some(r#"{"version":3}"#));
+        assert_eq!(b.map_url.as_deref(), Some("file:///p/b.js.map"));
+        assert_eq!(coverage.cached_map("file:///p/c.js").unwrap().json, None);
         let bare = br#"[{"functions":[],"url":"x"}]"#;
         assert_eq!(
             parse_coverage(bare).unwrap().scripts().next().unwrap().url,

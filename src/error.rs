@@ -54,6 +54,14 @@ pub enum Error {
         /// Byte offset of the first invalid byte.
         byte_offset: usize,
     },
+    /// A script's source map is missing, unreadable or malformed; the script is converted at its
+    /// own positions instead.
+    SourceMap {
+        /// The script's URL.
+        url: String,
+        /// Where the map was looked for and what was wrong with it.
+        message: String,
+    },
     /// An option has a value the converter cannot use.
     Option {
         /// The option's name.
@@ -73,6 +81,7 @@ impl Error {
             Error::SourceMismatch { .. } => "source-mismatch",
             Error::MissingSource { .. } => "missing-source",
             Error::NonUtf8 { .. } => "non-utf8",
+            Error::SourceMap { .. } => "source-map",
             Error::Option { .. } => "option",
         }
     }
@@ -83,7 +92,8 @@ impl Error {
             Error::OffsetOutOfRange { url, .. }
             | Error::SourceMismatch { url, .. }
             | Error::MissingSource { url }
-            | Error::NonUtf8 { url, .. } => Some(url),
+            | Error::NonUtf8 { url, .. }
+            | Error::SourceMap { url, .. } => Some(url),
             _ => None,
         }
     }
@@ -121,6 +131,10 @@ impl fmt::Display for Error {
             Error::NonUtf8 { url, byte_offset } => {
                 write!(f, "{url}: the source is not valid UTF-8 at byte {byte_offset}")
             }
+            Error::SourceMap { url, message } => write!(
+                f,
+                "{url}: the source map cannot be used ({message}); the script is reported at its own positions"
+            ),
             Error::Option { name, message } => write!(f, "option `{name}`: {message}"),
         }
     }

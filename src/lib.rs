@@ -9,7 +9,8 @@
 //! [`coverage_json`] reads the input into the flat [`coverage`] model; [`project`] keeps the
 //! project's scripts; [`line_index`] builds each source's line table once; [`segments`] applies
 //! the innermost-range-wins rule; [`lines`] (or [`compat`]) gives line counts; [`method_ids`]
-//! finds each function's id position; [`converter`] orchestrates them into [`footprints`];
+//! finds each function's id position; [`source_map`] finds and decodes maps; [`converter`]
+//! orchestrates them into [`footprints`], at a script's own positions or through its map;
 //! [`body`] writes the request body of format 6.0.
 //!
 //! The core has no WebAssembly types; the `wasm` module (built only for `wasm32`) is the one
@@ -24,21 +25,26 @@ pub mod compat;
 pub mod converter;
 pub mod coverage;
 pub mod coverage_json;
+mod direct;
 pub mod error;
 pub mod footprints;
 mod json_out;
 pub mod line_index;
 pub mod lines;
+mod mapped;
 pub mod method_ids;
 pub mod project;
+pub mod script;
 pub mod segments;
+pub mod source_map;
 mod tokens;
+mod work;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
 pub use body::{build_body, BodyMeta, Hit};
-pub use converter::{Converter, LineMode, Options, SourceText};
+pub use converter::{Converter, Inputs, LineMode, Options, SourceText};
 pub use coverage::Coverage;
 pub use coverage_json::parse_coverage;
 pub use error::{Error, Result};

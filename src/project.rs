@@ -10,6 +10,9 @@ use crate::error::{Error, Result};
 pub struct Project {
     /// Absolute, normalised, without a trailing `/` (empty for the file-system root).
     root: String,
+    /// Where the scripts to look at are, when not under `root` (a bundle built elsewhere, whose
+    /// map names sources under the build-time root): normalised like `root`.
+    script_root: Option<String>,
     excludes: Vec<String>,
 }
 
@@ -50,8 +53,38 @@ impl Project {
             .collect();
         Ok(Project {
             root: normalize(&root),
+            script_root: None,
             excludes,
         })
+    }
+
+    /// Also looks at scripts under `script_root` (absolute), which are reported only through
+    /// their source maps when they are outside the root.
+    pub fn with_script_root(mut self, script_root: Option<&str>) -> Self {
+        self.script_root = script_root
+            .map(|r| url_to_path(r).unwrap_or_else(|| r.replace('\\', "/")))
+            .filter(|r| is_absolute(r))
+            .map(|r| normalize(&r));
+        self
+    }
+
+    /// Whether a script URL is one to look at: under the root or the script root, not in
+    /// `node_modules`, not excluded.
+    pub fn is_candidate(&self, url: &str) -> bool {
+        if self.relative_path(url).is_some() {
+            return true;
+        }
+        let Some(script_root) = &self.script_root else {
+            return false;
+        };
+        let Some(path) = url_to_path(url).or_else(|| is_absolute(url).then(|| url.to_owned()))
+        else {
+            return false;
+        };
+        let path = normalize(&path);
+        path.strip_prefix(script_root.as_str())
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|rest| !rest.is_empty() && !rest.split('/').any(|s| s == "node_modules"))
     }
 
     /// The normalised absolute root, `/` for the file-system root.
@@ -64,7 +97,17 @@ impl Project {
     }
 
     /// The path of a script relative to the root, or `None` when it is not the project's.
+    /// `webpack://<namespace>/<path>` locations (from source maps) are relative to the root;
+    /// webpack's own runtime (`webpack/...`) is not the project's.
     pub fn relative_path(&self, url: &str) -> Option<String> {
+        if let Some(rest) = url.strip_prefix("webpack://") {
+            let rest = rest.split_once('/').map_or("", |(_, path)| path);
+            let rest = rest.trim_start_matches("./");
+            if rest.is_empty() || rest.starts_with("webpack/") || rest.starts_with('(') {
+                return None;
+            }
+            return self.relative_path(&format!("{}/{}", self.root, rest));
+        }
         let path = url_to_path(url).or_else(|| is_absolute(url).then(|| url.replace('\\', "/")))?;
         let path = normalize(&path);
         let rest = path.strip_prefix(self.root.as_str())?.strip_prefix('/')?;
@@ -288,6 +331,34 @@ mod tests {
         assert!(!kept("lib/x.tmp.js"));
         assert!(kept("lib/sub/x.tmp.js"));
         assert!(kept("src/a.js"));
+    }
+
+    #[test]
+    fn script_root_and_webpack_sources() {
+        let project = Project::new("/build/app", "/", &[])
+            .unwrap()
+            .with_script_root(Some("/var/task"));
+        assert!(project.is_candidate("file:///var/task/index.js"));
+        assert!(project.is_candidate("file:///build/app/src/a.js"));
+        assert!(!project.is_candidate("file:///var/task/node_modules/x.js"));
+        assert!(!project.is_candidate("file:///opt/wrapper.mjs"));
+        assert_eq!(project.relative_path("file:///var/task/index.js"), None);
+        assert_eq!(
+            project.relative_path("webpack://app/./src/a.ts").as_deref(),
+            Some("src/a.ts")
+        );
+        assert_eq!(
+            project.relative_path("webpack:///src/a.ts").as_deref(),
+            Some("src/a.ts")
+        );
+        assert_eq!(
+            project.relative_path("webpack://app/webpack/bootstrap"),
+            None
+        );
+        assert_eq!(
+            project.relative_path("webpack://app/./node_modules/x/i.js"),
+            None
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! Positions cross unchanged: offsets stay UTF-16 code units, lines from 1, columns from 0.
 
 use crate::body::{build_body, BodyMeta, Hit};
-use crate::converter::{Converter as CoreConverter, LineMode, Options, SourceText};
+use crate::converter::{Converter as CoreConverter, Inputs, LineMode, Options, SourceText};
 use crate::coverage::{Coverage, CoverageRange};
 use crate::error::Error;
 use crate::footprints::{BranchFootprint, FileFootprint, FootprintData, MethodFootprint};
@@ -36,9 +36,9 @@ fn to_js_error(error: Error) -> JsValue {
             set("offset", (*offset).into());
             set("length", (*length).into());
         }
-        Error::SourceMismatch { url, .. } | Error::MissingSource { url } => {
-            set("url", url.as_str().into())
-        }
+        Error::SourceMismatch { url, .. }
+        | Error::MissingSource { url }
+        | Error::SourceMap { url, .. } => set("url", url.as_str().into()),
         Error::NonUtf8 { url, byte_offset } => {
             set("url", url.as_str().into());
             set("byteOffset", (*byte_offset as u32).into());
@@ -61,6 +61,7 @@ fn option_error(name: &str, message: impl ToString) -> JsValue {
 struct JsOptions {
     project_root: Option<String>,
     cwd: Option<String>,
+    script_root: Option<String>,
     exclude: Vec<String>,
     line_mode: Option<String>,
 }
@@ -73,16 +74,13 @@ pub struct WasmConverter {
 
 #[wasm_bindgen(js_class = WasmConverter)]
 impl WasmConverter {
-    /// `options`: `{projectRoot, cwd, exclude, lineMode: "default" | "compat"}`.
+    /// `options_json`: JSON of `{projectRoot, cwd, scriptRoot, exclude, lineMode}`.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<WasmConverter, JsValue> {
+    pub fn new(options_json: &str) -> Result<WasmConverter, JsValue> {
         #[cfg(debug_assertions)]
         console_error_panic_hook::set_once();
-        let js: JsOptions = if options.is_undefined() || options.is_null() {
-            JsOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| option_error("options", e))?
-        };
+        let js: JsOptions =
+            serde_json::from_str(options_json).map_err(|e| option_error("options", e))?;
         let line_mode = match js.line_mode.as_deref() {
             None | Some("default") => LineMode::Default,
             Some("compat") => LineMode::Compat,
@@ -97,6 +95,7 @@ impl WasmConverter {
         let options = Options {
             project_root: js.project_root.unwrap_or_else(|| cwd.clone()),
             cwd,
+            script_root: js.script_root,
             exclude: js.exclude,
             line_mode,
         };
@@ -117,15 +116,21 @@ impl WasmConverter {
         &mut self,
         json: &[u8],
         sources: &JsValue,
+        source_maps: &JsValue,
     ) -> Result<String, JsValue> {
         let coverage = crate::parse_coverage(json).map_err(to_js_error)?;
-        Ok(self.convert(&coverage, sources))
+        Ok(self.convert(&coverage, sources, source_maps))
     }
 
     /// Converts coverage JSON given as text; returns the footprint data as JSON text.
     #[wasm_bindgen(js_name = convertJsonText)]
-    pub fn convert_json_text(&mut self, json: &str, sources: &JsValue) -> Result<String, JsValue> {
-        self.convert_json_bytes(json.as_bytes(), sources)
+    pub fn convert_json_text(
+        &mut self,
+        json: &str,
+        sources: &JsValue,
+        source_maps: &JsValue,
+    ) -> Result<String, JsValue> {
+        self.convert_json_bytes(json.as_bytes(), sources, source_maps)
     }
 
     /// Which of `urls` are the project's, as 1/0 bytes (the JS glue packs only those).
@@ -146,14 +151,24 @@ impl WasmConverter {
         names: &str,
         packed: &[u32],
         sources: &JsValue,
+        source_maps: &JsValue,
     ) -> Result<String, JsValue> {
         let coverage = unpack(&urls, names, packed).map_err(to_js_error)?;
-        Ok(self.convert(&coverage, sources))
+        Ok(self.convert(&coverage, sources, source_maps))
     }
 
-    fn convert(&mut self, coverage: &Coverage, sources: &JsValue) -> String {
-        let mut provider = |url: &str| source_for(sources, url);
-        self.inner.convert(coverage, &mut provider).to_json()
+    fn convert(&mut self, coverage: &Coverage, sources: &JsValue, source_maps: &JsValue) -> String {
+        let mut sources = |url: &str| source_for(sources, url);
+        let mut source_maps = |location: &str| source_for(source_maps, location);
+        self.inner
+            .convert_with(
+                coverage,
+                Inputs {
+                    sources: &mut sources,
+                    source_maps: &mut source_maps,
+                },
+            )
+            .to_json()
     }
 }
 
@@ -189,7 +204,8 @@ fn unpack(urls: &[String], names: &str, packed: &[u32]) -> crate::Result<Coverag
     Ok(coverage)
 }
 
-/// Asks the caller's `sources` (a function, a `Map` or a plain object) for a script's source.
+/// Asks the caller's `sources` (a function, a `Map` or a plain object) for a script's source,
+/// or its `sourceMaps` for a map's JSON (an object is turned into JSON text).
 fn source_for(sources: &JsValue, url: &str) -> Option<SourceText> {
     let key = JsValue::from_str(url);
     let value = if let Some(function) = sources.dyn_ref::<Function>() {
@@ -205,12 +221,19 @@ fn source_for(sources: &JsValue, url: &str) -> Option<SourceText> {
     } else {
         return None;
     };
-    match value.as_string() {
-        Some(text) => Some(SourceText::Text(text)),
-        None => value
-            .dyn_ref::<Uint8Array>()
-            .map(|bytes| SourceText::Bytes(bytes.to_vec())),
+    if let Some(text) = value.as_string() {
+        return Some(SourceText::Text(text));
     }
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return Some(SourceText::Bytes(bytes.to_vec()));
+    }
+    if value.is_object() {
+        return js_sys::JSON::stringify(&value)
+            .ok()
+            .and_then(|text| text.as_string())
+            .map(SourceText::Text);
+    }
+    None
 }
 
 #[derive(serde::Deserialize)]
@@ -287,13 +310,12 @@ impl JsFootprints {
 
 /// Builds the request body of format 6.0. `hits_json` is a JSON array of
 /// `{footprints, executionId, testName, start, end, isInitFootprints, isFinalFootprints}`;
-/// `meta` is `{agentId, labId, buildSessionId, appName, buildName, branchName, agentVersion,
+/// `meta_json` is JSON of `{agentId, labId, buildSessionId, appName, buildName, branchName, agentVersion,
 /// agentType, intervalSeconds}`.
 #[wasm_bindgen(js_name = buildBodyJson)]
-pub fn build_body_json(hits_json: &str, meta: JsValue) -> Result<String, JsValue> {
+pub fn build_body_json(hits_json: &str, meta_json: &str) -> Result<String, JsValue> {
     let hits: Vec<JsHit> = serde_json::from_str(hits_json).map_err(|e| option_error("hits", e))?;
-    let meta: BodyMeta =
-        serde_wasm_bindgen::from_value(meta).map_err(|e| option_error("meta", e))?;
+    let meta: BodyMeta = serde_json::from_str(meta_json).map_err(|e| option_error("meta", e))?;
     let data: Vec<(JsHit, FootprintData)> = hits
         .into_iter()
         .map(|mut hit| {

@@ -1,0 +1,180 @@
+//! Footprints of a script at its own positions (no source map): line counts in the chosen
+//! line mode, one entry per function with an id, the lines each method owns, and branches.
+
+use crate::compat::CompatLines;
+use crate::converter::LineMode;
+use crate::coverage::Script;
+use crate::footprints::{BranchFootprint, FootprintData, MethodFootprint};
+use crate::lines::line_counts;
+use crate::method_ids::{id_site, IdSite};
+use crate::script::{MethodSite, ScriptState};
+use crate::work::{add_line, Buffers, Output};
+
+/// Converts one script at its own positions into `out`; `b.segments` already holds its
+/// flattened ranges.
+pub fn convert_direct(
+    script: &Script<'_>,
+    state: &mut ScriptState,
+    shift: u32,
+    line_mode: LineMode,
+    b: &mut Buffers,
+    out: &mut Output,
+) {
+    let file = out.file(&state.path, script.url, state.index.line_count());
+    let mut work = DirectWork { b, line_mode };
+    line_counts(
+        &state.index,
+        &work.b.segments,
+        &mut work.b.counts,
+        &mut work.b.owners,
+    );
+    work.add_lines(script, state, file, &mut out.data);
+    work.add_methods(script, state, shift, file, &mut out.data);
+    work.add_method_lines(&mut out.data);
+    work.add_branches(script, state, shift, file, &mut out.data);
+}
+
+struct DirectWork<'a> {
+    b: &'a mut Buffers,
+    line_mode: LineMode,
+}
+
+impl DirectWork<'_> {
+    fn add_lines(
+        &mut self,
+        script: &Script<'_>,
+        state: &mut ScriptState,
+        file: u32,
+        data: &mut FootprintData,
+    ) {
+        let lines = &mut data.files[file as usize].lines;
+        match self.line_mode {
+            LineMode::Default => {
+                for (mine, theirs) in lines.iter_mut().zip(self.b.counts.iter()) {
+                    if let Some(theirs) = theirs {
+                        *mine = Some(mine.unwrap_or(0).saturating_add(*theirs));
+                    }
+                }
+            }
+            LineMode::Compat => {
+                let compat = state
+                    .compat
+                    .get_or_insert_with(|| CompatLines::new(&state.source));
+                compat.counts(script, &mut self.b.compat_counts, &mut self.b.scratch);
+                // Compat lines split only at `\n`: the table has its own length.
+                lines.resize(self.b.compat_counts.len(), None);
+                for (mine, &theirs) in lines.iter_mut().zip(self.b.compat_counts.iter()) {
+                    *mine = Some(mine.unwrap_or(0).saturating_add(theirs));
+                }
+            }
+        }
+    }
+
+    fn add_methods(
+        &mut self,
+        script: &Script<'_>,
+        state: &mut ScriptState,
+        shift: u32,
+        file: u32,
+        data: &mut FootprintData,
+    ) {
+        self.b.method_of_function.clear();
+        self.b
+            .method_of_function
+            .resize(script.function_count(), u32::MAX);
+        self.b.seen_sites.clear();
+        if !state.scanned {
+            return;
+        }
+        let skip = usize::from(script.top_level().is_some());
+        for (index, function) in script.functions().enumerate().skip(skip) {
+            let Some(extent) = function.ranges.first() else {
+                continue;
+            };
+            let site = state.sites.entry(extent.start).or_insert_with(|| {
+                let start = state.index.byte_offset(&state.source, extent.start + shift);
+                match id_site(&state.source, start) {
+                    IdSite::None => None,
+                    IdSite::At(byte) => {
+                        let at = state
+                            .index
+                            .position(state.index.utf16_offset(&state.source, byte));
+                        Some(MethodSite {
+                            id: format!("{}@{},{}", state.path, at.line, at.column),
+                            line: at.line,
+                            column: at.column,
+                            original: 0,
+                        })
+                    }
+                }
+            });
+            let Some(site) = site else {
+                continue;
+            };
+            // The same id twice in one script (it should not happen) adds up in one entry.
+            let key = (0, site.line, site.column);
+            if let Some(&existing) = self.b.seen_sites.get(&key) {
+                let method = &mut data.methods[existing as usize];
+                method.count = method.count.saturating_add(extent.count);
+                self.b.method_of_function[index] = existing;
+                continue;
+            }
+            self.b.seen_sites.insert(key, data.methods.len() as u32);
+            self.b.method_of_function[index] = data.methods.len() as u32;
+            data.methods.push(MethodFootprint {
+                id: site.id.clone(),
+                file,
+                name: function.name.to_owned(),
+                line: site.line,
+                column: site.column,
+                count: extent.count,
+                lines: Vec::new(),
+            });
+        }
+    }
+
+    fn add_method_lines(&mut self, data: &mut FootprintData) {
+        for (line, (&count, &owner)) in self.b.counts.iter().zip(self.b.owners.iter()).enumerate() {
+            if count.unwrap_or(0) == 0 || owner == u32::MAX {
+                continue;
+            }
+            let method = self.b.method_of_function[owner as usize];
+            if method != u32::MAX {
+                add_line(&mut data.methods[method as usize].lines, line as u32 + 1);
+            }
+        }
+    }
+
+    fn add_branches(
+        &mut self,
+        script: &Script<'_>,
+        state: &ScriptState,
+        shift: u32,
+        file: u32,
+        data: &mut FootprintData,
+    ) {
+        if !state.scanned {
+            return;
+        }
+        self.b.seen.clear();
+        for function in script.functions() {
+            for block in function.ranges.iter().skip(1) {
+                if let Some(&existing) = self.b.seen.get(&block.start) {
+                    let branch = &mut data.branches[existing as usize];
+                    branch.count = branch.count.max(block.count);
+                    continue;
+                }
+                self.b.seen.insert(block.start, data.branches.len() as u32);
+                let at = state.index.position(block.start + shift);
+                let id = format!("{}|{},{}|0", state.path, at.line, at.column);
+                data.branches.push(BranchFootprint {
+                    id,
+                    file,
+                    line: at.line,
+                    column: at.column,
+                    count: block.count,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! What the converter keeps about one script for the life of the process: its source and line
+//! table, the id found for each function start, the shift V8's offsets need, and its decoded
+//! source map with the original files it names.
+
+use crate::compat::CompatLines;
+use crate::line_index::LineIndex;
+use crate::source_map::DecodedMap;
+use std::collections::HashMap;
+
+/// Where a function's id points, computed once per V8 start offset.
+#[derive(Clone, Debug)]
+pub struct MethodSite {
+    /// `<relativePath>@<line>,<column>`.
+    pub id: String,
+    /// Line, from 1.
+    pub line: u32,
+    /// Column, from 0.
+    pub column: u32,
+    /// For mapped scripts, the original source the id is in.
+    pub original: u32,
+}
+
+/// One original source of a mapped script.
+pub struct Original {
+    /// Path relative to the project root, or `None` when outside it (left out).
+    pub path: Option<String>,
+    /// Where the map says it is.
+    pub location: String,
+    /// Its text, when the map carries it.
+    pub content: Option<String>,
+    /// The line table of `content`.
+    pub index: Option<LineIndex>,
+    /// Number of lines (from the content, else the last mapped line).
+    pub line_count: usize,
+}
+
+/// A script with a decoded map.
+pub struct Mapped {
+    /// The mappings.
+    pub map: DecodedMap,
+    /// The original sources, by the map's source index.
+    pub originals: Vec<Original>,
+}
+
+/// The state of a script's source map.
+pub enum MapState {
+    /// Not looked for yet.
+    Unknown,
+    /// The script names no map.
+    None,
+    /// The map could not be used; the script is converted at its own positions.
+    Failed,
+    /// Decoded.
+    Ready(Box<Mapped>),
+}
+
+/// What is kept about one script of the project.
+pub struct ScriptState {
+    /// Path relative to the project root.
+    pub path: String,
+    /// The source as handed over.
+    pub source: String,
+    /// Its line table.
+    pub index: LineIndex,
+    /// v8-to-istanbul's line table, built on first use in compat mode.
+    pub compat: Option<CompatLines>,
+    /// Id site per V8 start offset (before the shift).
+    pub sites: HashMap<u32, Option<MethodSite>>,
+    /// Whether the build scanner records ids in this file (not `.cjs`).
+    pub scanned: bool,
+    /// What V8's offsets lack (1 for a stripped byte-order mark), once a take showed it.
+    pub shift: Option<u32>,
+    /// The source map.
+    pub map: MapState,
+}
+
+impl ScriptState {
+    /// A script with its source, not yet looked at further.
+    pub fn new(path: String, source: String) -> Self {
+        let index = LineIndex::new(&source);
+        let scanned = !path.ends_with(".cjs");
+        ScriptState {
+            path,
+            source,
+            index,
+            compat: None,
+            sites: HashMap::new(),
+            scanned,
+            shift: None,
+            map: MapState::Unknown,
+        }
+    }
+}
