@@ -99,6 +99,11 @@ MJS
   fi
 }
 
+build_layer() {
+  say "assembling the layer"
+  layer/assemble.sh pkg dist/v8-footprints-layer.zip
+}
+
 demo() {
   say "demo: converting the example coverage"
   node examples/demo.mjs
@@ -130,6 +135,17 @@ node_tests() {
   node --test tests/node/*.test.mjs tests/node/*.test.cjs
 }
 
+backend_tests() {
+  say "backend stand-in tests"
+  node --test tests/backend/*.test.mjs
+}
+
+layer_tests() {
+  say "layer tests through the real runtime clients"
+  bash tests/layer/setup.sh
+  node --test tests/layer/*.test.mjs
+}
+
 run_tests() {
   ensure_toolchain
   lints
@@ -137,10 +153,13 @@ run_tests() {
   build_pkg
   wasm_tests
   node_tests
+  build_layer
+  backend_tests
+  layer_tests
 }
 
 case "${1:-}" in
-  "") ensure_toolchain; build_pkg; demo ;;
+  "") ensure_toolchain; build_pkg; build_layer; demo ;;
   test) run_tests ;;
   *) echo "usage: ./build.sh [test]" >&2; exit 2 ;;
 esac

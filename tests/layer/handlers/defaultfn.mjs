@@ -1,0 +1,3 @@
+export default async function (event) {
+  return { from: 'default export function', event };
+}

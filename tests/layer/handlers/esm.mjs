@@ -1,0 +1,2 @@
+export const handler = async (event) => ({ from: 'esm.mjs', event });
+export default { handler: async () => 'default export object' };

@@ -1,0 +1,1 @@
+export const handler = async (event) => ({ from: 'ESM syntax in a .js without type', event });

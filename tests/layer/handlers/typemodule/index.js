@@ -1,0 +1,1 @@
+export const handler = async (event) => ({ from: '"type": "module" package', event });

