@@ -135,6 +135,11 @@ node_tests() {
   node --test tests/node/*.test.mjs tests/node/*.test.cjs
 }
 
+platform_tests() {
+  say "browser, Node 18/22/24 and arm64 tests"
+  bash tests/platforms/run.sh
+}
+
 backend_tests() {
   say "backend stand-in tests"
   node --test tests/backend/*.test.mjs
@@ -153,6 +158,7 @@ run_tests() {
   build_pkg
   wasm_tests
   node_tests
+  platform_tests
   build_layer
   backend_tests
   layer_tests

@@ -18,7 +18,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
 
   // Inspector objects cross as numbers: the URLs first (Rust says which are the project's),
   // then one Uint32Array holding the kept scripts' functions and ranges, and their names.
-  function convertObjects(inner, scripts, sources, sourceMaps) {
+  function packObjects(inner, scripts) {
     const urls = new Array(scripts.length);
     for (let i = 0; i < scripts.length; i++) {
       const script = scripts[i];
@@ -65,7 +65,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
         }
       }
     }
-    return inner.convertPacked(keptUrls, names.join('\0'), packed, sources, sourceMaps);
+    return { urls: keptUrls, names: names.join('\0'), packed };
   }
 
   /** Converts V8 coverage to footprints, keeping per-script work between calls. */
@@ -87,7 +87,8 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
       if (typeof coverage === 'string') return inner.convertJsonText(coverage, sources, sourceMaps);
       if (coverage instanceof Uint8Array) return inner.convertJsonBytes(coverage, sources, sourceMaps);
       if (coverage instanceof ArrayBuffer) return inner.convertJsonBytes(new Uint8Array(coverage), sources, sourceMaps);
-      return convertObjects(inner, scriptsOf(coverage), sources, sourceMaps);
+      const { urls, names, packed } = packObjects(inner, scriptsOf(coverage));
+      return inner.convertPacked(urls, names, packed, sources, sourceMaps);
     }
 
     /**
@@ -97,6 +98,49 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
      */
     convert(coverage, sources, sourceMaps) {
       return JSON.parse(this.convertToJson(coverage, sources, sourceMaps));
+    }
+
+    /**
+     * Converts one take of inspector coverage objects and keeps what ran as a pending hit
+     * (`info`: {executionId, testName, start, end, isInitFootprints}; an empty executionId is
+     * filled in when the body is built). Returns {methods, errors}: how many methods ran, and the
+     * scripts left out and why.
+     */
+    addHit(coverage, info, sources, sourceMaps) {
+      if (sources === undefined || sources === null) sources = defaultSources || {};
+      if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
+      const { urls, names, packed } = packObjects(this._inner, scriptsOf(coverage));
+      return JSON.parse(this._inner.addHitPacked(urls, names, packed, sources, sourceMaps, JSON.stringify(info || {})));
+    }
+
+    /** The format 6.0 body of the first `max` pending hits as JSON text, or undefined when none waits. */
+    pendingBody(meta, executionId, max) {
+      return this._inner.pendingBody(JSON.stringify(meta || {}), executionId || '', max || 1000);
+    }
+
+    /** Forgets the first `count` pending hits, once they were sent. */
+    confirmSent(count) {
+      this._inner.confirmSent(count);
+    }
+
+    /** Forgets the hits kept before it was known that no test execution was open; returns how many. */
+    discardTentative() {
+      return this._inner.discardTentative();
+    }
+
+    /** Gives pending hits without an execution id the one now known. */
+    assignExecution(executionId) {
+      this._inner.assignExecution(executionId);
+    }
+
+    /** Hits waiting to be sent. */
+    get pendingCount() {
+      return this._inner.pendingCount;
+    }
+
+    /** Hits dropped since the start because the buffer was full. */
+    get droppedCount() {
+      return this._inner.droppedCount;
     }
 
     /** Releases the wasm memory this converter holds. */

@@ -34,6 +34,20 @@ export interface ConverterOptions {
   exclude?: string[];
   /** `default` (first non-blank character decides; blank lines not executable) or `compat` (v8-to-istanbul's counts). */
   lineMode?: 'default' | 'compat';
+  /** How many hits `addHit` keeps waiting before dropping the oldest. Default 500. */
+  pendingHits?: number;
+}
+
+/** What is known of a hit besides its footprints. */
+export interface HitInfo {
+  /** Empty when not known yet: filled in by `pendingBody`. */
+  executionId?: string;
+  testName?: string | null;
+  /** Epoch seconds. */
+  start: number;
+  end: number;
+  isInitFootprints?: boolean;
+  isFinalFootprints?: boolean;
 }
 
 export interface FileFootprint {
@@ -109,6 +123,15 @@ export class Converter {
   readonly projectRoot: string;
   convert(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): FootprintData;
   convertToJson(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): string;
+  /** Converts one take and keeps what ran as a pending hit. */
+  addHit(coverage: CoverageInput, info: HitInfo, sources?: Sources, sourceMaps?: SourceMaps): { methods: number; errors: ScriptError[] };
+  /** The format 6.0 body of the first `max` pending hits, or undefined when none waits. */
+  pendingBody(meta: BodyMeta, executionId?: string, max?: number): string | undefined;
+  confirmSent(count: number): void;
+  discardTentative(): number;
+  assignExecution(executionId: string): void;
+  readonly pendingCount: number;
+  readonly droppedCount: number;
   free(): void;
 }
 export function convert(coverage: CoverageInput, sources?: Sources, options?: ConverterOptions, sourceMaps?: SourceMaps): FootprintData;

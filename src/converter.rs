@@ -177,10 +177,10 @@ impl Converter {
             };
             if matches!(state.map, MapState::Unknown) {
                 state.map = load_map(&self.project, coverage, &script, state, source_maps)
-                    .unwrap_or_else(|error| {
-                        out.data.errors.push(script_error(&error));
-                        MapState::Failed
-                    });
+                    .unwrap_or_else(MapState::Failed);
+            }
+            if let MapState::Failed(error) = &state.map {
+                out.data.errors.push(script_error(error));
             }
             let b = &mut self.buffers;
             b.flattener.flatten(&script, shift, &mut b.segments);

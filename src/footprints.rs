@@ -2,7 +2,7 @@
 //! unique id and covered lines, the branches, and the scripts that could not be converted.
 //! Written out as one JSON text.
 
-use crate::json_out::{push_opt_str, push_str, push_u32_array, push_u64};
+use crate::json_out::{push_str, push_u32_array, push_u64};
 use std::fmt::Write;
 
 /// Footprints of one conversion (one coverage take).
@@ -91,6 +91,30 @@ pub struct Summary {
     pub branches_hit: usize,
     /// Branch leaves reported.
     pub branches: usize,
+}
+
+/// The errors as a JSON array.
+pub fn errors_to_json(errors: &[ScriptError]) -> String {
+    let mut out = String::new();
+    push_errors(&mut out, errors);
+    out
+}
+
+fn push_errors(out: &mut String, errors: &[ScriptError]) {
+    out.push('[');
+    for (i, error) in errors.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"url\":");
+        push_str(out, &error.url);
+        out.push_str(",\"kind\":");
+        push_str(out, &error.kind);
+        out.push_str(",\"message\":");
+        push_str(out, &error.message);
+        out.push('}');
+    }
+    out.push(']');
 }
 
 fn push_position(out: &mut String, line: u32, column: u32, count: u32) {
@@ -272,20 +296,9 @@ impl FootprintData {
             let _ = write!(out, "\"{i}\":");
             push_u32_array(&mut out, method.lines.iter().copied());
         }
-        out.push_str("},\"errors\":[");
-        for (i, error) in self.errors.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"url\":");
-            push_str(&mut out, &error.url);
-            out.push_str(",\"kind\":");
-            push_opt_str(&mut out, Some(&error.kind));
-            out.push_str(",\"message\":");
-            push_str(&mut out, &error.message);
-            out.push('}');
-        }
-        out.push_str("]}");
+        out.push_str("},\"errors\":");
+        push_errors(&mut out, &self.errors);
+        out.push('}');
         out
     }
 }

@@ -33,6 +33,7 @@ pub mod line_index;
 pub mod lines;
 mod mapped;
 pub mod method_ids;
+pub mod pending;
 pub mod project;
 pub mod script;
 pub mod segments;

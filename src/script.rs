@@ -48,8 +48,9 @@ pub enum MapState {
     Unknown,
     /// The script names no map.
     None,
-    /// The map could not be used; the script is converted at its own positions.
-    Failed,
+    /// The map could not be used (reported with every conversion of the script); the script is
+    /// converted at its own positions.
+    Failed(crate::Error),
     /// Decoded.
     Ready(Box<Mapped>),
 }

@@ -9,7 +9,10 @@ use crate::body::{build_body, BodyMeta, Hit};
 use crate::converter::{Converter as CoreConverter, Inputs, LineMode, Options, SourceText};
 use crate::coverage::{Coverage, CoverageRange};
 use crate::error::Error;
-use crate::footprints::{BranchFootprint, FileFootprint, FootprintData, MethodFootprint};
+use crate::footprints::{
+    errors_to_json, BranchFootprint, FileFootprint, FootprintData, MethodFootprint,
+};
+use crate::pending::{HitInfo, PendingHits};
 use js_sys::{Function, Map, Object, Reflect, Uint8Array};
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
@@ -64,12 +67,14 @@ struct JsOptions {
     script_root: Option<String>,
     exclude: Vec<String>,
     line_mode: Option<String>,
+    pending_hits: Option<usize>,
 }
 
 /// A converter that keeps per-script work between calls (see the npm package's `Converter`).
 #[wasm_bindgen(js_name = WasmConverter)]
 pub struct WasmConverter {
     inner: CoreConverter,
+    pending: PendingHits,
 }
 
 #[wasm_bindgen(js_class = WasmConverter)]
@@ -99,8 +104,9 @@ impl WasmConverter {
             exclude: js.exclude,
             line_mode,
         };
+        let pending = PendingHits::new(js.pending_hits.unwrap_or(500));
         CoreConverter::new(&options)
-            .map(|inner| WasmConverter { inner })
+            .map(|inner| WasmConverter { inner, pending })
             .map_err(to_js_error)
     }
 
@@ -158,17 +164,93 @@ impl WasmConverter {
     }
 
     fn convert(&mut self, coverage: &Coverage, sources: &JsValue, source_maps: &JsValue) -> String {
+        self.footprints(coverage, sources, source_maps).to_json()
+    }
+
+    fn footprints(
+        &mut self,
+        coverage: &Coverage,
+        sources: &JsValue,
+        source_maps: &JsValue,
+    ) -> FootprintData {
         let mut sources = |url: &str| source_for(sources, url);
         let mut source_maps = |location: &str| source_for(source_maps, location);
-        self.inner
-            .convert_with(
-                coverage,
-                Inputs {
-                    sources: &mut sources,
-                    source_maps: &mut source_maps,
-                },
-            )
-            .to_json()
+        self.inner.convert_with(
+            coverage,
+            Inputs {
+                sources: &mut sources,
+                source_maps: &mut source_maps,
+            },
+        )
+    }
+
+    /// Converts packed coverage (as `convertPacked`) and keeps what ran as one pending hit;
+    /// `hit_json` is JSON of `{executionId, testName, start, end, isInitFootprints}`. Returns
+    /// JSON of `{methods, errors}`: how many methods ran, and the scripts left out.
+    #[wasm_bindgen(js_name = addHitPacked)]
+    pub fn add_hit_packed(
+        &mut self,
+        urls: Vec<String>,
+        names: &str,
+        packed: &[u32],
+        sources: &JsValue,
+        source_maps: &JsValue,
+        hit_json: &str,
+    ) -> Result<String, JsValue> {
+        let info: HitInfo = serde_json::from_str(hit_json).map_err(|e| option_error("hit", e))?;
+        let coverage = unpack(&urls, names, packed).map_err(to_js_error)?;
+        let mut data = self.footprints(&coverage, sources, source_maps);
+        let errors = std::mem::take(&mut data.errors);
+        let methods = self.pending.push(info, data);
+        Ok(format!(
+            "{{\"methods\":{methods},\"errors\":{}}}",
+            errors_to_json(&errors)
+        ))
+    }
+
+    /// The body of format 6.0 for the first `max` pending hits (hits without an execution id
+    /// get `execution_id`), or `undefined` when none waits. `meta_json` is as for `buildBodyJson`.
+    #[wasm_bindgen(js_name = pendingBody)]
+    pub fn pending_body(
+        &self,
+        meta_json: &str,
+        execution_id: &str,
+        max: usize,
+    ) -> Result<Option<String>, JsValue> {
+        let meta: BodyMeta =
+            serde_json::from_str(meta_json).map_err(|e| option_error("meta", e))?;
+        Ok(self.pending.body(&meta, execution_id, max))
+    }
+
+    /// Forgets the first `count` pending hits (they were sent).
+    #[wasm_bindgen(js_name = confirmSent)]
+    pub fn confirm_sent(&mut self, count: usize) {
+        self.pending.confirm(count);
+    }
+
+    /// Forgets hits collected before it was known that no test execution was open; returns
+    /// how many.
+    #[wasm_bindgen(js_name = discardTentative)]
+    pub fn discard_tentative(&mut self) -> usize {
+        self.pending.discard_tentative()
+    }
+
+    /// Gives pending hits without an execution id the one now known.
+    #[wasm_bindgen(js_name = assignExecution)]
+    pub fn assign_execution(&mut self, execution_id: &str) {
+        self.pending.assign_execution(execution_id);
+    }
+
+    /// Hits waiting to be sent.
+    #[wasm_bindgen(getter, js_name = pendingCount)]
+    pub fn pending_count(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Hits dropped because the buffer was full, since the start.
+    #[wasm_bindgen(getter, js_name = droppedCount)]
+    pub fn dropped_count(&self) -> f64 {
+        self.pending.dropped() as f64
     }
 }
 

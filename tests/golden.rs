@@ -38,6 +38,11 @@ fn index() -> Vec<Fixture> {
 }
 
 fn convert(fixture: &Fixture, line_mode: LineMode) -> String {
+    convert_times(fixture, line_mode, 1).pop().unwrap()
+}
+
+/// Converts the fixture `times` times with one converter (a warm process).
+fn convert_times(fixture: &Fixture, line_mode: LineMode, times: usize) -> Vec<String> {
     let json = fs::read(fixtures().join("coverage").join(&fixture.coverage)).unwrap();
     let coverage = parse_coverage(&json).unwrap();
     let options = Options {
@@ -50,9 +55,13 @@ fn convert(fixture: &Fixture, line_mode: LineMode) -> String {
         let path = fixture.sources.get(url)?;
         Some(SourceText::Bytes(fs::read(fixtures().join(path)).ok()?))
     };
-    let data = converter.convert(&coverage, &mut sources);
-    let value: serde_json::Value = serde_json::from_str(&data.to_json()).unwrap();
-    reviewable(&value)
+    (0..times)
+        .map(|_| {
+            let data = converter.convert(&coverage, &mut sources);
+            let value: serde_json::Value = serde_json::from_str(&data.to_json()).unwrap();
+            reviewable(&value)
+        })
+        .collect()
 }
 
 /// JSON with one top-level key, file, method or branch per line, so that diffs are readable.
@@ -150,5 +159,16 @@ fn conversions_report_no_errors_on_fixtures_but_the_missing_map() {
             "{}",
             fixture.coverage
         );
+    }
+}
+
+#[test]
+fn a_warm_converter_gives_the_same_result_again() {
+    for fixture in index() {
+        for mode in [LineMode::Default, LineMode::Compat] {
+            let results = convert_times(&fixture, mode, 3);
+            assert_eq!(results[0], results[1], "{} {mode:?}", fixture.coverage);
+            assert_eq!(results[0], results[2], "{} {mode:?}", fixture.coverage);
+        }
     }
 }
