@@ -3,7 +3,7 @@
 #   sealights-extension, setup        exec wrappers (755)
 #   wrapper.mjs                       the handler entry, alone at the root
 #   v8-footprints/wrapper/            the wrapper's modules and the agent
-#   v8-footprints/pkg/                the wasm npm package (copy of <pkg-dir>)
+#   v8-footprints/pkg/                the wasm package's Node files (from <pkg-dir>)
 # Nothing native may be in it. Prints the size; fails over the budget (V8FP_LAYER_BUDGET_BYTES, 500 KB).
 # Zips with `zip` when installed, else with python3's zipfile (V8FP_ASSEMBLE_NO_ZIP=1 forces it, for tests).
 # Usage: layer/assemble.sh <pkg-dir> <out-zip>
@@ -33,9 +33,11 @@ chmod 755 "$stage/sealights-extension" "$stage/setup"
 cp "$root/wrapper/wrapper.mjs" "$stage/wrapper.mjs"
 mkdir -p "$stage/v8-footprints/wrapper/lib" "$stage/v8-footprints/pkg"
 cp "$root/wrapper/agent.mjs" "$stage/v8-footprints/wrapper/"
-cp "$root/wrapper/lib/"*.mjs "$stage/v8-footprints/wrapper/lib/"
-cp -RL "$pkg_dir/." "$stage/v8-footprints/pkg/"
-rm -f "$stage/v8-footprints/pkg/.gitignore"
+cp -R "$root/wrapper/lib/." "$stage/v8-footprints/wrapper/lib/"
+# Only what Node loads: the CommonJS entry, its glue and the one .wasm (no browser entry, no types).
+for f in package.json index.cjs v8_footprints.cjs v8_footprints_bg.wasm; do
+  if [ -f "$pkg_dir/$f" ]; then cp -L "$pkg_dir/$f" "$stage/v8-footprints/pkg/$f"; fi
+done
 find "$stage" -type f ! -perm -u+x -exec chmod 644 {} +
 find "$stage" -type d -exec chmod 755 {} +
 

@@ -62,7 +62,9 @@ for (const runtime of RUNTIMES) {
         for (const mode of ['exec-wrapper', 'redirect']) {
           const actual = byMode[mode].results.map((r) => normalize(r, opts));
           assert.deepEqual(actual, expected, `${mode} differs from direct; output:\n${byMode[mode].output}`);
-          assert.doesNotMatch(byMode[mode].output, /\[v8-footprints\]/, 'the wrapper logged a problem');
+          // The only line allowed: the agent saying it has no settings (these runs configure none).
+          const problems = byMode[mode].output.split('\n').filter((l) => /\[v8-footprints\]/.test(l) && !/coverage is off: SL_TOKEN/.test(l));
+          assert.deepEqual(problems, [], 'the wrapper logged a problem');
         }
       });
     }

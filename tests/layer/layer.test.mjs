@@ -48,7 +48,8 @@ describe('layer/assemble.sh', () => {
       assert.equal(files['v8-footprints/wrapper/agent.mjs'], 0o644);
       assert.equal(files['v8-footprints/pkg/v8_footprints_bg.wasm'], 0o644);
       assert.equal(files['v8-footprints/pkg/.gitignore'], undefined);
-      for (const lib of fs.readdirSync(path.join(repoRoot, 'wrapper/lib'))) {
+      for (const lib of fs.readdirSync(path.join(repoRoot, 'wrapper/lib'), { recursive: true })) {
+        if (!lib.endsWith('.mjs')) continue;
         assert.ok(files[`v8-footprints/wrapper/lib/${lib}`], `${lib} is in the layer`);
       }
       const atRoot = Object.keys(files).filter((f) => !f.includes('/')).sort();
@@ -65,11 +66,13 @@ describe('layer/assemble.sh', () => {
     assert.match(r.stderr, /over its size budget/);
   });
 
-  test('refuses native files', () => {
+  test('never ships native files', () => {
+    // Only the package's Node files are copied, so a native file beside them stays out.
     for (const extra of [{ 'addon.node': 'x' }, { helper: fs.readFileSync('/bin/true') }]) {
       const r = build(fakePkg(extra));
-      assert.equal(r.status, 1);
-      assert.match(r.stderr, /native files are not allowed/);
+      assert.equal(r.status, 0, r.stderr);
+      const names = Object.keys(listZip(r.out));
+      assert.ok(!names.some((n) => n.endsWith('addon.node') || n.endsWith('/helper')), names.join(' '));
     }
   });
 

@@ -25,3 +25,33 @@ export function describe(value) {
     return typeof value;
   }
 }
+
+const LEVELS = { error: 0, warn: 1, info: 2, debug: 3 };
+let threshold = LEVELS.warn;
+
+/** Sets the level below which `log` stays quiet (`SL_LOG_LEVEL`: error, warn, info, debug). */
+export function setLogLevel(level) {
+  threshold = LEVELS[level] ?? LEVELS.warn;
+}
+
+/**
+ * Writes `message` at `level` when the level is on, through the console method of that level (which the
+ * Lambda runtime tags ERROR, WARN, INFO, DEBUG); warnings and errors once per process.
+ */
+export function log(level, message) {
+  if ((LEVELS[level] ?? LEVELS.error) > threshold) return;
+  if (level === 'error') {
+    logOnce(message);
+    return;
+  }
+  const line = `[v8-footprints] ${String(message).replace(/\s*\n\s*/g, ' ')}`;
+  if (level === 'warn') {
+    if (seen.has(line)) return;
+    seen.add(line);
+  }
+  try {
+    (level === 'warn' ? console.warn : level === 'info' ? console.info : console.debug)(line);
+  } catch {
+    // Logging must never reach the function.
+  }
+}

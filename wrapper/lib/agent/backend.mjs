@@ -1,0 +1,120 @@
+/**
+ * The backend's two endpoints the agent uses: "is a test execution open for the lab?" and "here are
+ * footprints" (format 6.0, gzipped, straight to the server or through a collector). Every request has a
+ * deadline and leaves no socket or timer behind it (no keep-alive; the timer is cleared when it ends).
+ * HTTPS always checks certificates; plain HTTP is used only where the URL says so. The token goes in the
+ * Authorization header and nowhere else: never in a log line or an error.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import zlib from 'node:zlib';
+
+/** A backend client for `settings` (see settings.mjs). */
+export function createBackend(settings) {
+  const { token, server, collectorUrl } = settings;
+
+  /** `{status: 'open', execution}`, `{status: 'closed'}`, or `{status: 'unknown', error}`. */
+  async function getExecution(labId, deadline) {
+    const url = `${server}/v4/testExecution/${encodeURIComponent(labId)}/`;
+    const answer = await request('GET', url, { Authorization: `Bearer ${token}`, Accept: 'application/json' }, null, deadline);
+    if (answer.error) return { status: 'unknown', error: answer.error };
+    if (answer.status === 404 || answer.status === 204) return { status: 'closed' };
+    if (answer.status < 200 || answer.status >= 300) return { status: 'unknown', error: `HTTP ${answer.status}` };
+    let execution;
+    try {
+      execution = JSON.parse(answer.body.toString('utf8')).execution;
+    } catch {
+      return { status: 'unknown', error: 'the test execution answer is not JSON' };
+    }
+    if (!execution || execution.status !== 'created' || typeof execution.executionId !== 'string') return { status: 'closed' };
+    return { status: 'open', execution };
+  }
+
+  /**
+   * Sends one body; `{ok: true}` when the backend has it (2xx, or 404: nothing to retry), else
+   * `{ok: false, retryable, error}`. Network errors and 5xx are retried once while time remains.
+   */
+  async function sendFootprints(bodyText, ids, deadline) {
+    const gzipped = zlib.gzipSync(Buffer.from(bodyText, 'utf8'));
+    const viaCollector = Boolean(collectorUrl);
+    const url = viaCollector
+      ? `${withApi(collectorUrl)}/v6/agents/${encodeURIComponent(ids.buildSessionId)}/footprints`
+      : `${server}/v6/agents/${encodeURIComponent(ids.executionBuildSessionId || ids.buildSessionId)}/footprints/${encodeURIComponent(ids.testStage)}/${encodeURIComponent(ids.buildSessionId)}/`;
+    const headers = {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': viaCollector ? 'application/json' : 'application/octet-stream',
+      'Content-Encoding': 'gzip',
+      'sl-metadata': JSON.stringify(ids.metadata),
+      'x-sl-labId': ids.labId,
+      'x-sl-bsid': ids.buildSessionId,
+      'x-sl-executionId': ids.executionId,
+      'x-sl-agentId': ids.agentId,
+    };
+    let last = null;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const answer = await request('POST', url, headers, gzipped, deadline);
+      if (!answer.error && ((answer.status >= 200 && answer.status < 300) || answer.status === 404)) {
+        return { ok: true, status: answer.status };
+      }
+      const retryable = Boolean(answer.error) || answer.status >= 500;
+      last = { ok: false, retryable, error: answer.error || `HTTP ${answer.status}` };
+      if (!retryable || deadline - Date.now() < 50) break;
+    }
+    return last;
+  }
+
+  return { getExecution, sendFootprints };
+}
+
+/** The collector's API base: its URL as given when it ends in `/api`, else with `/api` added. */
+function withApi(url) {
+  return /\/api$/.test(url) ? url : `${url}/api`;
+}
+
+/** One request with a deadline: `{status, body}` or `{error}` (a short reason, never the token). */
+function request(method, url, headers, body, deadline) {
+  return new Promise((resolve) => {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      resolve({ error: 'no time left' });
+      return;
+    }
+    let target;
+    try {
+      target = new URL(url);
+    } catch {
+      resolve({ error: 'bad URL' });
+      return;
+    }
+    const client = target.protocol === 'https:' ? https : http;
+    let settled = false;
+    const finish = (answer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(answer);
+    };
+    const options = {
+      method,
+      headers: body ? { ...headers, 'Content-Length': body.length } : headers,
+      agent: false,
+      rejectUnauthorized: true,
+    };
+    const req = client.request(target, options, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => finish({ status: res.statusCode, body: Buffer.concat(chunks) }));
+      res.on('error', (error) => finish({ error: reason(error) }));
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      finish({ error: `timed out after ${remaining} ms` });
+    }, remaining);
+    req.on('error', (error) => finish({ error: reason(error) }));
+    req.end(body || undefined);
+  });
+}
+
+function reason(error) {
+  return (error && (error.code || error.message)) || 'network error';
+}
