@@ -109,7 +109,14 @@ fn mapped_site(
                 .get(map.line[k] as usize + 1)
                 .copied()
                 .unwrap_or(index.len_utf16());
-            let offset = (line_start + map.column[k] + (start - map.generated[k]))
+            let same_line = generated_index.position(map.generated[k]).line
+                == generated_index.position(start).line;
+            let delta = if same_line {
+                start - map.generated[k]
+            } else {
+                0
+            };
+            let offset = (line_start + map.column[k] + delta)
                 .min(line_end.saturating_sub(1).max(line_start));
             let byte = index.byte_offset(content, offset);
             match id_site(content, byte) {
