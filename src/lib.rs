@@ -10,8 +10,9 @@
 //! project's scripts; [`line_index`] builds each source's line table once; [`segments`] applies
 //! the innermost-range-wins rule; [`lines`] (or [`compat`]) gives line counts; [`method_ids`]
 //! finds each function's id position; [`source_map`] finds and decodes maps; [`converter`]
-//! orchestrates them into [`footprints`], at a script's own positions or through its map;
-//! [`body`] writes the request body of format 6.0.
+//! orchestrates them into [`footprints`], at a script's own positions (`direct`) or through its
+//! map (`mapped`), keeping per-script state ([`script`]) between calls; [`pending`] keeps the
+//! hits of a long-lived process and [`body`] writes the request body of format 6.0.
 //!
 //! The core has no WebAssembly types; the `wasm` module (built only for `wasm32`) is the one
 //! place that converts to and from JavaScript values.
