@@ -68,6 +68,12 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
     return { urls: keptUrls, names: names.join('\0'), packed };
   }
 
+  // Node's source-map cache of a NODE_V8_COVERAGE file object, as JSON for Rust ('' when none).
+  function mapCacheOf(coverage) {
+    const cache = coverage && !Array.isArray(coverage) ? coverage['source-map-cache'] : undefined;
+    return cache && typeof cache === 'object' ? JSON.stringify({ result: [], 'source-map-cache': cache }) : '';
+  }
+
   /** Converts V8 coverage to footprints, keeping per-script work between calls. */
   class Converter {
     constructor(options) {
@@ -88,7 +94,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
       if (coverage instanceof Uint8Array) return inner.convertJsonBytes(coverage, sources, sourceMaps);
       if (coverage instanceof ArrayBuffer) return inner.convertJsonBytes(new Uint8Array(coverage), sources, sourceMaps);
       const { urls, names, packed } = packObjects(inner, scriptsOf(coverage));
-      return inner.convertPacked(urls, names, packed, sources, sourceMaps);
+      return inner.convertPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps);
     }
 
     /**
@@ -110,12 +116,22 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
       if (sources === undefined || sources === null) sources = defaultSources || {};
       if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
       const { urls, names, packed } = packObjects(this._inner, scriptsOf(coverage));
-      return JSON.parse(this._inner.addHitPacked(urls, names, packed, sources, sourceMaps, JSON.stringify(info || {})));
+      const hit = { ...(info || {}) };
+      for (const key of ['start', 'end']) hit[key] = Math.max(0, Math.floor(Number(hit[key]) || 0));
+      const summary = this._inner.addHitPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps, JSON.stringify(hit));
+      return JSON.parse(summary);
     }
 
-    /** The format 6.0 body of the first `max` pending hits as JSON text, or undefined when none waits. */
-    pendingBody(meta, executionId, max) {
-      return this._inner.pendingBody(JSON.stringify(meta || {}), executionId || '', max || 1000);
+    /**
+     * The next body to send: {body, hits, executionId} for the first pending hits (at most `max`)
+     * of one test execution (hits without one count as `executionId`'s), or undefined when none waits.
+     */
+    nextBody(meta, executionId, max) {
+      const next = this._inner.nextBody(JSON.stringify(meta || {}), executionId || '', max || 1000);
+      if (next === undefined) return undefined;
+      const result = { body: next.body, hits: next.hits, executionId: next.executionId };
+      next.free();
+      return result;
     }
 
     /** Forgets the first `count` pending hits, once they were sent. */
@@ -163,7 +179,13 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
   /** The request body of footprints format 6.0 for `hits`, as JSON text. */
   function buildBody(hits, meta) {
     if (!Array.isArray(hits)) throw new TypeError('buildBody: hits must be an array');
-    return wasm.buildBodyJson(JSON.stringify(hits), JSON.stringify(meta || {}));
+    const seconds = (value) => Math.max(0, Math.floor(Number(value) || 0));
+    const whole = hits.map((hit) => {
+      const footprints = (hit && hit.footprints) || {};
+      const methodLines = Object.entries(footprints.methodLines || {}).map(([index, lines]) => [Number(index), lines]);
+      return { ...hit, footprints: { ...footprints, methodLines }, start: seconds(hit && hit.start), end: seconds(hit && hit.end) };
+    });
+    return wasm.buildBodyJson(JSON.stringify(whole), JSON.stringify(meta || {}));
   }
 
   return { Converter, convert, buildBody };

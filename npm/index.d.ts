@@ -30,6 +30,8 @@ export interface ConverterOptions {
   cwd?: string;
   /** Also look at scripts under this folder (where a bundle runs when projectRoot is the folder it was built in); they are reported through their source maps. */
   scriptRoot?: string;
+  /** Where the files under scriptRoot were built (default: projectRoot): a map's relative sources resolve as if the map were there. */
+  buildRoot?: string;
   /** Relative paths to leave out: `*` within a folder, `**` across folders, `?` one character; a plain path excludes that file or folder. */
   exclude?: string[];
   /** `default` (first non-blank character decides; blank lines not executable) or `compat` (v8-to-istanbul's counts). */
@@ -125,8 +127,8 @@ export class Converter {
   convertToJson(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): string;
   /** Converts one take and keeps what ran as a pending hit. */
   addHit(coverage: CoverageInput, info: HitInfo, sources?: Sources, sourceMaps?: SourceMaps): { methods: number; errors: ScriptError[] };
-  /** The format 6.0 body of the first `max` pending hits, or undefined when none waits. */
-  pendingBody(meta: BodyMeta, executionId?: string, max?: number): string | undefined;
+  /** The next body to send: the first pending hits (at most `max`) of one test execution, or undefined when none waits. */
+  nextBody(meta: BodyMeta, executionId?: string, max?: number): { body: string; hits: number; executionId: string } | undefined;
   confirmSent(count: number): void;
   discardTentative(): number;
   assignExecution(executionId: string): void;

@@ -54,6 +54,9 @@ pub struct Options {
     /// Also look at scripts under this folder (where a bundle runs when the project root is
     /// the folder it was built in); they are reported through their source maps.
     pub script_root: Option<String>,
+    /// Where the files under `script_root` were built, when not at the project root: a map's
+    /// relative sources are resolved as if the map were there.
+    pub build_root: Option<String>,
     /// Patterns of relative paths to leave out (see [`Project::new`]).
     pub exclude: Vec<String>,
     /// How line counts are decided.
@@ -66,6 +69,7 @@ impl Default for Options {
             project_root: "/".into(),
             cwd: "/".into(),
             script_root: None,
+            build_root: None,
             exclude: Vec::new(),
             line_mode: LineMode::Default,
         }
@@ -99,7 +103,8 @@ impl Converter {
     /// A converter for the project the options describe.
     pub fn new(options: &Options) -> crate::Result<Self> {
         let project = Project::new(&options.project_root, &options.cwd, &options.exclude)?
-            .with_script_root(options.script_root.as_deref());
+            .with_script_root(options.script_root.as_deref())
+            .with_build_root(options.build_root.as_deref());
         Ok(Converter {
             project,
             line_mode: options.line_mode,
@@ -176,8 +181,15 @@ impl Converter {
                 }
             };
             if matches!(state.map, MapState::Unknown) {
-                state.map = load_map(&self.project, coverage, &script, state, source_maps)
-                    .unwrap_or_else(MapState::Failed);
+                state.map = load_map(
+                    &self.project,
+                    coverage,
+                    &script,
+                    state,
+                    sources,
+                    source_maps,
+                )
+                .unwrap_or_else(MapState::Failed);
             }
             if let MapState::Failed(error) = &state.map {
                 out.data.errors.push(script_error(error));
@@ -226,6 +238,7 @@ fn load_map(
     coverage: &Coverage,
     script: &Script<'_>,
     state: &ScriptState,
+    sources: &mut dyn FnMut(&str) -> Option<SourceText>,
     source_maps: &mut dyn FnMut(&str) -> Option<SourceText>,
 ) -> crate::Result<MapState> {
     let url = script.url;
@@ -255,7 +268,7 @@ fn load_map(
             }
         }
     };
-    let map = decode(&json, &location, &state.index)
+    let map = decode(&json, &project.as_built(&location), &state.index)
         .map_err(|e| map_error(format!("{location}: {e}")))?;
     let mut last_line = vec![0usize; map.sources.len()];
     for (k, &source) in map.source.iter().enumerate() {
@@ -267,19 +280,42 @@ fn load_map(
         .iter()
         .zip(last_line)
         .map(|(source, mapped_lines)| {
-            let index = source.content.as_deref().map(LineIndex::new);
+            let path = project.relative_path(&source.location);
+            // Without `sourcesContent`, the original file where it was built, if it is there.
+            let content = match (&source.content, &path) {
+                (Some(content), _) => Some(content.clone()),
+                (None, Some(path)) => sources(&format!(
+                    "file://{}/{path}",
+                    project.root().trim_end_matches('/')
+                ))
+                .and_then(|text| text.into_string().ok()),
+                (None, None) => None,
+            };
+            let index = content.as_deref().map(LineIndex::new);
             Original {
-                path: project.relative_path(&source.location),
+                path,
                 location: source.location.clone(),
                 line_count: index
                     .as_ref()
                     .map_or(mapped_lines, |i| i.line_count().max(mapped_lines)),
-                content: source.content.clone(),
+                content,
                 index,
             }
         })
         .collect();
-    Ok(MapState::Ready(Box::new(Mapped { map, originals })))
+    let at_code = map
+        .generated
+        .iter()
+        .map(|&offset| {
+            let byte = state.index.byte_offset(&state.source, offset);
+            byte < state.source.len() && crate::method_ids::starts_token(&state.source, byte)
+        })
+        .collect();
+    Ok(MapState::Ready(Box::new(Mapped {
+        map,
+        at_code,
+        originals,
+    })))
 }
 
 fn script_error(error: &Error) -> ScriptError {

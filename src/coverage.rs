@@ -139,6 +139,11 @@ impl Coverage {
         self.source_maps.push(map);
     }
 
+    /// Every source map the input carried.
+    pub fn cached_maps(&self) -> &[CachedMap] {
+        &self.source_maps
+    }
+
     /// The source map cached for `script_url`, if the input carried one.
     pub fn cached_map(&self, script_url: &str) -> Option<&CachedMap> {
         self.source_maps.iter().find(|m| m.script_url == script_url)

@@ -7,7 +7,6 @@ use crate::coverage::{CachedMap, Coverage, CoverageRange};
 use crate::error::{Error, Result};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
-use std::collections::HashMap;
 use std::fmt;
 
 /// Parses coverage JSON given as bytes.
@@ -68,23 +67,41 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                 map.next_value_seed(ScriptsSeed(&mut *self.0))?;
                 seen_result = true;
             } else if key.0 == "source-map-cache" {
-                let cache: HashMap<String, CacheEntry<'de>> = map.next_value()?;
-                for (script_url, entry) in cache {
-                    self.0.push_cached_map(CachedMap {
-                        script_url,
-                        map_url: entry.url,
-                        json: entry
-                            .data
-                            .filter(|d| d.get() != "null")
-                            .map(|d| d.get().to_owned()),
-                    });
-                }
+                map.next_value_seed(CacheSeed(&mut *self.0))?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
         }
         if !seen_result {
             return Err(de::Error::missing_field("result"));
+        }
+        Ok(())
+    }
+}
+
+/// Node's `source-map-cache`: script URL -> `{url, data, lineLengths}`.
+struct CacheSeed<'c>(&'c mut Coverage);
+
+impl<'de> DeserializeSeed<'de> for CacheSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CacheSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of source maps by script URL")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(script_url) = map.next_key::<StrKey>()? {
+            let entry: CacheEntry<'de> = map.next_value()?;
+            self.0.push_cached_map(CachedMap {
+                script_url: script_url.0.into_owned(),
+                map_url: entry.url,
+                json: entry.data.map(|d| d.get().to_owned()),
+            });
         }
         Ok(())
     }

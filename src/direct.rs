@@ -156,15 +156,17 @@ impl DirectWork<'_> {
         if !state.scanned {
             return;
         }
-        self.b.seen.clear();
+        self.b.seen_sites.clear();
         for function in script.functions() {
             for block in function.ranges.iter().skip(1) {
-                if let Some(&existing) = self.b.seen.get(&block.start) {
+                if let Some(&existing) = self.b.seen_sites.get(&(0, 0, block.start)) {
                     let branch = &mut data.branches[existing as usize];
                     branch.count = branch.count.max(block.count);
                     continue;
                 }
-                self.b.seen.insert(block.start, data.branches.len() as u32);
+                self.b
+                    .seen_sites
+                    .insert((0, 0, block.start), data.branches.len() as u32);
                 let at = state.index.position(block.start + shift);
                 let id = format!("{}|{},{}|0", state.path, at.line, at.column);
                 data.branches.push(BranchFootprint {

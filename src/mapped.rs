@@ -1,18 +1,21 @@
 //! Footprints of a script through its source map, reported in the original files.
 //!
 //! One ordered pass over the mappings and the flattened ranges (both sorted by generated
-//! offset): each mapping covers the generated code up to the next mapping, and an original
-//! line's count is the maximum over the generated code mapped to it. Lines no mapping reaches
-//! (types, comments, blank lines) are not executable. A function's id is found in the original
-//! source at the position its start maps to when the map carries the source text, else at its
-//! id position in the generated code mapped back. Originals outside the project root are left
-//! out.
+//! offset): each mapping where generated code starts takes the count of the innermost range
+//! there, and an original line's count is the maximum over the mappings sent to it. Lines no mapping
+//! reaches (types, comments, blank lines) are not executable. A function's start is mapped
+//! through the last mapping at or before it on the same generated line (bundler glue with no
+//! mapping of its own on its line gets no id); its id is then found with the scanner's rules in
+//! the original source when the map carries its text, else at the id position in the generated
+//! code mapped back through a mapping exactly there. Originals outside the project root are
+//! left out.
 
 use crate::coverage::Script;
 use crate::footprints::{BranchFootprint, MethodFootprint};
 use crate::method_ids::{id_site, IdSite};
 use crate::script::{Mapped, MethodSite, ScriptState};
-use crate::segments::Segment;
+use crate::segments::{segment_at, Segment};
+use crate::tokens::skip_trivia_forward;
 use crate::work::{add_line, Buffers, Output};
 
 /// Converts one script through its map into `out`; `b.segments` holds its flattened ranges.
@@ -35,7 +38,7 @@ pub fn convert_mapped(
         .collect();
     add_methods(script, state, mapped, shift, &files, b, out);
     add_lines(mapped, &files, b, out);
-    add_branches(script, mapped, shift, &files, out);
+    add_branches(script, mapped, shift, &files, b, out);
 }
 
 fn add_methods(
@@ -95,30 +98,24 @@ fn mapped_site(
     start: u32,
 ) -> Option<MethodSite> {
     let map = &mapped.map;
-    let k = map.mapping_at(start)?;
+    let on_line = |offset: u32| {
+        let k = map.mapping_at(offset)?;
+        (generated_index.position(map.generated[k]).line == generated_index.position(offset).line)
+            .then_some(k)
+    };
+    let k = on_line(start)?;
     let source = map.source[k];
     let original = mapped.originals.get(source as usize)?;
     let path = original.path.as_ref()?;
     let (line, column) = match (&original.content, &original.index) {
         (Some(content), Some(index)) => {
-            // The start's position in the original (the mapping's, moved by the distance from
-            // it when the start has no mapping of its own), then the scanner's rules there.
+            // The scanner's rules at the start's original position.
             let line_start = *index.line_starts().get(map.line[k] as usize)?;
-            let line_end = index
-                .line_starts()
-                .get(map.line[k] as usize + 1)
-                .copied()
-                .unwrap_or(index.len_utf16());
-            let same_line = generated_index.position(map.generated[k]).line
-                == generated_index.position(start).line;
-            let delta = if same_line {
-                start - map.generated[k]
-            } else {
-                0
-            };
-            let offset = (line_start + map.column[k] + delta)
-                .min(line_end.saturating_sub(1).max(line_start));
-            let byte = index.byte_offset(content, offset);
+            // A mapping may point at the white space before the token (tsc maps `static `).
+            let byte = skip_trivia_forward(
+                content,
+                index.byte_offset(content, line_start + map.column[k]),
+            );
             match id_site(content, byte) {
                 IdSite::None => return None,
                 IdSite::At(at) => {
@@ -135,17 +132,10 @@ fn mapped_site(
             };
             let id_offset = generated_index.utf16_offset(generated, at);
             let j = map.mapping_at(id_offset)?;
-            if map.source[j] != source {
+            if map.source[j] != source || map.generated[j] != id_offset {
                 return None;
             }
-            let same_line = generated_index.position(map.generated[j]).line
-                == generated_index.position(id_offset).line;
-            let delta = if same_line {
-                id_offset - map.generated[j]
-            } else {
-                0
-            };
-            (map.line[j] + 1, map.column[j] + delta)
+            (map.line[j] + 1, map.column[j])
         }
     };
     Some(MethodSite {
@@ -164,36 +154,20 @@ fn add_lines(mapped: &Mapped, files: &[u32], b: &mut Buffers, out: &mut Output) 
     let mut cursor = 0usize;
     for k in 0..map.generated.len() {
         let file = files[map.source[k] as usize];
-        if file == u32::MAX {
+        if file == u32::MAX || !mapped.at_code[k] {
             continue;
         }
-        let from = map.generated[k];
-        let to = map
-            .generated
-            .get(k + 1)
-            .copied()
-            .unwrap_or(u32::MAX)
-            .max(from + 1);
-        while cursor < segments.len() && segments[cursor].end <= from {
-            cursor += 1;
-        }
-        let Some(first) = segments.get(cursor).filter(|s| s.start <= from) else {
+        let Some(segment) = segment_at(segments, &mut cursor, map.generated[k]) else {
             continue;
         };
-        let mut count = first.count;
-        let mut at = cursor + 1;
-        while at < segments.len() && segments[at].start < to {
-            count = count.max(segments[at].count);
-            at += 1;
-        }
         let line = map.line[k] as usize;
         let lines = &mut out.data.files[file as usize].lines;
         if line >= lines.len() {
             lines.resize(line + 1, None);
         }
-        lines[line] = Some(lines[line].map_or(count, |c| c.max(count)));
-        if count > 0 {
-            let method = b.method_of_function[first.function as usize];
+        lines[line] = Some(lines[line].map_or(segment.count, |c| c.max(segment.count)));
+        if segment.count > 0 {
+            let method = b.method_of_function[segment.function as usize];
             if method != u32::MAX && out.data.methods[method as usize].file == file {
                 b.method_lines.push((method, line as u32 + 1));
             }
@@ -204,10 +178,16 @@ fn add_lines(mapped: &Mapped, files: &[u32], b: &mut Buffers, out: &mut Output) 
     }
 }
 
-fn add_branches(script: &Script<'_>, mapped: &Mapped, shift: u32, files: &[u32], out: &mut Output) {
+fn add_branches(
+    script: &Script<'_>,
+    mapped: &Mapped,
+    shift: u32,
+    files: &[u32],
+    b: &mut Buffers,
+    out: &mut Output,
+) {
     let map = &mapped.map;
-    let first = out.data.branches.len();
-    let mut seen = std::collections::HashMap::new();
+    b.seen_sites.clear();
     for function in script.functions() {
         for block in function.ranges.iter().skip(1) {
             let Some(k) = map.mapping_at(block.start + shift) else {
@@ -218,15 +198,15 @@ fn add_branches(script: &Script<'_>, mapped: &Mapped, shift: u32, files: &[u32],
                 continue;
             };
             let (line, column) = (map.line[k] + 1, map.column[k]);
-            let id = format!("{path}|{line},{column}|0");
-            if let Some(&at) = seen.get(&id) {
-                let branch: &mut BranchFootprint = &mut out.data.branches[at];
+            let key = (map.source[k], line, column);
+            if let Some(&at) = b.seen_sites.get(&key) {
+                let branch: &mut BranchFootprint = &mut out.data.branches[at as usize];
                 branch.count = branch.count.max(block.count);
                 continue;
             }
-            seen.insert(id.clone(), out.data.branches.len());
+            b.seen_sites.insert(key, out.data.branches.len() as u32);
             out.data.branches.push(BranchFootprint {
-                id,
+                id: format!("{path}|{line},{column}|0"),
                 file,
                 line,
                 column,
@@ -234,5 +214,4 @@ fn add_branches(script: &Script<'_>, mapped: &Mapped, shift: u32, files: &[u32],
             });
         }
     }
-    debug_assert!(out.data.branches.len() >= first);
 }

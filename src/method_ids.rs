@@ -31,6 +31,17 @@ pub fn id_site(source: &str, start: usize) -> IdSite {
         return IdSite::None;
     }
     match word_at(source, start) {
+        // Only through a source map: a start mapped to the `export` of `export [default] ...`.
+        "export" => {
+            let mut next = skip_trivia_forward(source, start + "export".len());
+            if keyword_at(source, next, "default") {
+                next = skip_trivia_forward(source, next + "default".len());
+            }
+            if next == start || next >= bytes.len() {
+                return IdSite::None;
+            }
+            id_site(source, next)
+        }
         "function" => function_site(source, start, start),
         "class" => IdSite::None, // an implicit constructor spans its class
         "async" => {
@@ -91,11 +102,34 @@ fn export_default_before(source: &str, at: usize) -> Option<usize> {
     (word == "export").then_some(export_start)
 }
 
-/// The `static` modifier right before a class member V8 starts at `at`.
+/// Modifiers that belong to a class member's node (JavaScript's `static`; TypeScript's
+/// accessibility and the like, whose node starts at the first of them).
+const MEMBER_MODIFIERS: [&str; 9] = [
+    "static",
+    "public",
+    "private",
+    "protected",
+    "override",
+    "readonly",
+    "abstract",
+    "declare",
+    "accessor",
+];
+
+/// The first of the modifiers (`static`, TypeScript's `private` ...) right before a class member
+/// V8 starts at `at` (V8 starts after `static`; a TypeScript map points after the others).
 fn static_before(source: &str, at: usize) -> Option<usize> {
-    let end = skip_trivia_backward(source, at);
-    let (start, word) = word_before(source, end);
-    (word == "static").then_some(start)
+    let mut first = None;
+    let mut at = at;
+    loop {
+        let end = skip_trivia_backward(source, at);
+        let (start, word) = word_before(source, end);
+        if start == end || !MEMBER_MODIFIERS.contains(&word) {
+            return first;
+        }
+        first = Some(start);
+        at = start;
+    }
 }
 
 /// Arrows and class or object members; `None` for private members and anything that is not a
@@ -110,7 +144,7 @@ fn member_or_arrow_site(source: &str, start: usize) -> IdSite {
     // Modifiers: `async`, `get`, `set`, `*` (a word is a modifier when a key follows it).
     loop {
         let word = word_at(source, at);
-        if matches!(word, "async" | "get" | "set") {
+        if matches!(word, "async" | "get" | "set") || MEMBER_MODIFIERS.contains(&word) {
             let next = skip_trivia_forward(source, at + word.len());
             if next < bytes.len() && starts_key(bytes[next]) {
                 at = next;
@@ -136,8 +170,35 @@ fn member_or_arrow_site(source: &str, start: usize) -> IdSite {
     match bytes.get(after) {
         Some(b'(') => node(),
         Some(b'=') if bytes.get(after + 1) == Some(&b'>') => IdSite::At(start), // `x => ...`
-        _ => IdSite::None,
+        // Only through a source map: a minified `w=>` whose start maps to the `w` of `(w) =>`.
+        _ => arrow_around_parameter(source, start).map_or(IdSite::None, IdSite::At),
     }
+}
+
+/// The start of the arrow whose parenthesised parameters hold the token at `at`: its `(`, or
+/// its `async`.
+fn arrow_around_parameter(source: &str, at: usize) -> Option<usize> {
+    let bytes = source.as_bytes();
+    let open = skip_trivia_backward(source, at).checked_sub(1)?;
+    if bytes[open] != b'(' {
+        return None;
+    }
+    let close = skip_brackets(source, open)?;
+    let mut after = skip_trivia_forward(source, close);
+    if bytes.get(after) == Some(&b':') {
+        // A TypeScript return type: `(w: T): R => ...`.
+        let limit = (after + 200).min(bytes.len());
+        after = after + source[after..limit].find("=>")?;
+        if source[close..after].contains([';', '{', '}']) {
+            return None;
+        }
+    }
+    if !source[after..].starts_with("=>") {
+        return None;
+    }
+    let end = skip_trivia_backward(source, open);
+    let (async_start, word) = word_before(source, end);
+    Some(if word == "async" { async_start } else { open })
 }
 
 fn starts_key(b: u8) -> bool {
@@ -229,6 +290,42 @@ mod tests {
         assert_eq!(site("o = { @*gen() {} }").as_deref(), Some("*gen() {"));
         assert_eq!(site("o = { @async() {} }").as_deref(), Some("async() "));
         assert_eq!(site("o = { @get() {} }").as_deref(), Some("get() {}"));
+    }
+
+    #[test]
+    fn positions_a_source_map_can_point_at() {
+        // TypeScript: the node starts at the first modifier.
+        assert_eq!(
+            site("class A { private @m() {} }").as_deref(),
+            Some("private ")
+        );
+        assert_eq!(
+            site("class A { protected override @m() {} }").as_deref(),
+            Some("protecte")
+        );
+        assert_eq!(
+            site("class A { @static m() {} }").as_deref(),
+            Some("static m")
+        );
+        assert_eq!(
+            site("class A { @public static async m() {} }").as_deref(),
+            Some("public s")
+        );
+        // A start mapped to `export`.
+        assert_eq!(site("@export function f() {}").as_deref(), Some("f() {}"));
+        assert_eq!(
+            site("@export default function () {}").as_deref(),
+            Some("export d")
+        );
+        assert_eq!(site("@export const x = 1;"), None);
+        // A minified single-parameter arrow mapped into `(w) =>`.
+        assert_eq!(site("f((@w) => w)").as_deref(), Some("(w) => w"));
+        assert_eq!(site("f(async (@w) => w)").as_deref(), Some("async (w"));
+        assert_eq!(
+            site("f((@w: string): string => w)").as_deref(),
+            Some("(w: stri")
+        );
+        assert_eq!(site("f((@w), 1)"), None);
     }
 
     #[test]

@@ -30,6 +30,17 @@ struct Stored {
     data: FootprintData,
 }
 
+/// A request body and what it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextBody {
+    /// The body of format 6.0.
+    pub body: String,
+    /// How many pending hits it holds (confirm them once sent).
+    pub hits: usize,
+    /// The test execution all its hits belong to.
+    pub execution_id: String,
+}
+
 /// The buffer of hits not sent yet.
 pub struct PendingHits {
     hits: VecDeque<Stored>,
@@ -81,22 +92,24 @@ impl PendingHits {
         self.dropped
     }
 
-    /// The body of format 6.0 for the first `max` hits; hits without an execution id get
-    /// `execution_id`. `None` when nothing waits.
-    pub fn body(&self, meta: &BodyMeta, execution_id: &str, max: usize) -> Option<String> {
-        if self.hits.is_empty() {
-            return None;
-        }
+    /// The next body to send: the first hits (at most `max`) that belong to one test execution,
+    /// hits without an execution id counting as `execution_id`'s. `None` when nothing waits.
+    pub fn next_body(&self, meta: &BodyMeta, execution_id: &str, max: usize) -> Option<NextBody> {
+        let effective = |stored: &Stored| -> String {
+            if stored.info.execution_id.is_empty() {
+                execution_id.to_owned()
+            } else {
+                stored.info.execution_id.clone()
+            }
+        };
+        let first = effective(self.hits.front()?);
         let hits: Vec<Hit<'_>> = self
             .hits
             .iter()
             .take(max.max(1))
+            .take_while(|stored| effective(stored) == first)
             .map(|stored| Hit {
-                execution_id: if stored.info.execution_id.is_empty() {
-                    execution_id
-                } else {
-                    &stored.info.execution_id
-                },
+                execution_id: &first,
                 test_name: stored.info.test_name.as_deref(),
                 start: stored.info.start,
                 end: stored.info.end,
@@ -105,7 +118,11 @@ impl PendingHits {
                 data: &stored.data,
             })
             .collect();
-        Some(build_body(&hits, meta))
+        Some(NextBody {
+            body: build_body(&hits, meta),
+            hits: hits.len(),
+            execution_id: first.clone(),
+        })
     }
 
     /// Forgets the first `count` hits (they were sent).
@@ -175,7 +192,9 @@ mod tests {
         pending.push(info("e", false), data(&[("b@1,0", 1)]));
         pending.push(info("e", false), data(&[("c@1,0", 1)]));
         assert_eq!((pending.len(), pending.dropped()), (2, 1));
-        let body = pending.body(&BodyMeta::default(), "x", 10).unwrap();
+        let next = pending.next_body(&BodyMeta::default(), "x", 10).unwrap();
+        assert_eq!((next.hits, next.execution_id.as_str()), (2, "e"));
+        let body = next.body;
         assert!(
             body.contains("\"b@1,0\"") && body.contains("\"c@1,0\"") && !body.contains("a@1,0")
         );
@@ -191,15 +210,14 @@ mod tests {
         pending.push(info("e1", false), data(&[("k@1,0", 1)]));
         assert_eq!(pending.discard_tentative(), 1);
         pending.assign_execution("e2");
-        let body: serde_json::Value =
-            serde_json::from_str(&pending.body(&BodyMeta::default(), "", 10).unwrap()).unwrap();
-        let executions: Vec<_> = body["executions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["executionId"].as_str().unwrap().to_owned())
-            .collect();
-        assert_eq!(executions, ["e2", "e1"]);
-        assert_eq!(body["methods"], serde_json::json!(["init@1,0", "k@1,0"]));
+        // One body per execution, in order: the init hit (now e2's), then e1's.
+        let first = pending.next_body(&BodyMeta::default(), "", 10).unwrap();
+        assert_eq!((first.hits, first.execution_id.as_str()), (1, "e2"));
+        pending.confirm(first.hits);
+        let second = pending.next_body(&BodyMeta::default(), "", 10).unwrap();
+        assert_eq!((second.hits, second.execution_id.as_str()), (1, "e1"));
+        let body: serde_json::Value = serde_json::from_str(&first.body).unwrap();
+        assert_eq!(body["executions"][0]["executionId"], "e2");
+        assert_eq!(body["methods"], serde_json::json!(["init@1,0"]));
     }
 }

@@ -13,13 +13,19 @@ pub struct Project {
     /// Where the scripts to look at are, when not under `root` (a bundle built elsewhere, whose
     /// map names sources under the build-time root): normalised like `root`.
     script_root: Option<String>,
+    /// Where the files under `script_root` were built (their maps name sources relative to
+    /// it): normalised; the root when not given.
+    build_root: Option<String>,
     excludes: Vec<String>,
+    /// Excluded absolute folders or files (patterns given as absolute paths), normalised.
+    absolute_excludes: Vec<String>,
 }
 
 impl Project {
     /// A project rooted at `root`: absolute, or relative to `cwd` (`.`, `./src`, `src/`).
     /// `excludes` are patterns over relative paths: `*` stays within a folder, `**` crosses
-    /// folders, `?` is one character; a pattern without wildcards excludes that file or folder.
+    /// folders, `?` is one character; a pattern without wildcards excludes that file or folder;
+    /// an absolute path excludes that file or folder wherever the root is (the layer's own).
     pub fn new(root: &str, cwd: &str, excludes: &[String]) -> Result<Self> {
         let root = root.trim();
         if root.is_empty() {
@@ -41,7 +47,9 @@ impl Project {
             }
             format!("{}/{}", cwd.replace('\\', "/"), root.replace('\\', "/"))
         };
-        let excludes = excludes
+        let (absolute, relative): (Vec<&String>, Vec<&String>) =
+            excludes.iter().partition(|p| is_absolute(p.trim()));
+        let excludes = relative
             .iter()
             .map(|p| {
                 p.trim()
@@ -54,7 +62,9 @@ impl Project {
         Ok(Project {
             root: normalize(&root),
             script_root: None,
+            build_root: None,
             excludes,
+            absolute_excludes: absolute.iter().map(|p| normalize(p.trim())).collect(),
         })
     }
 
@@ -66,6 +76,40 @@ impl Project {
             .filter(|r| is_absolute(r))
             .map(|r| normalize(&r));
         self
+    }
+
+    /// Says where the files under the script root were built (default: the root).
+    pub fn with_build_root(mut self, build_root: Option<&str>) -> Self {
+        self.build_root = build_root
+            .map(|r| url_to_path(r).unwrap_or_else(|| r.replace('\\', "/")))
+            .filter(|r| is_absolute(r))
+            .map(|r| normalize(&r));
+        self
+    }
+
+    /// Where `location` (a map or script path) was at build time: a path under the script root
+    /// but outside the root is taken as the same path under the build root (the deployment
+    /// package is a copy of that folder), so that a map's relative sources resolve as they did
+    /// where the bundle was built. Any other location is returned as it is.
+    pub fn as_built(&self, location: &str) -> String {
+        let Some(script_root) = &self.script_root else {
+            return location.to_owned();
+        };
+        let path = url_to_path(location).unwrap_or_else(|| location.to_owned());
+        if !is_absolute(&path) || self.relative_path(&path).is_some() {
+            return location.to_owned();
+        }
+        let path = normalize(&path);
+        match path
+            .strip_prefix(script_root.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            Some(rest) => {
+                let build_root = self.build_root.as_deref().unwrap_or(&self.root);
+                format!("{build_root}/{rest}")
+            }
+            None => location.to_owned(),
+        }
     }
 
     /// Whether a script URL is one to look at: under the root or the script root, not in
@@ -82,6 +126,9 @@ impl Project {
             return false;
         };
         let path = normalize(&path);
+        if self.absolutely_excluded(&path) {
+            return false;
+        }
         path.strip_prefix(script_root.as_str())
             .and_then(|rest| rest.strip_prefix('/'))
             .is_some_and(|rest| !rest.is_empty() && !rest.split('/').any(|s| s == "node_modules"))
@@ -110,6 +157,9 @@ impl Project {
         }
         let path = url_to_path(url).or_else(|| is_absolute(url).then(|| url.replace('\\', "/")))?;
         let path = normalize(&path);
+        if self.absolutely_excluded(&path) {
+            return None;
+        }
         let rest = path.strip_prefix(self.root.as_str())?.strip_prefix('/')?;
         if rest.is_empty() || rest.split('/').any(|segment| segment == "node_modules") {
             return None;
@@ -118,6 +168,15 @@ impl Project {
             return None;
         }
         Some(rest.to_owned())
+    }
+}
+
+impl Project {
+    fn absolutely_excluded(&self, path: &str) -> bool {
+        self.absolute_excludes.iter().any(|excluded| {
+            path.strip_prefix(excluded.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
     }
 }
 
@@ -358,6 +417,49 @@ mod tests {
         assert_eq!(
             project.relative_path("webpack://app/./node_modules/x/i.js"),
             None
+        );
+        assert_eq!(
+            project.as_built("/var/task/dist/index.js.map"),
+            "/build/app/dist/index.js.map"
+        );
+        assert_eq!(
+            project.as_built("file:///var/task/dist/i.js"),
+            "/build/app/dist/i.js"
+        );
+        assert_eq!(
+            project.as_built("/build/app/dist/i.js"),
+            "/build/app/dist/i.js"
+        );
+        assert_eq!(project.as_built("/elsewhere/i.js"), "/elsewhere/i.js");
+        let project = project.with_build_root(Some("/build/app/.esbuild/.build"));
+        assert_eq!(
+            project.as_built("/var/task/src/h.js.map"),
+            "/build/app/.esbuild/.build/src/h.js.map"
+        );
+    }
+
+    #[test]
+    fn absolute_excludes_wherever_the_root_is() {
+        let project = Project::new(
+            "/",
+            "/",
+            &["/opt/v8-footprints".into(), "/opt/wrapper.mjs".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            project.relative_path("file:///opt/v8-footprints/wrapper/agent.mjs"),
+            None
+        );
+        assert_eq!(project.relative_path("file:///opt/wrapper.mjs"), None);
+        assert_eq!(
+            project
+                .relative_path("file:///opt/v8-footprints-x/a.js")
+                .as_deref(),
+            Some("opt/v8-footprints-x/a.js")
+        );
+        assert_eq!(
+            project.relative_path("file:///var/task/a.js").as_deref(),
+            Some("var/task/a.js")
         );
     }
 

@@ -38,6 +38,9 @@ pub struct Original {
 pub struct Mapped {
     /// The mappings.
     pub map: DecodedMap,
+    /// Per mapping: whether generated code starts there (not white space or a line end, where
+    /// tools put mappings that close a statement).
+    pub at_code: Vec<bool>,
     /// The original sources, by the map's source index.
     pub originals: Vec<Original>,
 }

@@ -61,7 +61,7 @@ impl Flattener {
         }
         let sorted = self.entries.windows(2).all(|w| w[0].0 <= w[1].0);
         if !sorted {
-            self.entries.sort_by_key(|&(key, seq)| (key, seq));
+            self.entries.sort_unstable(); // (key, seq) pairs are unique
         }
         self.stack.clear();
         let mut position = 0u32;

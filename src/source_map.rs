@@ -359,7 +359,7 @@ fn vlq(bytes: &[u8], at: &mut usize) -> Result<i64, String> {
 
 fn finish(mut out: DecodedMap, mut tokens: Vec<(u32, u32, u32, u32)>) -> DecodedMap {
     if !tokens.windows(2).all(|w| w[0].0 <= w[1].0) {
-        tokens.sort_by_key(|t| t.0);
+        tokens.sort_unstable(); // whole tuples: equal offsets keep a fixed order
     }
     out.generated.reserve(tokens.len());
     for (generated, source, line, column) in tokens {

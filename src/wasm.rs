@@ -12,9 +12,8 @@ use crate::error::Error;
 use crate::footprints::{
     errors_to_json, BranchFootprint, FileFootprint, FootprintData, MethodFootprint,
 };
-use crate::pending::{HitInfo, PendingHits};
+use crate::pending::{HitInfo, NextBody, PendingHits};
 use js_sys::{Function, Map, Object, Reflect, Uint8Array};
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
 /// Turns a core error into a JS `Error` with `kind` and the variant's fields.
@@ -65,9 +64,37 @@ struct JsOptions {
     project_root: Option<String>,
     cwd: Option<String>,
     script_root: Option<String>,
+    build_root: Option<String>,
     exclude: Vec<String>,
     line_mode: Option<String>,
     pending_hits: Option<usize>,
+}
+
+/// A request body built from pending hits.
+#[wasm_bindgen(js_name = NextBody)]
+pub struct WasmNextBody {
+    next: NextBody,
+}
+
+#[wasm_bindgen(js_class = NextBody)]
+impl WasmNextBody {
+    /// The body of format 6.0 (JSON text).
+    #[wasm_bindgen(getter)]
+    pub fn body(&self) -> String {
+        self.next.body.clone()
+    }
+
+    /// How many pending hits it holds.
+    #[wasm_bindgen(getter)]
+    pub fn hits(&self) -> usize {
+        self.next.hits
+    }
+
+    /// The test execution its hits belong to.
+    #[wasm_bindgen(getter, js_name = executionId)]
+    pub fn execution_id(&self) -> String {
+        self.next.execution_id.clone()
+    }
 }
 
 /// A converter that keeps per-script work between calls (see the npm package's `Converter`).
@@ -101,6 +128,7 @@ impl WasmConverter {
             project_root: js.project_root.unwrap_or_else(|| cwd.clone()),
             cwd,
             script_root: js.script_root,
+            build_root: js.build_root,
             exclude: js.exclude,
             line_mode,
         };
@@ -149,17 +177,19 @@ impl WasmConverter {
 
     /// Converts packed coverage: `urls[i]` is script `i`; `names` are the function names
     /// joined by NUL; `packed` holds, per script, the function count, then per function the
-    /// range count, the block flag and `start, end, count` per range.
+    /// range count, the block flag and `start, end, count` per range; `map_cache_json` carries
+    /// Node's source-map cache when the input object had one.
     #[wasm_bindgen(js_name = convertPacked)]
     pub fn convert_packed(
         &mut self,
         urls: Vec<String>,
         names: &str,
         packed: &[u32],
+        map_cache_json: &str,
         sources: &JsValue,
         source_maps: &JsValue,
     ) -> Result<String, JsValue> {
-        let coverage = unpack(&urls, names, packed).map_err(to_js_error)?;
+        let coverage = unpack(&urls, names, packed, map_cache_json).map_err(to_js_error)?;
         Ok(self.convert(&coverage, sources, source_maps))
     }
 
@@ -188,17 +218,19 @@ impl WasmConverter {
     /// `hit_json` is JSON of `{executionId, testName, start, end, isInitFootprints}`. Returns
     /// JSON of `{methods, errors}`: how many methods ran, and the scripts left out.
     #[wasm_bindgen(js_name = addHitPacked)]
+    #[allow(clippy::too_many_arguments)] // one flat call across the boundary, no JS object
     pub fn add_hit_packed(
         &mut self,
         urls: Vec<String>,
         names: &str,
         packed: &[u32],
+        map_cache_json: &str,
         sources: &JsValue,
         source_maps: &JsValue,
         hit_json: &str,
     ) -> Result<String, JsValue> {
         let info: HitInfo = serde_json::from_str(hit_json).map_err(|e| option_error("hit", e))?;
-        let coverage = unpack(&urls, names, packed).map_err(to_js_error)?;
+        let coverage = unpack(&urls, names, packed, map_cache_json).map_err(to_js_error)?;
         let mut data = self.footprints(&coverage, sources, source_maps);
         let errors = std::mem::take(&mut data.errors);
         let methods = self.pending.push(info, data);
@@ -208,18 +240,22 @@ impl WasmConverter {
         ))
     }
 
-    /// The body of format 6.0 for the first `max` pending hits (hits without an execution id
-    /// get `execution_id`), or `undefined` when none waits. `meta_json` is as for `buildBodyJson`.
-    #[wasm_bindgen(js_name = pendingBody)]
-    pub fn pending_body(
+    /// The next body to send: the first pending hits (at most `max`) of one test execution
+    /// (hits without an execution id count as `execution_id`'s), or `undefined` when none
+    /// waits. `meta_json` is as for `buildBodyJson`.
+    #[wasm_bindgen(js_name = nextBody)]
+    pub fn next_body(
         &self,
         meta_json: &str,
         execution_id: &str,
         max: usize,
-    ) -> Result<Option<String>, JsValue> {
+    ) -> Result<Option<WasmNextBody>, JsValue> {
         let meta: BodyMeta =
             serde_json::from_str(meta_json).map_err(|e| option_error("meta", e))?;
-        Ok(self.pending.body(&meta, execution_id, max))
+        Ok(self
+            .pending
+            .next_body(&meta, execution_id, max)
+            .map(|next| WasmNextBody { next }))
     }
 
     /// Forgets the first `count` pending hits (they were sent).
@@ -254,11 +290,23 @@ impl WasmConverter {
     }
 }
 
-fn unpack(urls: &[String], names: &str, packed: &[u32]) -> crate::Result<Coverage> {
+/// Rebuilds coverage from its packed form; `map_cache_json` is JSON of a `NODE_V8_COVERAGE`
+/// file's `{"source-map-cache": ...}` (empty when the input had none).
+fn unpack(
+    urls: &[String],
+    names: &str,
+    packed: &[u32],
+    map_cache_json: &str,
+) -> crate::Result<Coverage> {
     let truncated = || Error::Shape {
         message: "the packed coverage ends early".into(),
     };
     let mut coverage = Coverage::new();
+    if !map_cache_json.is_empty() {
+        for map in crate::parse_coverage(map_cache_json.as_bytes())?.cached_maps() {
+            coverage.push_cached_map(map.clone());
+        }
+    }
     let mut names = names.split('\0');
     let mut at = 0usize;
     let mut next = || -> crate::Result<u32> {
@@ -327,9 +375,9 @@ struct JsHit {
     #[serde(default)]
     test_name: Option<String>,
     #[serde(default)]
-    start: f64,
+    start: u64,
     #[serde(default)]
-    end: f64,
+    end: u64,
     #[serde(default)]
     is_init_footprints: bool,
     #[serde(default)]
@@ -341,7 +389,8 @@ struct JsHit {
 struct JsFootprints {
     methods: Vec<JsEntry>,
     branches: Vec<JsEntry>,
-    method_lines: HashMap<String, Vec<u32>>,
+    /// `[methodIndex, lines]` pairs (the JS glue turns the `methodLines` object into them).
+    method_lines: Vec<(usize, Vec<u32>)>,
 }
 
 #[derive(serde::Deserialize)]
@@ -367,7 +416,7 @@ impl JsFootprints {
             })
             .collect();
         for (index, lines) in self.method_lines {
-            if let Some(method) = index.parse::<usize>().ok().and_then(|i| methods.get_mut(i)) {
+            if let Some(method) = methods.get_mut(index) {
                 method.lines = lines;
             }
         }
@@ -410,8 +459,8 @@ pub fn build_body_json(hits_json: &str, meta_json: &str) -> Result<String, JsVal
         .map(|(hit, footprints)| Hit {
             execution_id: &hit.execution_id,
             test_name: hit.test_name.as_deref(),
-            start: hit.start.max(0.0) as u64,
-            end: hit.end.max(0.0) as u64,
+            start: hit.start,
+            end: hit.end,
             is_init: hit.is_init_footprints,
             is_final: hit.is_final_footprints,
             data: footprints,

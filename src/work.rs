@@ -53,9 +53,8 @@ pub struct Buffers {
     pub scratch: Vec<u32>,
     /// Method index (in the output) of each function of the script, or `u32::MAX`.
     pub method_of_function: Vec<u32>,
-    /// Block starts already given an entry in this script.
-    pub seen: HashMap<u32, u32>,
-    /// Id positions `(original, line, column)` already given an entry in this script.
+    /// Positions already given an entry (method or branch) in this script: `(original, line,
+    /// column)`, or `(0, 0, offset)` for a block start.
     pub seen_sites: HashMap<(u32, u32, u32), u32>,
     /// `(method, line)` pairs found through a source map.
     pub method_lines: Vec<(u32, u32)>,
