@@ -63,7 +63,7 @@ build_pkg() {
   wasm-bindgen --target web --out-dir "$tmp/web" "$wasm"
   rm -rf pkg && mkdir -p pkg
   # The .wasm is the same for every target: ship one, optimised.
-  tools/node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+  tools/node_modules/.bin/wasm-opt -O3 --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
     "$tmp/node/${CRATE}_bg.wasm" -o "pkg/${CRATE}_bg.wasm"
   cp "$tmp/node/$CRATE.js" "pkg/$CRATE.cjs"
   cp "$tmp/web/$CRATE.js" "pkg/${CRATE}_web.js"
@@ -145,10 +145,16 @@ backend_tests() {
   node --test tests/backend/*.test.mjs
 }
 
+sourcemap_tests() {
+  say "source-map tests (tsc, esbuild, webpack builds made now)"
+  bash tests/sourcemaps/run.sh
+}
+
 layer_tests() {
-  say "layer tests through the real runtime clients"
+  say "layer and end-to-end tests through the real runtime clients"
   bash tests/layer/setup.sh
   node --test tests/layer/*.test.mjs
+  node --test tests/e2e/*.test.mjs
 }
 
 run_tests() {
@@ -158,6 +164,7 @@ run_tests() {
   build_pkg
   wasm_tests
   node_tests
+  sourcemap_tests
   platform_tests
   build_layer
   backend_tests
@@ -165,7 +172,7 @@ run_tests() {
 }
 
 case "${1:-}" in
-  "") ensure_toolchain; build_pkg; build_layer; demo ;;
+  "") ensure_toolchain; build_pkg; build_layer; bash tests/layer/setup.sh; demo ;;
   test) run_tests ;;
   *) echo "usage: ./build.sh [test]" >&2; exit 2 ;;
 esac

@@ -13,7 +13,10 @@
  * Until the first answer about the execution, hits are kept tentatively; they are dropped if none is open.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createBackend } from './lib/agent/backend.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
@@ -22,6 +25,8 @@ import { describe, log, setLogLevel } from './lib/log.mjs';
 
 const AGENT_VERSION = '0.1.0';
 const MAX_HITS_PER_BODY = 200;
+/** The protocol's anonymous execution: used with SL_ALWAYS_REPORT while no test execution is open. */
+const ANONYMOUS_EXECUTION = '00000000-0000-0000-0000-000000000000';
 const seconds = () => Math.floor(Date.now() / 1000);
 
 let agent = null;
@@ -41,7 +46,8 @@ export function beforeLoad() {
       projectRoot: settings.projectRoot,
       cwd: settings.taskRoot,
       scriptRoot: settings.taskRoot,
-      exclude: settings.exclude,
+      buildRoot: settings.buildRoot,
+      exclude: [...settings.exclude, ...ownFiles()],
       pendingHits: settings.pendingHits,
     });
   } catch (error) {
@@ -59,11 +65,23 @@ export function beforeLoad() {
     initTake: undefined,
     initDone: false,
     resetBeforeNext: false,
-    execution: { status: settings.alwaysReport ? 'open' : 'unknown', id: '', details: null, checkedAt: 0 },
+    execution: {
+      status: settings.alwaysReport ? 'open' : 'unknown',
+      id: settings.alwaysReport ? ANONYMOUS_EXECUTION : '',
+      checkedAt: 0,
+    },
+    executions: new Map(),
     invocations: new Map(),
     dropped: 0,
   };
   log('debug', `coverage started for project root ${settings.projectRoot}`);
+}
+
+/** The layer's own files (wrapper entry, wrapper and agent modules, wasm package), never reported. */
+function ownFiles() {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [here, path.resolve(here, '../pkg'), path.resolve(here, '../../wrapper.mjs'), path.resolve(here, 'wrapper.mjs')];
+  return candidates.filter((file) => fs.existsSync(file));
 }
 
 export function beforeInvoke(event, context) {
@@ -72,7 +90,10 @@ export function beforeInvoke(event, context) {
     agent.initDone = true;
     agent.initTake = { scripts: agent.coverage.take(), end: seconds() };
   } else if (agent.execution.status === 'closed') {
-    return;
+    // Closed: collect nothing, unless this invocation's check may find an execution open, in
+    // which case it is collected tentatively (from a reset) so that it is not lost.
+    if (!checkDue(agent)) return;
+    agent.coverage.take();
   } else if (agent.resetBeforeNext) {
     agent.coverage.take();
   }
@@ -104,15 +125,20 @@ function keep(a, scripts, info) {
   for (const error of errors) log('warn', error.message);
   const dropped = a.converter.droppedCount;
   if (dropped > a.dropped) {
-    log('warn', `${dropped - a.dropped} hits were dropped: more than SL_PENDING_HITS=${a.settings.pendingHits} waited to be sent`);
     a.dropped = dropped;
+    log('warn', `${dropped} hits dropped so far: more than SL_PENDING_HITS=${a.settings.pendingHits} waited to be sent`);
   }
+}
+
+function checkDue(a) {
+  const checkedAt = a.execution.checkedAt;
+  return !checkedAt || Date.now() - checkedAt >= a.settings.checkIntervalMs;
 }
 
 /** Asks whether a test execution is open, at most once per interval. */
 async function checkExecution(a, deadline) {
   const known = a.execution;
-  if (known.checkedAt && Date.now() - known.checkedAt < a.settings.checkIntervalMs) return;
+  if (!checkDue(a)) return;
   const answer = await a.backend.getExecution(a.settings.labId, deadline);
   known.checkedAt = Date.now();
   if (answer.status === 'unknown') {
@@ -120,28 +146,29 @@ async function checkExecution(a, deadline) {
     return;
   }
   if (answer.status === 'open') {
-    const wasClosed = known.status === 'closed';
+    if (known.id !== answer.execution.executionId) log('info', `test execution ${answer.execution.executionId} is open: collecting footprints`);
     known.status = 'open';
     known.id = answer.execution.executionId;
-    known.details = answer.execution;
+    a.executions.set(known.id, answer.execution);
     a.converter.assignExecution(known.id);
-    if (wasClosed) a.resetBeforeNext = true;
-    log('info', `test execution ${known.id} is open: collecting footprints`);
     return;
   }
   if (a.settings.alwaysReport) {
     known.status = 'open';
+    known.id = ANONYMOUS_EXECUTION;
+    a.converter.assignExecution(known.id);
     return;
   }
   if (known.status !== 'closed') log('info', 'no test execution is open: footprints are not collected');
   known.status = 'closed';
+  known.id = '';
+  a.resetBeforeNext = true;
   a.converter.discardTentative();
 }
 
-/** Sends the pending hits, a body at a time, while time remains; failures keep them for later. */
+/** Sends the pending hits, a body per test execution, while time remains; failures keep them for later. */
 async function send(a, deadline) {
   const s = a.settings;
-  const details = a.execution.details || {};
   const meta = {
     agentId: a.agentId,
     labId: s.labId,
@@ -153,36 +180,37 @@ async function send(a, deadline) {
     agentType: 'nodejs-lambda',
     intervalSeconds: Math.round(s.checkIntervalMs / 1000),
   };
-  const ids = {
-    buildSessionId: s.buildSessionId,
-    executionBuildSessionId: details.buildSessionId || s.buildSessionId,
-    testStage: details.testStage || s.testStage || 'Lambda',
-    labId: s.labId,
-    executionId: a.execution.id,
-    agentId: a.agentId,
-    metadata: {
-      labId: s.labId,
-      appName: s.appName,
-      branchName: s.branchName,
-      buildName: s.buildName,
-      agentId: a.agentId,
-      buildSessionId: s.buildSessionId,
-      agentType: 'nodejs-lambda',
-      agentTechnology: 'nodejs',
-      agentVersion: AGENT_VERSION,
-      executionId: a.execution.id,
-    },
-  };
   while (a.converter.pendingCount > 0 && Date.now() < deadline) {
-    const count = Math.min(a.converter.pendingCount, MAX_HITS_PER_BODY);
-    const body = a.converter.pendingBody(meta, a.execution.id, count);
-    if (body === undefined) return;
-    const result = await a.backend.sendFootprints(body, ids, deadline);
-    if (!result.ok) {
+    const next = a.converter.nextBody(meta, a.execution.id, MAX_HITS_PER_BODY);
+    if (next === undefined) return;
+    const execution = a.executions.get(next.executionId) || {};
+    const ids = {
+      buildSessionId: s.buildSessionId,
+      executionBuildSessionId: execution.buildSessionId || s.buildSessionId,
+      testStage: execution.testStage || s.testStage || 'Lambda',
+      labId: s.labId,
+      executionId: next.executionId,
+      agentId: a.agentId,
+      metadata: {
+        labId: s.labId,
+        appName: s.appName,
+        branchName: s.branchName,
+        buildName: s.buildName,
+        agentId: a.agentId,
+        buildSessionId: s.buildSessionId,
+        agentType: 'nodejs-lambda',
+        agentTechnology: 'nodejs',
+        agentVersion: AGENT_VERSION,
+        executionId: next.executionId,
+      },
+    };
+    const result = await a.backend.sendFootprints(next.body, ids, deadline);
+    if (!result.ok && result.retryable) {
       log('warn', `footprints not sent (${result.error}); ${a.converter.pendingCount} hits kept for the next send`);
       return;
     }
-    a.converter.confirmSent(count);
-    log('debug', `sent ${count} hits`);
+    a.converter.confirmSent(next.hits);
+    if (!result.ok) log('warn', `${next.hits} hits refused by the backend (${result.error}) and dropped`);
+    else log('debug', `sent ${next.hits} hits of execution ${next.executionId}`);
   }
 }

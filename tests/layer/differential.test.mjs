@@ -1,25 +1,38 @@
 /**
  * Differential suite: every handler form runs directly, through the exec wrapper and in handler-redirect
  * mode, on aws-lambda-ric 3.x (Node 20) and 4.x (Node 24), and must give the same results (helpers.normalize
- * says what "the same" means). A negative control runs a naive wrapper and asserts that the suite catches it.
+ * says what "the same" means). The layer runs with coverage on: the agent is configured (valid token and
+ * build session id) against a backend stand-in per runtime with a test execution open, so every invocation
+ * takes coverage and sends footprints; the layer must log nothing, and the stand-in must accept every body.
+ * A negative control runs a naive wrapper and asserts that the suite catches it.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { EVENTS, FRAMES_DIFFER, INIT_FORMS, INVOCATION_FORMS, TIMEOUT_FORMS } from './forms.mjs';
 import { here, layerRoot, normalize, pool, taskRoot } from './helpers.mjs';
 import { assertRuntimesInstalled, startFunction } from './runtime-api.mjs';
+import { startStandin } from '../backend/standin.mjs';
 
 const RUNTIMES = ['ric3', 'ric4'];
 const MODES = ['direct', 'exec-wrapper', 'redirect'];
 const PARALLEL = 4;
 
+const LAB = 'lab-differential';
+const BSID = 'bsid-differential';
+const standins = {}; // one per runtime, with a test execution open for LAB
+
+/** The agent's settings for the layer modes: coverage on, reporting to the runtime's stand-in. */
+function agentEnv(runtime) {
+  return { SL_TOKEN: standins[runtime].token, SL_BUILD_SESSION_ID: BSID, SL_LAB_ID: LAB };
+}
+
 /** Runs `handler` in `mode` and invokes it with each event; returns the raw results. */
-async function run(runtime, handler, mode, root) {
+async function run(runtime, handler, mode, root, env = mode === 'direct' ? {} : agentEnv(runtime)) {
   const timeoutMs = TIMEOUT_FORMS[handler] ?? 8000;
   const events = INIT_FORMS.includes(handler) || TIMEOUT_FORMS[handler] ? EVENTS.slice(0, 1) : EVENTS;
-  const fn = await startFunction({ runtime, taskRoot: taskRoot(), handler, mode, layerRoot: root });
+  const fn = await startFunction({ runtime, taskRoot: taskRoot(), handler, mode, layerRoot: root, env });
   try {
     const results = [];
     for (const event of events) results.push(await fn.invoke(event, { timeoutMs }));
@@ -36,6 +49,9 @@ before(async () => {
   const root = layerRoot();
   const tasks = [];
   for (const runtime of RUNTIMES) {
+    standins[runtime] = await startStandin({
+      labs: { [LAB]: { executionId: `exec-${runtime}`, buildSessionId: BSID, testStage: 'Differential' } },
+    });
     results[runtime] = {};
     for (const handler of [...INVOCATION_FORMS, ...INIT_FORMS]) {
       results[runtime][handler] = {};
@@ -47,6 +63,10 @@ before(async () => {
     }
   }
   await pool(tasks, PARALLEL);
+});
+
+after(async () => {
+  for (const s of Object.values(standins)) await s.close();
 });
 
 for (const runtime of RUNTIMES) {
@@ -62,12 +82,21 @@ for (const runtime of RUNTIMES) {
         for (const mode of ['exec-wrapper', 'redirect']) {
           const actual = byMode[mode].results.map((r) => normalize(r, opts));
           assert.deepEqual(actual, expected, `${mode} differs from direct; output:\n${byMode[mode].output}`);
-          // The only line allowed: the agent saying it has no settings (these runs configure none).
-          const problems = byMode[mode].output.split('\n').filter((l) => /\[v8-footprints\]/.test(l) && !/coverage is off: SL_TOKEN/.test(l));
-          assert.deepEqual(problems, [], 'the wrapper logged a problem');
+          // Coverage is on and the backend answers: the layer has nothing to say.
+          const lines = byMode[mode].output.split('\n').filter((l) => /\[v8-footprints\]/.test(l));
+          assert.deepEqual(lines, [], 'the layer logged a line');
         }
       });
     }
+    test('coverage was on: the stand-in accepted footprints and rejected none', () => {
+      const s = standins[runtime];
+      assert.deepEqual(s.rejected().map((r) => r.problems), []);
+      const hits = s.accepted().flatMap((r) => r.body.executions.flatMap((e) => e.hits));
+      assert.ok(hits.length >= INVOCATION_FORMS.length, `only ${hits.length} hits for ${INVOCATION_FORMS.length} invocation forms`);
+      const files = new Set(s.accepted().flatMap((r) => r.body.methods.map((id) => id.split('@')[0])));
+      assert.ok(files.has('forms.js'), `reported files: ${[...files].join(', ')}`);
+      assert.ok(![...files].some((f) => f.includes('node_modules')), `reported files: ${[...files].join(', ')}`);
+    });
   });
 }
 
@@ -114,7 +143,7 @@ describe('negative control', () => {
     for (const runtime of RUNTIMES) {
       for (const handler of INVOCATION_FORMS) {
         tasks.push(async () => {
-          const naive = await run(runtime, handler, 'redirect', naiveRoot);
+          const naive = await run(runtime, handler, 'redirect', naiveRoot, {});
           const expected = results[runtime][handler].direct.results.map((r) => normalize(r));
           const actual = naive.results.map((r) => normalize(r, { layer: naiveRoot }));
           try {

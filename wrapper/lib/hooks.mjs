@@ -77,7 +77,10 @@ export function guardHooks(hooks, budgetMs) {
         done = true;
         clearTimeout(timer);
         release(list);
-        resolve();
+        // Settle from the event loop, not from the tick queue the hook settled in, so that what the
+        // completion does next (the runtime's own errors included) sees the stack it would see
+        // without the layer.
+        setImmediate(resolve);
       };
       // The one live handle of ours while the hook runs; cleared by finish().
       const timer = setTimeout(() => {

@@ -1,0 +1,7 @@
+'use strict';
+
+function changing() {
+  return 'changing';
+}
+
+module.exports = { changing };

@@ -1,0 +1,7 @@
+'use strict';
+
+function gone() {
+  return 'gone';
+}
+
+module.exports = { gone };

@@ -1,0 +1,7 @@
+'use strict';
+
+function lazy() {
+  return 'lazy';
+}
+
+module.exports = { lazy };
