@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct HitInfo {
-    /// The test execution, or empty when not known yet (see [`PendingHits::body`]).
+    /// The test execution, or empty when not known yet (see [`PendingHits::next_body`]).
     pub execution_id: String,
     /// The test that caused it, when known.
     pub test_name: Option<String>,
