@@ -188,7 +188,7 @@ fn arrow_around_parameter(source: &str, at: usize) -> Option<usize> {
     if bytes.get(after) == Some(&b':') {
         // A TypeScript return type: `(w: T): R => ...`.
         let limit = (after + 200).min(bytes.len());
-        after = after + source[after..limit].find("=>")?;
+        after += bytes[after..limit].windows(2).position(|w| w == b"=>")?;
         if source[close..after].contains([';', '{', '}']) {
             return None;
         }

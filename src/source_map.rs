@@ -116,8 +116,9 @@ fn percent_decode_bytes(text: &str) -> Vec<u8> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(b);
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((high * 16 + low) as u8);
                 i += 3;
                 continue;
             }
@@ -398,6 +399,9 @@ mod tests {
             "{}"
         );
         assert!(data_url_text("data:x;base64,@@").unwrap().is_err());
+        assert!(data_url_text("data:application/json,%😀%é")
+            .unwrap()
+            .is_ok());
         assert!(data_url_text("index.js.map").is_none());
     }
 

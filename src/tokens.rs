@@ -30,7 +30,9 @@ pub fn skip_trivia_forward(source: &str, mut at: usize) -> usize {
         } else if bytes[at] == b'/' && bytes.get(at + 1) == Some(&b'/') {
             while at < bytes.len()
                 && !matches!(bytes[at], b'\n' | b'\r')
-                && !source[at..].starts_with(['\u{2028}', '\u{2029}'])
+                // Bytes, not `source[at..]`: `at` walks through multi-byte characters.
+                && !bytes[at..].starts_with("\u{2028}".as_bytes())
+                && !bytes[at..].starts_with("\u{2029}".as_bytes())
             {
                 at += 1;
             }
@@ -160,6 +162,9 @@ pub fn skip_brackets(source: &str, at: usize) -> Option<usize> {
         match bytes[i] {
             b'[' | b'(' | b'{' => depth += 1,
             b']' | b')' | b'}' => {
+                if depth == 0 {
+                    return None; // not at an opening bracket
+                }
                 depth -= 1;
                 if depth == 0 {
                     return Some(i + 1);
@@ -211,6 +216,35 @@ mod tests {
         assert_eq!(skip_trivia_backward(s, s.find('m').unwrap()), 6);
         let s = "a = '//'\n  m() {}";
         assert_eq!(skip_trivia_backward(s, s.find('m').unwrap()), 8);
+    }
+
+    #[test]
+    fn line_comments_with_multi_byte_text() {
+        let s = "// č 😀 é\u{2028}x // ü\ny";
+        let x = s.find('x').unwrap();
+        assert_eq!(skip_trivia_forward(s, 0), x);
+        assert_eq!(skip_trivia_forward(s, x + 1), s.len() - 1);
+    }
+
+    /// Every helper at every character boundary of a text full of multi-byte characters,
+    /// comments and strings: no panic (a panic is a trap that breaks the wasm instance).
+    #[test]
+    fn no_position_panics() {
+        let s = "/* č */ a = 'é//' // 😀\u{2028}(ž) => `ü` /* 😀 */ static #é() {}\r\n[č]";
+        for at in (0..=s.len()).filter(|&at| s.is_char_boundary(at)) {
+            skip_trivia_forward(s, at);
+            skip_trivia_backward(s, at);
+            if at < s.len() {
+                word_at(s, at);
+                skip_brackets(s, at);
+                crate::method_ids::id_site(s, at);
+                crate::method_ids::starts_token(s, at);
+                if matches!(s.as_bytes()[at], b'\'' | b'"') {
+                    skip_string(s, at);
+                }
+            }
+            word_before(s, at);
+        }
     }
 
     #[test]

@@ -4,8 +4,9 @@
  *
  * - beforeLoad: reads the settings, starts precise coverage before the user's module loads, loads the
  *   converter (the wasm package). Bad settings: one log line, and the function runs without coverage.
- * - beforeInvoke: the first invocation takes what ran while the module loaded (the init footprints); after a
- *   pause (no test execution open) it resets the counters, so an invocation reports only what ran during it.
+ * - beforeInvoke: the first invocation takes what ran while the module loaded (the init footprints). While no
+ *   test execution is open nothing is collected, except tentatively (from a reset) the invocation whose check
+ *   may find one open, so an invocation reports only what ran during it.
  * - afterInvoke: takes what ran during the invocation and keeps it as a pending hit (converted in Rust), asks
  *   the backend whether a test execution is open (at most once per SL_EXECUTION_CHECK_INTERVAL_S), and sends
  *   the pending hits while one is. A failed send keeps them for the next one.
@@ -64,7 +65,6 @@ export function beforeLoad() {
     loadStart: seconds(),
     initTake: undefined,
     initDone: false,
-    resetBeforeNext: false,
     execution: {
       status: settings.alwaysReport ? 'open' : 'unknown',
       id: settings.alwaysReport ? ANONYMOUS_EXECUTION : '',
@@ -90,20 +90,33 @@ export function beforeInvoke(event, context) {
     agent.initDone = true;
     agent.initTake = { scripts: agent.coverage.take(), end: seconds() };
   } else if (agent.execution.status === 'closed') {
-    // Closed: collect nothing, unless this invocation's check may find an execution open, in
-    // which case it is collected tentatively (from a reset) so that it is not lost.
+    // Closed: nothing is collected, unless this invocation's check may find an execution open:
+    // then it is collected tentatively (from a reset), so that it is not lost. Coverage stays on
+    // meanwhile: stopping and restarting it loses V8's block counts of functions already compiled.
     if (!checkDue(agent)) return;
     agent.coverage.take();
-  } else if (agent.resetBeforeNext) {
-    agent.coverage.take();
   }
-  agent.resetBeforeNext = false;
   agent.invocations.set(context && context.awsRequestId, { start: seconds(), testName: testNameOf(event) });
 }
 
 export async function afterInvoke(outcome, context) {
   if (!agent) return;
-  const a = agent;
+  try {
+    await collectAndSend(agent, context);
+  } catch (error) {
+    // A trap in the wasm module leaves it unusable: stop for the rest of the process.
+    if (error instanceof WebAssembly.RuntimeError || /recursive use of an object/.test(String(error && error.message))) {
+      const a = agent;
+      agent = null;
+      a.coverage.stop();
+      log('error', `coverage is off for this process: the converter failed (${describe(error)})`);
+      return;
+    }
+    throw error;
+  }
+}
+
+async function collectAndSend(a, context) {
   const deadline = Date.now() + Math.max(0, Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs - 100));
   const invocation = a.invocations.get(context && context.awsRequestId);
   a.invocations.delete(context && context.awsRequestId);
@@ -162,8 +175,8 @@ async function checkExecution(a, deadline) {
   if (known.status !== 'closed') log('info', 'no test execution is open: footprints are not collected');
   known.status = 'closed';
   known.id = '';
-  a.resetBeforeNext = true;
   a.converter.discardTentative();
+
 }
 
 /** Sends the pending hits, a body per test execution, while time remains; failures keep them for later. */

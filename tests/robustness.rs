@@ -1,0 +1,141 @@
+//! Random coverage (any offsets, ranges that do not nest, functions starting anywhere, inside
+//! surrogate pairs too) and random source maps over real sources full of multi-byte text: the
+//! converter returns data or typed errors and never panics (in wasm a panic is a trap that
+//! leaves the instance unusable).
+
+use v8_footprints::coverage::CoverageRange;
+use v8_footprints::{Converter, Coverage, Inputs, LineMode, Options, SourceText};
+
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self, below: u32) -> u32 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % u64::from(below.max(1))) as u32
+    }
+}
+
+fn vlq(mut value: i64, out: &mut String) {
+    const DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    value = if value < 0 {
+        ((-value) << 1) | 1
+    } else {
+        value << 1
+    };
+    loop {
+        let mut digit = value & 0x1f;
+        value >>= 5;
+        if value > 0 {
+            digit |= 0x20;
+        }
+        out.push(DIGITS[digit as usize] as char);
+        if value == 0 {
+            break;
+        }
+    }
+}
+
+fn random_map(random: &mut Random, generated_lines: u32, original: &str) -> String {
+    let mut mappings = String::new();
+    let (mut line, mut column) = (0i64, 0i64);
+    for l in 0..generated_lines {
+        if l > 0 {
+            mappings.push(';');
+        }
+        let mut generated_column = 0i64;
+        for s in 0..random.next(6) {
+            if s > 0 {
+                mappings.push(',');
+            }
+            let step = i64::from(random.next(40));
+            generated_column += step;
+            vlq(step, &mut mappings);
+            vlq(0, &mut mappings);
+            let new_line = i64::from(random.next(60));
+            let new_column = i64::from(random.next(80));
+            vlq(new_line - line, &mut mappings);
+            vlq(new_column - column, &mut mappings);
+            (line, column) = (new_line, new_column);
+        }
+        let _ = generated_column;
+    }
+    let content = serde_json::to_string(original).unwrap();
+    format!(
+        r#"{{"version":3,"sources":["orig.ts"],"sourcesContent":[{content}],"mappings":"{mappings}"}}"#
+    )
+}
+
+#[test]
+fn random_coverage_never_panics() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let texts: Vec<String> = [
+        "unicode.js",
+        "classes.js",
+        "separators.js",
+        "crlf.js",
+        "cr.js",
+        "bom.mjs",
+    ]
+    .iter()
+    .map(|name| std::fs::read_to_string(format!("{root}/tests/fixtures/src/{name}")).unwrap())
+    .collect();
+    let mut random = Random(7);
+    for round in 0..400 {
+        let text = &texts[round % texts.len()];
+        let length = text.encode_utf16().count() as u32;
+        let lines = text.lines().count() as u32 + 1;
+        let with_map = round % 3 == 0;
+        let mut source = text.clone();
+        if with_map {
+            source.push_str("\n//# sourceMappingURL=gen.js.map");
+        }
+        let covered = source.encode_utf16().count() as u32;
+        let mut coverage = Coverage::new();
+        coverage.push_script("file:///p/gen.js");
+        if round % 2 == 0 {
+            coverage.push_function("", true);
+            coverage.push_range(CoverageRange {
+                start: 0,
+                end: covered,
+                count: 1,
+            });
+        }
+        for _ in 0..random.next(30) {
+            coverage.push_function("f", random.next(2) == 0);
+            for _ in 0..1 + random.next(4) {
+                let start = random.next(length + 1);
+                let end = start + random.next(length + 1 - start);
+                coverage.push_range(CoverageRange {
+                    start,
+                    end,
+                    count: random.next(3),
+                });
+            }
+        }
+        let map = random_map(&mut random, lines, text);
+        for line_mode in [LineMode::Default, LineMode::Compat] {
+            let options = Options {
+                project_root: "/p".into(),
+                line_mode,
+                ..Options::default()
+            };
+            let mut converter = Converter::new(&options).unwrap();
+            let mut sources = |_: &str| Some(SourceText::Text(source.clone()));
+            let mut maps = |_: &str| Some(SourceText::Text(map.clone()));
+            for _ in 0..2 {
+                let data = converter.convert_with(
+                    &coverage,
+                    Inputs {
+                        sources: &mut sources,
+                        source_maps: &mut maps,
+                    },
+                );
+                let json = data.to_json();
+                assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+            }
+        }
+    }
+}
