@@ -174,5 +174,6 @@ run_tests() {
 case "${1:-}" in
   "") ensure_toolchain; build_pkg; build_layer; bash tests/layer/setup.sh; demo ;;
   test) run_tests ;;
-  *) echo "usage: ./build.sh [test]" >&2; exit 2 ;;
+  bench) ensure_toolchain; build_pkg; build_layer; bash tests/layer/setup.sh; bash bench/run.sh ;;
+  *) echo "usage: ./build.sh [test|bench]" >&2; exit 2 ;;
 esac
