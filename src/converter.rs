@@ -82,6 +82,9 @@ pub struct Inputs<'a> {
     pub sources: &'a mut dyn FnMut(&str) -> Option<SourceText>,
     /// A source map's JSON, by its location (an absolute path, or a URL); asked once per map.
     pub source_maps: &'a mut dyn FnMut(&str) -> Option<SourceText>,
+    /// Only what ran (the layer's path): functions and blocks that did not run get no entry,
+    /// so their ids are never worked out.
+    pub hits_only: bool,
 }
 
 enum Cached {
@@ -144,6 +147,7 @@ impl Converter {
             Inputs {
                 sources,
                 source_maps: &mut no_maps,
+                hits_only: false,
             },
         )
     }
@@ -155,7 +159,9 @@ impl Converter {
         let Inputs {
             sources,
             source_maps,
+            hits_only,
         } = inputs;
+        self.buffers.hits_only = hits_only;
         let mut out = Output::default();
         for script in coverage.scripts() {
             if script.function_count() == 0 {

@@ -91,6 +91,9 @@ impl DirectWork<'_> {
             let Some(extent) = function.ranges.first() else {
                 continue;
             };
+            if self.b.hits_only && extent.count == 0 {
+                continue;
+            }
             let site = state.sites.entry(extent.start).or_insert_with(|| {
                 let start = state.index.byte_offset(&state.source, extent.start + shift);
                 match id_site(&state.source, start) {
@@ -159,6 +162,9 @@ impl DirectWork<'_> {
         self.b.seen_sites.clear();
         for function in script.functions() {
             for block in function.ranges.iter().skip(1) {
+                if self.b.hits_only && block.count == 0 {
+                    continue;
+                }
                 if let Some(&existing) = self.b.seen_sites.get(&(0, 0, block.start)) {
                     let branch = &mut data.branches[existing as usize];
                     branch.count = branch.count.max(block.count);

@@ -59,6 +59,9 @@ fn add_methods(
         let Some(extent) = function.ranges.first() else {
             continue;
         };
+        if b.hits_only && extent.count == 0 {
+            continue;
+        }
         let site = state.sites.entry(extent.start).or_insert_with(|| {
             mapped_site(&state.source, &state.index, mapped, extent.start + shift)
         });
@@ -190,6 +193,9 @@ fn add_branches(
     b.seen_sites.clear();
     for function in script.functions() {
         for block in function.ranges.iter().skip(1) {
+            if b.hits_only && block.count == 0 {
+                continue;
+            }
             let Some(k) = map.mapping_at(block.start + shift) else {
                 continue;
             };

@@ -194,7 +194,8 @@ impl WasmConverter {
     }
 
     fn convert(&mut self, coverage: &Coverage, sources: &JsValue, source_maps: &JsValue) -> String {
-        self.footprints(coverage, sources, source_maps).to_json()
+        self.footprints(coverage, sources, source_maps, false)
+            .to_json()
     }
 
     fn footprints(
@@ -202,6 +203,7 @@ impl WasmConverter {
         coverage: &Coverage,
         sources: &JsValue,
         source_maps: &JsValue,
+        hits_only: bool,
     ) -> FootprintData {
         let mut sources = |url: &str| source_for(sources, url);
         let mut source_maps = |location: &str| source_for(source_maps, location);
@@ -210,6 +212,7 @@ impl WasmConverter {
             Inputs {
                 sources: &mut sources,
                 source_maps: &mut source_maps,
+                hits_only,
             },
         )
     }
@@ -231,7 +234,7 @@ impl WasmConverter {
     ) -> Result<String, JsValue> {
         let info: HitInfo = serde_json::from_str(hit_json).map_err(|e| option_error("hit", e))?;
         let coverage = unpack(&urls, names, packed, map_cache_json).map_err(to_js_error)?;
-        let mut data = self.footprints(&coverage, sources, source_maps);
+        let mut data = self.footprints(&coverage, sources, source_maps, true);
         let errors = std::mem::take(&mut data.errors);
         let methods = self.pending.push(info, data);
         Ok(format!(

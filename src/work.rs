@@ -58,6 +58,8 @@ pub struct Buffers {
     pub seen_sites: HashMap<(u32, u32, u32), u32>,
     /// `(method, line)` pairs found through a source map.
     pub method_lines: Vec<(u32, u32)>,
+    /// Whether this call reports only what ran.
+    pub hits_only: bool,
 }
 
 /// Adds `line` to sorted `lines` unless present.

@@ -172,3 +172,38 @@ fn a_warm_converter_gives_the_same_result_again() {
         }
     }
 }
+
+/// The layer's path (`hits_only`) gives the same footprints as a full conversion, less what
+/// did not run.
+#[test]
+fn hits_only_is_the_full_result_less_what_did_not_run() {
+    use v8_footprints::Inputs;
+    for fixture in index() {
+        let json = fs::read(fixtures().join("coverage").join(&fixture.coverage)).unwrap();
+        let coverage = parse_coverage(&json).unwrap();
+        let convert = |hits_only: bool| {
+            let options = Options {
+                project_root: "/project".into(),
+                ..Options::default()
+            };
+            let mut converter = Converter::new(&options).unwrap();
+            let mut sources = |url: &str| {
+                let path = fixture.sources.get(url)?;
+                Some(SourceText::Bytes(fs::read(fixtures().join(path)).ok()?))
+            };
+            let mut maps = |_: &str| None;
+            converter.convert_with(
+                &coverage,
+                Inputs {
+                    sources: &mut sources,
+                    source_maps: &mut maps,
+                    hits_only,
+                },
+            )
+        };
+        let (mut full, hits) = (convert(false), convert(true));
+        full.methods.retain(|m| m.count > 0);
+        full.branches.retain(|b| b.count > 0);
+        assert_eq!(full, hits, "{}", fixture.coverage);
+    }
+}

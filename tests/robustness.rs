@@ -131,6 +131,7 @@ fn random_coverage_never_panics() {
                     Inputs {
                         sources: &mut sources,
                         source_maps: &mut maps,
+                        hits_only: round % 2 == 1,
                     },
                 );
                 let json = data.to_json();
