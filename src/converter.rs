@@ -6,10 +6,9 @@ use crate::coverage::{Coverage, Script};
 use crate::direct::convert_direct;
 use crate::error::Error;
 use crate::footprints::{FootprintData, ScriptError};
-use crate::line_index::LineIndex;
 use crate::mapped::convert_mapped;
 use crate::project::Project;
-use crate::script::{MapState, Mapped, Original, ScriptState};
+use crate::script::{count_lines, MapState, Mapped, Original, ScriptState};
 use crate::source_map::{data_url_text, decode, find_reference, resolve};
 use crate::work::{Buffers, Output};
 use std::collections::HashMap;
@@ -297,15 +296,14 @@ fn load_map(
                 .and_then(|text| text.into_string().ok()),
                 (None, None) => None,
             };
-            let index = content.as_deref().map(LineIndex::new);
             Original {
                 path,
                 location: source.location.clone(),
-                line_count: index
-                    .as_ref()
-                    .map_or(mapped_lines, |i| i.line_count().max(mapped_lines)),
+                line_count: content
+                    .as_deref()
+                    .map_or(mapped_lines, |text| count_lines(text).max(mapped_lines)),
                 content,
-                index,
+                index: std::cell::OnceCell::new(),
             }
         })
         .collect();

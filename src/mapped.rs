@@ -110,8 +110,8 @@ fn mapped_site(
     let source = map.source[k];
     let original = mapped.originals.get(source as usize)?;
     let path = original.path.as_ref()?;
-    let (line, column) = match (&original.content, &original.index) {
-        (Some(content), Some(index)) => {
+    let (line, column) = match original.lines() {
+        Some((content, index)) => {
             // The scanner's rules at the start's original position.
             let line_start = *index.line_starts().get(map.line[k] as usize)?;
             // A mapping may point at the white space before the token (tsc maps `static `).
@@ -127,7 +127,7 @@ fn mapped_site(
                 }
             }
         }
-        _ => {
+        None => {
             // No original text: the id position in the generated code, mapped back.
             let byte = generated_index.byte_offset(generated, start);
             let IdSite::At(at) = id_site(generated, byte) else {
