@@ -4,11 +4,11 @@
 use crate::compat::CompatLines;
 use crate::converter::LineMode;
 use crate::coverage::Script;
-use crate::footprints::{BranchFootprint, FootprintData, MethodFootprint};
+use crate::footprints::{BranchFootprint, FootprintData};
 use crate::lines::line_counts;
 use crate::method_ids::{id_site, IdSite};
 use crate::script::{MethodSite, ScriptState};
-use crate::work::{add_line, Buffers, Output};
+use crate::work::{add_line, record_method, Buffers, Output};
 
 /// Converts one script at its own positions into `out`; `b.segments` already holds its
 /// flattened ranges.
@@ -114,25 +114,7 @@ impl DirectWork<'_> {
             let Some(site) = site else {
                 continue;
             };
-            // The same id twice in one script (it should not happen) adds up in one entry.
-            let key = (0, site.line, site.column);
-            if let Some(&existing) = self.b.seen_sites.get(&key) {
-                let method = &mut data.methods[existing as usize];
-                method.count = method.count.saturating_add(extent.count);
-                self.b.method_of_function[index] = existing;
-                continue;
-            }
-            self.b.seen_sites.insert(key, data.methods.len() as u32);
-            self.b.method_of_function[index] = data.methods.len() as u32;
-            data.methods.push(MethodFootprint {
-                id: site.id.clone(),
-                file,
-                name: function.name.to_owned(),
-                line: site.line,
-                column: site.column,
-                count: extent.count,
-                lines: Vec::new(),
-            });
+            record_method(self.b, data, index, &function, site, file);
         }
     }
 

@@ -11,12 +11,12 @@
 //! left out.
 
 use crate::coverage::Script;
-use crate::footprints::{BranchFootprint, MethodFootprint};
+use crate::footprints::BranchFootprint;
 use crate::method_ids::{id_site, IdSite};
 use crate::script::{Mapped, MethodSite, ScriptState};
 use crate::segments::{segment_at, Segment};
 use crate::tokens::skip_trivia_forward;
-use crate::work::{add_line, Buffers, Output};
+use crate::work::{add_line, record_method, Buffers, Output};
 
 /// Converts one script through its map into `out`; `b.segments` holds its flattened ranges.
 pub fn convert_mapped(
@@ -72,24 +72,7 @@ fn add_methods(
         if file == u32::MAX {
             continue;
         }
-        let key = (site.original, site.line, site.column);
-        if let Some(&existing) = b.seen_sites.get(&key) {
-            let method = &mut out.data.methods[existing as usize];
-            method.count = method.count.saturating_add(extent.count);
-            b.method_of_function[index] = existing;
-            continue;
-        }
-        b.seen_sites.insert(key, out.data.methods.len() as u32);
-        b.method_of_function[index] = out.data.methods.len() as u32;
-        out.data.methods.push(MethodFootprint {
-            id: site.id.clone(),
-            file,
-            name: function.name.to_owned(),
-            line: site.line,
-            column: site.column,
-            count: extent.count,
-            lines: Vec::new(),
-        });
+        record_method(b, &mut out.data, index, &function, site, file);
     }
 }
 

@@ -7,7 +7,7 @@
 //! that the decoder is checked against). Index maps (`sections`) are decoded section by section.
 
 use crate::line_index::LineIndex;
-use crate::project::url_to_path;
+use crate::project::{percent_decode_bytes, url_to_path};
 use serde_json::value::RawValue;
 
 /// One original source of a map.
@@ -108,25 +108,6 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
-}
-
-fn percent_decode_bytes(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    out
 }
 
 /// Resolves `reference` against `base` (a `file:` URL or an absolute path): the result is an

@@ -2,7 +2,9 @@
 //! files by path, and the buffers kept by the converter between calls so that a call does not
 //! allocate per range.
 
-use crate::footprints::{FileFootprint, FootprintData};
+use crate::coverage::Function;
+use crate::footprints::{FileFootprint, FootprintData, MethodFootprint};
+use crate::script::MethodSite;
 use crate::segments::{Flattener, Segment};
 use std::collections::HashMap;
 
@@ -69,4 +71,36 @@ pub fn add_line(lines: &mut Vec<u32>, line: u32) {
     } else if let Err(pos) = lines.binary_search(&line) {
         lines.insert(pos, line);
     }
+}
+
+/// Records function `index` of the script as the method at `site` in `file`. A site already
+/// given an entry in this script (the same id twice: it should not happen) adds to that entry.
+pub fn record_method(
+    b: &mut Buffers,
+    data: &mut FootprintData,
+    index: usize,
+    function: &Function<'_>,
+    site: &MethodSite,
+    file: u32,
+) {
+    let count = function.ranges.first().map_or(0, |extent| extent.count);
+    let key = (site.original, site.line, site.column);
+    if let Some(&existing) = b.seen_sites.get(&key) {
+        let method = &mut data.methods[existing as usize];
+        method.count = method.count.saturating_add(count);
+        b.method_of_function[index] = existing;
+        return;
+    }
+    let at = data.methods.len() as u32;
+    b.seen_sites.insert(key, at);
+    b.method_of_function[index] = at;
+    data.methods.push(MethodFootprint {
+        id: site.id.clone(),
+        file,
+        name: function.name.to_owned(),
+        line: site.line,
+        column: site.column,
+        count,
+        lines: Vec::new(),
+    });
 }

@@ -10,8 +10,8 @@
  *          NODE_V8_COVERAGE) v8.takeCoverage() + reading and parsing the file it writes.
  * Prints one JSON line.
  */
+import { startCoverage } from '../../wrapper/lib/agent/coverage-session.mjs';
 import fs from 'node:fs';
-import inspector from 'node:inspector';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,20 +24,8 @@ const require = createRequire(import.meta.url);
 const { entry, mode, reps = 7 } = JSON.parse(process.argv[2]);
 const now = () => performance.now();
 
-const session = new inspector.Session();
-session.connect();
-const post = (method, params) => {
-  let failure = null;
-  let answer = null;
-  session.post(method, params, (error, result) => {
-    failure = error;
-    answer = result;
-  });
-  if (failure) throw failure;
-  return answer;
-};
-post('Profiler.enable');
-post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+// Coverage exactly as the agent takes it (its own module).
+const coverage = startCoverage();
 
 const handlerModule = require(entry.scriptPath);
 const invoke = () => handlerModule.handler(handlerModule.sampleEvent || {});
@@ -45,14 +33,14 @@ await invoke();
 // The init take: what ran while the module loaded and during the first invocation (the agent converts it
 // at the first invocation). Every take after it holds what one invocation ran.
 let t0 = now();
-const initResult = post('Profiler.takePreciseCoverage').result;
+const initResult = coverage.take();
 const out = { entry: entry.name, mode, initTakeMs: now() - t0 };
 
 /** One invocation, then the take that follows it (what the agent takes after each invocation). */
 async function invokeAndTake() {
   await invoke();
   const t = now();
-  const result = post('Profiler.takePreciseCoverage').result;
+  const result = coverage.take();
   return { ms: now() - t, result };
 }
 
@@ -233,9 +221,9 @@ if (mode === 'warm') {
     }
     return a;
   };
-  post('Profiler.takePreciseCoverage');
+  coverage.take();
   out.invokeCoverageOnMs = await timeInvokes();
-  post('Profiler.stopPreciseCoverage');
+  coverage.stop();
   out.invokeCoverageOffMs = await timeInvokes();
 } else if (mode === 'cold-fp' || mode === 'cold-v2i') {
   // The first conversion in this process, of the init take, as at a function's first invocation.
