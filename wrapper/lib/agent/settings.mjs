@@ -64,7 +64,7 @@ export function readSettings(env = process.env) {
     labId: (env.SL_LAB_ID || '').trim() || buildSessionId,
     taskRoot,
     projectRoot: (env.SL_PROJECT_ROOT || '').trim() || taskRoot,
-    buildRoot: (env.SL_BUILD_ROOT || '').trim() || undefined,
+    buildRoot: (env.SL_BUILD_ROOT || '').trim() ? path.resolve(taskRoot, env.SL_BUILD_ROOT.trim()) : undefined,
     exclude: (env.SL_EXCLUDE || '').split(',').map((p) => p.trim()).filter(Boolean),
     testStage: (env.SL_TEST_STAGE || '').trim(),
     appName: (env.SL_APP_NAME || '').trim() || undefined,
