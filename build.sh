@@ -88,6 +88,8 @@ MJS
     echo "export default init;"
   } > pkg/web.js
   cp npm/package.json npm/index.d.ts npm/web.d.ts pkg/
+  # The same declarations for require (a .d.ts in a "type": "module" package describes ESM only).
+  cp npm/index.d.ts pkg/index.d.cts
   cp README.md pkg/README.md
   local raw gz
   raw=$(stat -c %s "pkg/${CRATE}_bg.wasm")

@@ -1,0 +1,71 @@
+// The package's TypeScript types: a program using the whole API, through the package's `exports`
+// (require and import, and the web entry), type-checks with the real TypeScript compiler, and a
+// program misusing it does not.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const ts = require('typescript');
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const pkg = process.env.V8_FOOTPRINTS_PKG ? path.resolve(process.env.V8_FOOTPRINTS_PKG) : path.join(repo, 'pkg');
+
+const GOOD = `
+import init, * as web from 'v8-footprints/web';
+import { Converter, convert, buildBody, type FootprintData, type FootprintsError } from 'v8-footprints';
+const converter = new Converter({ projectRoot: '/app', cwd: '/', scriptRoot: '/var/task', buildRoot: '/app/dist', exclude: ['test/'], lineMode: 'compat', pendingHits: 10 });
+const data: FootprintData = converter.convert('{"result":[]}', (url: string) => url.length > 0 ? 'x' : undefined);
+const ids: string[] = data.methods.map((m) => m.id + m.line + m.column + m.count);
+const lines: (number | null)[] = data.files[0].lines;
+const hit = converter.addHit({ result: [] }, { start: 1, end: 2, testName: null });
+const next = converter.nextBody({ agentId: 'a', labId: 'l', buildSessionId: 'b' }, 'exec', 10);
+if (next) converter.confirmSent(next.hits);
+const text: string = buildBody([{ footprints: data, executionId: 'e', start: 1, end: 2 }], { agentId: 'a', labId: 'l', buildSessionId: 'b' });
+const other: FootprintData = convert(new Uint8Array(), new Map([['u', 's']]), { projectRoot: '/' });
+function kind(error: FootprintsError): string { return error.kind + (error.url ?? ''); }
+async function page() { await init(); return web.convert('[]', {}); }
+export { ids, lines, hit, text, other, kind, page };
+`;
+const BAD = `
+import { Converter } from 'v8-footprints';
+const converter = new Converter({ lineMode: 'exact' });
+const n: number = converter.convert('[]').methods[0].id;
+`;
+
+function check(source, moduleKind) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'v8fp-types-'));
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(pkg, path.join(dir, 'node_modules', 'v8-footprints'), 'dir');
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: moduleKind === 'esm' ? 'module' : 'commonjs' }));
+  const file = path.join(dir, 'main.ts');
+  fs.writeFileSync(file, source);
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.Node16,
+    moduleResolution: ts.ModuleResolutionKind.Node16,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    skipLibCheck: false,
+  });
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return diagnostics;
+}
+
+for (const moduleKind of ['esm', 'cjs']) {
+  test(`the types describe the whole API (${moduleKind} project)`, () => {
+    const source = moduleKind === 'esm' ? GOOD : GOOD.replace("import init, * as web from 'v8-footprints/web';", '').replace(/async function page[^\n]*\n/, '').replace(', page }', ' }');
+    assert.deepEqual(check(source, moduleKind), []);
+  });
+}
+
+test('misuse is a type error', () => {
+  const diagnostics = check(BAD, 'esm');
+  assert.ok(diagnostics.some((d) => /"exact"/.test(d)), diagnostics.join('\n'));
+  assert.ok(diagnostics.some((d) => /string.*number|number.*string/.test(d)), diagnostics.join('\n'));
+});
