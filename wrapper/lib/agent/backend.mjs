@@ -1,7 +1,7 @@
 /**
  * The backend's two endpoints the agent uses: "is a test execution open for the lab?" and "here are
  * footprints" (format 6.0, gzipped, straight to the server or through a collector). Every request has a
- * deadline and leaves no socket or timer behind it (no keep-alive; the timer is cleared when it ends).
+ * deadline; its timer is cleared when it ends, and the one kept-alive connection is unref'd while idle.
  * HTTPS always checks certificates; plain HTTP is used only where the URL says so. The token goes in the
  * Authorization header and nowhere else: never in a log line or an error.
  */
@@ -12,6 +12,14 @@ import zlib from 'node:zlib';
 /** A backend client for `settings` (see settings.mjs). */
 export function createBackend(settings) {
   const { token, server, collectorUrl } = settings;
+  // One kept-alive connection per protocol: a warm function reuses it instead of a new TCP (and TLS)
+  // handshake per invocation. Node's agent unrefs an idle pooled socket, so it keeps nothing alive; a
+  // connection the backend closed while the sandbox was frozen fails once and is retried.
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 }),
+  };
+  const request = (method, url, headers, body, deadline) => send(agents, method, url, headers, body, deadline);
 
   /** `{status: 'open', execution}`, `{status: 'closed'}`, or `{status: 'unknown', error}`. */
   async function getExecution(labId, deadline) {
@@ -72,7 +80,7 @@ function withApi(url) {
 }
 
 /** One request with a deadline: `{status, body}` or `{error}` (a short reason, never the token). */
-function request(method, url, headers, body, deadline) {
+function send(agents, method, url, headers, body, deadline) {
   return new Promise((resolve) => {
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
@@ -97,7 +105,7 @@ function request(method, url, headers, body, deadline) {
     const options = {
       method,
       headers: body ? { ...headers, 'Content-Length': body.length } : headers,
-      agent: false,
+      agent: agents[target.protocol],
       rejectUnauthorized: true,
     };
     const req = client.request(target, options, (res) => {
