@@ -207,3 +207,59 @@ fn hits_only_is_the_full_result_less_what_did_not_run() {
         assert_eq!(full, hits, "{}", fixture.coverage);
     }
 }
+
+/// Counts of several takes add up: take 1 + take 2 of one process, summed with
+/// `FootprintData::add`, give each method the calls of both takes and each line both counts.
+#[test]
+fn takes_add_up() {
+    let take = |name: &str| {
+        let json = fs::read(fixtures().join("coverage").join(name)).unwrap();
+        let coverage = parse_coverage(&json).unwrap();
+        let options = Options {
+            project_root: "/project".into(),
+            ..Options::default()
+        };
+        let mut sources = |_: &str| {
+            Some(SourceText::Bytes(
+                fs::read(fixtures().join("src/twice.js")).unwrap(),
+            ))
+        };
+        Converter::new(&options)
+            .unwrap()
+            .convert(&coverage, &mut sources)
+    };
+    let (first, second) = (take("twice.take1.json"), take("twice.take2.json"));
+    let mut total = first.clone();
+    total.add(&second);
+    for method in &total.methods {
+        let count_in = |data: &v8_footprints::FootprintData| {
+            data.methods
+                .iter()
+                .find(|m| m.id == method.id)
+                .map_or(0, |m| m.count)
+        };
+        assert_eq!(
+            method.count,
+            count_in(&first) + count_in(&second),
+            "{}",
+            method.id
+        );
+    }
+    assert_eq!(total.methods.len(), 3);
+    for (line, count) in total.files[0].lines.iter().enumerate() {
+        let a = first.files[0].lines[line];
+        let b = second.files[0].lines.get(line).copied().flatten();
+        let expected = match (a, b) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+        };
+        assert_eq!(*count, expected, "line {}", line + 1);
+    }
+    // The method that ran only in the second take has that take's lines.
+    let only = total
+        .methods
+        .iter()
+        .find(|m| m.name == "onlyInTake2")
+        .unwrap();
+    assert!(only.count > 0 && !only.lines.is_empty());
+}
