@@ -99,8 +99,15 @@ export function beforeInvoke(event, context) {
   agent.invocations.set(context && context.awsRequestId, { start: seconds(), testName: testNameOf(event) });
 }
 
-export async function afterInvoke(outcome, context) {
-  if (!agent) return;
+export function afterInvoke(outcome, context) {
+  // Nothing collected and no check due (no test execution open): return at once, not a promise.
+  if (!agent || (!agent.invocations.has(context && context.awsRequestId) && !agent.initTake && !checkDue(agent))) {
+    return undefined;
+  }
+  return collectSafely(outcome, context);
+}
+
+async function collectSafely(outcome, context) {
   try {
     await collectAndSend(agent, context);
   } catch (error) {

@@ -72,15 +72,16 @@ export function guardHooks(hooks, budgetMs) {
     return new Promise((resolve) => {
       const list = track();
       let done = false;
-      const finish = () => {
+      const finish = (settledAsync = true) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         release(list);
         // Settle from the event loop, not from the tick queue the hook settled in, so that what the
         // completion does next (the runtime's own errors included) sees the stack it would see
-        // without the layer.
-        setImmediate(resolve);
+        // without the layer. A hook that did nothing asynchronous settles at once.
+        if (settledAsync) setImmediate(resolve);
+        else resolve();
       };
       // The one live handle of ours while the hook runs; cleared by finish().
       const timer = setTimeout(() => {
@@ -95,7 +96,11 @@ export function guardHooks(hooks, budgetMs) {
         finish();
         return;
       }
-      Promise.resolve(result).then(finish, (error) => {
+      if (!result || typeof result.then !== 'function') {
+        finish(false);
+        return;
+      }
+      Promise.resolve(result).then(() => finish(), (error) => {
         failed(name)(error);
         finish();
       });
