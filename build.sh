@@ -26,15 +26,7 @@ apt_install() {  # apt_install PACKAGE... : installs the Debian packages that ar
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-npm_ci() {  # npm_ci DIR : installs DIR's locked npm dependencies unless they are in place
-  local dir=$1 marker="$1/node_modules/.package-lock.json"
-  if [ -f "$marker" ] && [ "$marker" -nt "$dir/package-lock.json" ] && [ "$marker" -nt "$dir/package.json" ]; then
-    return 0
-  fi
-  say "installing npm packages in $dir"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-  touch "$marker"
-}
+npm_ci() { bash tools/npm-ci.sh "$@"; }  # locked npm packages of each folder, when not in place
 
 ensure_toolchain() {
   command -v node >/dev/null || apt_install nodejs npm

@@ -14,12 +14,7 @@ if [ ! -f pkg/index.cjs ] || [ ! -f pkg/v8_footprints_bg.wasm ]; then
 fi
 
 # The corpus's libraries and v8-to-istanbul, pinned by bench/package-lock.json.
-marker=bench/node_modules/.package-lock.json
-if [ ! -f "$marker" ] || [ bench/package-lock.json -nt "$marker" ] || [ bench/package.json -nt "$marker" ]; then
-  echo "bench: installing bench/ npm packages" >&2
-  (cd bench && npm ci --no-audit --no-fund --loglevel=error)
-  touch "$marker"
-fi
+bash tools/npm-ci.sh bench
 
 # The runtime client the layer runs under (aws-lambda-ric 3.x; tests/layer/setup.sh installs it when missing).
 if [ ! -f .cache/runtimes/ric3/node_modules/aws-lambda-ric/dist/rapid-client.node ]; then

@@ -26,15 +26,7 @@ apt_install() {  # installs the Debian packages that are missing
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-npm_ci() {  # installs DIR's locked npm packages unless they are in place and newer than the lock file
-  local dir=$1 marker="$1/node_modules/.package-lock.json"
-  if [ -f "$marker" ] && [ "$marker" -nt "$dir/package-lock.json" ] && [ "$marker" -nt "$dir/package.json" ]; then
-    return 0
-  fi
-  say "installing npm packages in ${dir#"$ROOT"/}"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-  touch "$marker"
-}
+npm_ci() { bash "$ROOT/tools/npm-ci.sh" "${@#"$ROOT"/}"; }  # locked npm packages, when not in place
 
 command -v node >/dev/null || apt_install nodejs npm
 apt_install "${APT_PACKAGES[@]}"

@@ -6,18 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-npm_ci() {  # npm_ci DIR : installs DIR's locked npm dependencies unless they are in place
-  local dir=$1 marker="$1/node_modules/.package-lock.json"
-  if [ -f "$marker" ] && [ "$marker" -nt "$dir/package-lock.json" ] && [ "$marker" -nt "$dir/package.json" ]; then
-    return 0
-  fi
-  echo "==> installing npm packages in $dir"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-  touch "$marker"
-}
-
-npm_ci tests/sourcemaps
-npm_ci tests   # acorn, for the unmapped-script id oracle shared with tests/node
+# acorn in tests/, for the unmapped-script id oracle shared with tests/node
+bash tools/npm-ci.sh tests/sourcemaps tests
 
 if [ "${1:-}" = "--bench" ]; then
   exec node tests/sourcemaps/bench.mjs "${2:-9}"
