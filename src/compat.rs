@@ -86,8 +86,7 @@ impl CompatLines {
         counts.resize(n, UNSET);
         scratch.clear();
         scratch.extend(0..=n as u32);
-        let functions: Vec<_> = script.functions().collect();
-        for function in functions.iter().rev() {
+        for function in script.functions().rev() {
             for range in function.ranges.iter().rev() {
                 let start = range.start;
                 let end = range.end.min(self.eof);

@@ -125,14 +125,6 @@ impl Converter {
         self.project.is_candidate(url)
     }
 
-    /// Number of scripts whose state is kept.
-    pub fn cached_scripts(&self) -> usize {
-        self.scripts
-            .values()
-            .filter(|c| matches!(c, Cached::Ready(_)))
-            .count()
-    }
-
     /// Converts one coverage take, asking `sources` for each script's source and reading no
     /// source maps but inline ones and those the coverage carries.
     pub fn convert(

@@ -177,7 +177,9 @@ impl<'a> Script<'a> {
     }
 
     /// The functions in V8's order (pre-order; the first is the script's top level).
-    pub fn functions(&self) -> impl ExactSizeIterator<Item = Function<'a>> + 'a {
+    pub fn functions(
+        &self,
+    ) -> impl ExactSizeIterator<Item = Function<'a>> + DoubleEndedIterator + 'a {
         let coverage = self.coverage;
         self.functions.iter().map(move |entry| Function {
             name: &coverage.names[entry.name.start as usize..entry.name.end as usize],

@@ -74,25 +74,6 @@ pub struct ScriptError {
     pub message: String,
 }
 
-/// Totals for a readable summary.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// Files reported.
-    pub files: usize,
-    /// Methods that ran.
-    pub methods_hit: usize,
-    /// Methods reported.
-    pub methods: usize,
-    /// Executable lines that ran.
-    pub lines_hit: usize,
-    /// Executable lines.
-    pub lines: usize,
-    /// Branch leaves that ran.
-    pub branches_hit: usize,
-    /// Branch leaves reported.
-    pub branches: usize,
-}
-
 /// The errors as a JSON array.
 pub fn errors_to_json(errors: &[ScriptError]) -> String {
     let mut out = String::new();
@@ -136,20 +117,6 @@ impl FootprintData {
     /// Indices of the branches that ran.
     pub fn hit_branches(&self) -> impl Iterator<Item = u32> + '_ {
         (0..self.branches.len() as u32).filter(|&i| self.branches[i as usize].count > 0)
-    }
-
-    /// Totals of files, methods, lines and branches.
-    pub fn summary(&self) -> Summary {
-        let lines = self.files.iter().flat_map(|f| f.lines.iter().flatten());
-        Summary {
-            files: self.files.len(),
-            methods_hit: self.hit_methods().count(),
-            methods: self.methods.len(),
-            lines_hit: lines.clone().filter(|&&c| c > 0).count(),
-            lines: lines.count(),
-            branches_hit: self.hit_branches().count(),
-            branches: self.branches.len(),
-        }
     }
 
     /// Adds `other` (a later take) into `self`: counts of the same file, method or branch are
