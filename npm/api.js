@@ -16,16 +16,28 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
     throw shapeError('expected JSON text, JSON bytes, an object with a `result` array, or an array of script coverages');
   }
 
+  // Which URLs are the project's: Rust decides once per URL; a warm process, whose takes name the
+  // same scripts every time, asks only about new ones.
+  function projectMask(converter, urls) {
+    const known = converter._known;
+    const unknown = urls.filter((url) => !known.has(url));
+    if (unknown.length > 0) {
+      const answers = converter._inner.projectMask(unknown);
+      unknown.forEach((url, i) => known.set(url, answers[i] === 1));
+    }
+    return urls.map((url) => known.get(url));
+  }
+
   // Inspector objects cross as numbers: the URLs first (Rust says which are the project's),
   // then one Uint32Array holding the kept scripts' functions and ranges, and their names.
-  function packObjects(inner, scripts) {
+  function packObjects(converter, scripts) {
     const urls = new Array(scripts.length);
     for (let i = 0; i < scripts.length; i++) {
       const script = scripts[i];
       if (!script || typeof script.url !== 'string') throw shapeError(`result[${i}].url is not a string`);
       urls[i] = script.url;
     }
-    const mask = inner.projectMask(urls);
+    const mask = projectMask(converter, urls);
     const keptUrls = [];
     let size = 0;
     for (let i = 0; i < scripts.length; i++) {
@@ -78,6 +90,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
   class Converter {
     constructor(options) {
       this._inner = new wasm.WasmConverter(JSON.stringify(options === undefined || options === null ? {} : options));
+      this._known = new Map(); // URL -> whether it is the project's
     }
 
     /** The normalised absolute project root. */
@@ -93,7 +106,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
       if (typeof coverage === 'string') return inner.convertJsonText(coverage, sources, sourceMaps);
       if (coverage instanceof Uint8Array) return inner.convertJsonBytes(coverage, sources, sourceMaps);
       if (coverage instanceof ArrayBuffer) return inner.convertJsonBytes(new Uint8Array(coverage), sources, sourceMaps);
-      const { urls, names, packed } = packObjects(inner, scriptsOf(coverage));
+      const { urls, names, packed } = packObjects(this, scriptsOf(coverage));
       return inner.convertPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps);
     }
 
@@ -115,7 +128,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
     addHit(coverage, info, sources, sourceMaps) {
       if (sources === undefined || sources === null) sources = defaultSources || {};
       if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
-      const { urls, names, packed } = packObjects(this._inner, scriptsOf(coverage));
+      const { urls, names, packed } = packObjects(this, scriptsOf(coverage));
       const hit = { ...(info || {}) };
       for (const key of ['start', 'end']) hit[key] = Math.max(0, Math.floor(Number(hit[key]) || 0));
       const summary = this._inner.addHitPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps, JSON.stringify(hit));
