@@ -80,6 +80,23 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
     return { urls: keptUrls, names: names.join('\0'), packed };
   }
 
+  // A hit's info with whole epoch seconds, as Rust reads it.
+  function hitInfo(info) {
+    const hit = { ...(info || {}) };
+    for (const key of ['start', 'end']) hit[key] = Math.max(0, Math.floor(Number(hit[key]) || 0));
+    return hit;
+  }
+
+  function wholeNumber(method, value) {
+    if (value >>> 0 !== value) {
+      const error = new Error(`${method}: the key must be a whole number from 0 to 2^32-1, not ${String(value)}`);
+      error.name = 'FootprintsError';
+      error.kind = 'option';
+      throw error;
+    }
+    return value;
+  }
+
   // Node's source-map cache of a NODE_V8_COVERAGE file object, as JSON for Rust ('' when none).
   function mapCacheOf(coverage) {
     const cache = coverage && !Array.isArray(coverage) ? coverage['source-map-cache'] : undefined;
@@ -129,10 +146,35 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
       if (sources === undefined || sources === null) sources = defaultSources || {};
       if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
       const { urls, names, packed } = packObjects(this, scriptsOf(coverage));
-      const hit = { ...(info || {}) };
-      for (const key of ['start', 'end']) hit[key] = Math.max(0, Math.floor(Number(hit[key]) || 0));
-      const summary = this._inner.addHitPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps, JSON.stringify(hit));
+      const summary = this._inner.addHitPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps, JSON.stringify(hitInfo(info)));
       return JSON.parse(summary);
+    }
+
+    /**
+     * Opens an invocation: every take given to `addWindow` until `closeInvocation(key)` counts as
+     * its own, also while other invocations are open (see the README's concurrency rule).
+     */
+    openInvocation(key) {
+      return this._inner.openInvocation(wholeNumber('openInvocation', key));
+    }
+
+    /** Converts one take, which closes a window, and gives what ran to every open invocation. */
+    addWindow(coverage, sources, sourceMaps) {
+      if (sources === undefined || sources === null) sources = defaultSources || {};
+      if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
+      const { urls, names, packed } = packObjects(this, scriptsOf(coverage));
+      return { errors: JSON.parse(this._inner.addWindowPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps)) };
+    }
+
+    /** Closes an invocation; what ran in its windows becomes one pending hit (`info` as for addHit). */
+    closeInvocation(key, info) {
+      const methods = this._inner.closeInvocation(wholeNumber('closeInvocation', key), JSON.stringify(hitInfo(info)));
+      return { methods };
+    }
+
+    /** Invocations open now. */
+    get openCount() {
+      return this._inner.openCount;
     }
 
     /**

@@ -127,6 +127,19 @@ export class Converter {
   convertToJson(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): string;
   /** Converts one take and keeps what ran as a pending hit. */
   addHit(coverage: CoverageInput, info: HitInfo, sources?: Sources, sourceMaps?: SourceMaps): { methods: number; errors: ScriptError[] };
+  /**
+   * Opens an invocation (`key`: any whole number from 0 to 2^32-1 the caller does not reuse while it is
+   * open). Every take given to `addWindow` from now until `closeInvocation(key)` counts as this
+   * invocation's, also when other invocations are open at the same time. Returns whether an older open
+   * invocation had to be forgotten to make room (256 are kept).
+   */
+  openInvocation(key: number): boolean;
+  /** Converts one take (it closes a window) and gives what ran to every open invocation; with none open it is dropped. */
+  addWindow(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): { errors: ScriptError[] };
+  /** Closes an invocation and keeps the windows it was open in as one pending hit; returns how many methods ran. */
+  closeInvocation(key: number, info: HitInfo): { methods: number };
+  /** Invocations open now. */
+  readonly openCount: number;
   /** The next body to send: the first pending hits (at most `max`) of one test execution, or undefined when none waits. */
   nextBody(meta: BodyMeta, executionId?: string, max?: number): { body: string; hits: number; executionId: string } | undefined;
   confirmSent(count: number): void;

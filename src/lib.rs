@@ -11,8 +11,9 @@
 //! the innermost-range-wins rule; [`lines`] (or [`compat`]) gives line counts; [`method_ids`]
 //! finds each function's id position; [`source_map`] finds and decodes maps; [`converter`]
 //! orchestrates them into [`footprints`], at a script's own positions (`direct`) or through its
-//! map (`mapped`), keeping per-script state ([`script`]) between calls; [`pending`] keeps the
-//! hits of a long-lived process and [`body`] writes the request body of format 6.0.
+//! map (`mapped`), keeping per-script state ([`script`]) between calls; [`invocations`] gives
+//! each take to the invocations that were open while it accumulated, [`pending`] keeps the hits
+//! of a long-lived process and [`body`] writes the request body of format 6.0.
 //!
 //! The core has no WebAssembly types; the `wasm` module (built only for `wasm32`) is the one
 //! place that converts to and from JavaScript values.
@@ -29,6 +30,7 @@ pub mod coverage_json;
 mod direct;
 pub mod error;
 pub mod footprints;
+pub mod invocations;
 mod json_out;
 pub mod line_index;
 pub mod lines;

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::footprints::{
     errors_to_json, BranchFootprint, FileFootprint, FootprintData, MethodFootprint,
 };
+use crate::invocations::OpenInvocations;
 use crate::pending::{HitInfo, NextBody, PendingHits};
 use js_sys::{Function, Map, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -101,8 +102,13 @@ impl WasmNextBody {
 #[wasm_bindgen(js_name = WasmConverter)]
 pub struct WasmConverter {
     inner: CoreConverter,
+    open: OpenInvocations,
     pending: PendingHits,
 }
+
+/// At most this many invocations are open at once (the multi-concurrent runtime runs a few per
+/// worker); past it the oldest is forgotten, so one that never completes holds no memory for long.
+const MAX_OPEN_INVOCATIONS: usize = 256;
 
 #[wasm_bindgen(js_class = WasmConverter)]
 impl WasmConverter {
@@ -134,7 +140,11 @@ impl WasmConverter {
         };
         let pending = PendingHits::new(js.pending_hits.unwrap_or(500));
         CoreConverter::new(&options)
-            .map(|inner| WasmConverter { inner, pending })
+            .map(|inner| WasmConverter {
+                inner,
+                open: OpenInvocations::new(MAX_OPEN_INVOCATIONS),
+                pending,
+            })
             .map_err(to_js_error)
     }
 
@@ -241,6 +251,55 @@ impl WasmConverter {
             "{{\"methods\":{methods},\"errors\":{}}}",
             errors_to_json(&errors)
         ))
+    }
+
+    /// Opens the invocation `key`: the windows closed from now on until it closes are its
+    /// footprints (see the `invocations` module). Returns whether an older open invocation was
+    /// forgotten to make room.
+    #[wasm_bindgen(js_name = openInvocation)]
+    pub fn open_invocation(&mut self, key: u32) -> bool {
+        self.open.open(key)
+    }
+
+    /// Converts packed coverage (as `convertPacked`), one take that closes a window, and gives
+    /// what ran to every open invocation (with none open it is dropped). Returns JSON of the
+    /// scripts left out, as `errors` elsewhere.
+    #[wasm_bindgen(js_name = addWindowPacked)]
+    pub fn add_window_packed(
+        &mut self,
+        urls: Vec<String>,
+        names: &str,
+        packed: &[u32],
+        map_cache_json: &str,
+        sources: &JsValue,
+        source_maps: &JsValue,
+    ) -> Result<String, JsValue> {
+        let coverage = unpack(&urls, names, packed, map_cache_json).map_err(to_js_error)?;
+        if self.open.is_empty() {
+            return Ok("[]".into());
+        }
+        let mut data = self.footprints(&coverage, sources, source_maps, true);
+        let errors = std::mem::take(&mut data.errors);
+        self.open.add_window(data);
+        Ok(errors_to_json(&errors))
+    }
+
+    /// Closes the invocation `key` and keeps the windows it was open in as one pending hit;
+    /// `hit_json` as for `addHitPacked`. Returns how many methods ran (0 when `key` was not
+    /// open or nothing ran: no hit is kept then).
+    #[wasm_bindgen(js_name = closeInvocation)]
+    pub fn close_invocation(&mut self, key: u32, hit_json: &str) -> Result<usize, JsValue> {
+        let info: HitInfo = serde_json::from_str(hit_json).map_err(|e| option_error("hit", e))?;
+        Ok(match self.open.close(key) {
+            Some(data) => self.pending.push(info, data),
+            None => 0,
+        })
+    }
+
+    /// How many invocations are open.
+    #[wasm_bindgen(getter, js_name = openCount)]
+    pub fn open_count(&self) -> usize {
+        self.open.len()
     }
 
     /// The next body to send: the first pending hits (at most `max`) of one test execution

@@ -22,13 +22,17 @@ import { createBackend } from './lib/agent/backend.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
-import { describe, log, setLogLevel } from './lib/log.mjs';
+import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
 
 const AGENT_VERSION = '0.1.0';
 const MAX_HITS_PER_BODY = 200;
 /** The protocol's anonymous execution: used with SL_ALWAYS_REPORT while no test execution is open. */
 const ANONYMOUS_EXECUTION = '00000000-0000-0000-0000-000000000000';
 const seconds = () => Math.floor(Date.now() / 1000);
+
+/** The line each cold start logs about the mode (see coverage-session.mjs and SL_EXACT_COVERAGE). */
+export const EXACT_MODE = "exact coverage: V8's optimizing compilers are off, so every call is counted (SL_EXACT_COVERAGE=false keeps them on)";
+export const OPTIMIZED_MODE = 'SL_EXACT_COVERAGE=false: V8 optimizes hot code, and functions it optimized are missing from later footprints';
 
 let agent = null;
 
@@ -39,7 +43,6 @@ export function beforeLoad() {
     log('error', `coverage is off: ${settings.problems.join('; ')}`);
     return;
   }
-  const coverage = startCoverage();
   let converter;
   try {
     const { Converter } = createRequire(import.meta.url)('../pkg/index.cjs');
@@ -52,10 +55,11 @@ export function beforeLoad() {
       pendingHits: settings.pendingHits,
     });
   } catch (error) {
-    coverage.stop();
     log('error', `coverage is off: the converter could not be loaded (${describe(error)})`);
     return;
   }
+  const coverage = startCoverage({ exact: settings.exactCoverage });
+  logMode(settings.exactCoverage ? EXACT_MODE : OPTIMIZED_MODE);
   agent = {
     settings,
     coverage,
@@ -71,7 +75,10 @@ export function beforeLoad() {
       checkedAt: 0,
     },
     executions: new Map(),
-    invocations: new Map(),
+    invocations: new Map(), // context -> {key, start, testName} of each invocation collected now
+    nextKey: 0,
+    flushing: null,
+    flushAgain: false,
     dropped: 0,
   };
   log('debug', `coverage started for project root ${settings.projectRoot}`);
@@ -91,17 +98,21 @@ export function beforeInvoke(event, context) {
     agent.initTake = { scripts: agent.coverage.take(), end: seconds() };
   } else if (agent.execution.status === 'closed') {
     // Closed: nothing is collected, unless this invocation's check may find an execution open:
-    // then it is collected tentatively (from a reset), so that it is not lost. Coverage stays on
-    // meanwhile: stopping and restarting it loses V8's block counts of functions already compiled.
+    // then it is collected tentatively, from a take that ends what ran before it (given to the
+    // invocations open now, if any), so that it is not lost. Coverage stays on meanwhile: stopping
+    // and restarting it loses V8's block counts of functions already compiled.
     if (!checkDue(agent)) return;
-    agent.coverage.take();
+    addWindow(agent);
   }
-  agent.invocations.set(context && context.awsRequestId, { start: seconds(), testName: testNameOf(event) });
+  const key = agent.nextKey;
+  agent.nextKey = (agent.nextKey + 1) >>> 0;
+  agent.invocations.set(context, { key, start: seconds(), testName: testNameOf(event) });
+  agent.converter.openInvocation(key);
 }
 
 export function afterInvoke(outcome, context) {
   // Nothing collected and no check due (no test execution open): return at once, not a promise.
-  if (!agent || (!agent.invocations.has(context && context.awsRequestId) && !agent.initTake && !checkDue(agent))) {
+  if (!agent || (!agent.invocations.has(context) && !agent.initTake && !checkDue(agent))) {
     return undefined;
   }
   return collectSafely(outcome, context);
@@ -123,26 +134,66 @@ async function collectSafely(outcome, context) {
   }
 }
 
+/**
+ * Ends the invocation of `context`: one take closes the window (every invocation open during it gets
+ * what ran, see the README's concurrency rule) and the invocation's windows become its pending hit; then
+ * one flush at a time asks about the execution and sends.
+ */
 async function collectAndSend(a, context) {
   const deadline = Date.now() + Math.max(0, Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs - 100));
-  const invocation = a.invocations.get(context && context.awsRequestId);
-  a.invocations.delete(context && context.awsRequestId);
+  const invocation = a.invocations.get(context);
+  a.invocations.delete(context);
   if (a.initTake) {
     keep(a, a.initTake.scripts, { start: a.loadStart, end: a.initTake.end, isInitFootprints: true });
     a.initTake = undefined;
   }
   if (invocation) {
+    addWindow(a);
     const executionId = a.execution.status === 'open' ? a.execution.id : '';
-    keep(a, a.coverage.take(), { executionId, testName: invocation.testName, start: invocation.start, end: seconds() });
+    a.converter.closeInvocation(invocation.key, { executionId, testName: invocation.testName, start: invocation.start, end: seconds() });
+    noteDropped(a);
   }
-  await checkExecution(a, deadline);
-  if (a.execution.status === 'open') await send(a, deadline);
+  await flush(a, deadline);
+}
+
+/**
+ * One flush at a time: overlapping invocations must not send the same pending hits twice, nor discard
+ * tentative hits while a body holding them is on its way. A caller arriving during a flush waits for it
+ * and has it run once more for what it added (the send loop also picks up hits added meanwhile).
+ */
+function flush(a, deadline) {
+  if (a.flushing) {
+    a.flushAgain = true;
+    return a.flushing;
+  }
+  a.flushing = (async () => {
+    try {
+      do {
+        a.flushAgain = false;
+        await checkExecution(a, deadline);
+        if (a.execution.status === 'open') await send(a, deadline);
+      } while (a.flushAgain && Date.now() < deadline);
+    } finally {
+      a.flushing = null;
+    }
+  })();
+  return a.flushing;
+}
+
+/** Takes what ran since the last take and gives it to the open invocations (dropped when none is). */
+function addWindow(a) {
+  const { errors } = a.converter.addWindow(a.coverage.take());
+  for (const error of errors) log('warn', error.message);
 }
 
 /** Converts one take and keeps what ran as a pending hit. */
 function keep(a, scripts, info) {
   const { errors } = a.converter.addHit(scripts, info);
   for (const error of errors) log('warn', error.message);
+  noteDropped(a);
+}
+
+function noteDropped(a) {
   const dropped = a.converter.droppedCount;
   if (dropped > a.dropped) {
     a.dropped = dropped;

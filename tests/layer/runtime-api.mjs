@@ -13,7 +13,9 @@
  *   await fn.stop();
  *
  * The process starts at the first invocation and again after it exited (init error, timeout, crash), as
- * Lambda does. Invocations of one function run one at a time.
+ * Lambda does. `invoke` runs invocations one at a time; `invokeOverlapping(events)` queues several at
+ * once, and each `GET /next` the runtime has waiting gets the next one, as Lambda's multi-concurrent mode
+ * does.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -69,7 +71,8 @@ export async function startFunction({
   let proc = null;
   let exited = null; // promise of the running process's exit
   let nextWaiters = []; // the runtime's pending GET /next (one per worker with AWS_LAMBDA_MAX_CONCURRENCY)
-  let current = null; // the invocation in flight: {id, event, deliveredAt, settle}
+  const queued = []; // invocations not delivered yet: {id, event, timeoutMs, queuedAt, deliveredAt, settle}
+  const inFlight = new Map(); // id -> the invocations delivered and not answered yet
   let chain = Promise.resolve();
   let idleWaiters = [];
   const wakeIdle = () => {
@@ -92,12 +95,13 @@ export async function startFunction({
       res.writeHead(202, { 'Content-Type': 'application/json' }).end('{"status":"OK"}');
       const m = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
       if (url === `${API}/init/error`) {
-        settle({ kind: 'init-error', body: parse(raw), headers: req.headers });
-      } else if (m && current && decodeURIComponent(m[1]) === current.id) {
+        for (const inv of [...inFlight.values(), ...queued]) settle({ kind: 'init-error', body: parse(raw), headers: req.headers }, inv);
+      } else if (m && inFlight.has(decodeURIComponent(m[1]))) {
+        const inv = inFlight.get(decodeURIComponent(m[1]));
         const streaming = req.headers['lambda-runtime-function-response-mode'] === 'streaming';
-        if (m[2] === 'error') settle({ kind: 'error', body: parse(raw), headers: req.headers });
-        else if (streaming) settle({ kind: 'stream', body: raw.toString('utf8'), headers: req.headers, trailers: req.trailers });
-        else settle({ kind: 'response', body: parse(raw), headers: req.headers });
+        if (m[2] === 'error') settle({ kind: 'error', body: parse(raw), headers: req.headers }, inv);
+        else if (streaming) settle({ kind: 'stream', body: raw.toString('utf8'), headers: req.headers, trailers: req.trailers }, inv);
+        else settle({ kind: 'response', body: parse(raw), headers: req.headers }, inv);
       } else {
         fn.output += `\n[runtime-api] unexpected ${req.method} ${url}\n`;
       }
@@ -150,46 +154,53 @@ export async function startFunction({
           wakeIdle();
         }
         // Let a POST that raced the exit land first.
-        const inv = current;
+        const lost = [...inFlight.values()];
         setTimeout(() => {
-          if (inv && current === inv) settle({ kind: 'exit', code, signal });
+          for (const inv of lost) settle({ kind: 'exit', code, signal }, inv);
           resolve();
         }, 20);
       }),
     );
   }
 
+  /** Hands queued invocations to the runtime's waiting `GET /next` requests, oldest first. */
   function deliver() {
-    if (nextWaiters.length === 0 || !current || current.deliveredAt) return;
-    const res = nextWaiters.shift();
-    current.deliveredAt = Date.now();
-    res.writeHead(200, {
-      'Content-Type': 'application/json',
-      'Lambda-Runtime-Aws-Request-Id': current.id,
-      'Lambda-Runtime-Deadline-Ms': String(Date.now() + current.timeoutMs),
-      'Lambda-Runtime-Invoked-Function-Arn': 'arn:aws:lambda:eu-west-1:000000000000:function:v8fp-test',
-      'Lambda-Runtime-Trace-Id': `Root=1-00000000-${current.id.replace(/-/g, '').slice(0, 24)};Sampled=0`,
-    });
-    res.end(JSON.stringify(current.event));
+    while (nextWaiters.length > 0 && queued.length > 0) {
+      const res = nextWaiters.shift();
+      const inv = queued.shift();
+      inv.deliveredAt = Date.now();
+      inFlight.set(inv.id, inv);
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Lambda-Runtime-Aws-Request-Id': inv.id,
+        'Lambda-Runtime-Deadline-Ms': String(Date.now() + inv.timeoutMs),
+        'Lambda-Runtime-Invoked-Function-Arn': 'arn:aws:lambda:eu-west-1:000000000000:function:v8fp-test',
+        'Lambda-Runtime-Trace-Id': `Root=1-00000000-${inv.id.replace(/-/g, '').slice(0, 24)};Sampled=0`,
+      });
+      res.end(JSON.stringify(inv.event));
+    }
   }
 
-  function settle(result) {
-    if (!current) return;
-    const inv = current;
-    current = null;
+  /** Ends invocation `inv` (by default the only or oldest one in flight) with `result`. */
+  function settle(result, inv = inFlight.values().next().value ?? queued[0]) {
+    if (!inv || inv.settled) return;
+    inv.settled = true;
+    inFlight.delete(inv.id);
+    const at = queued.indexOf(inv);
+    if (at >= 0) queued.splice(at, 1);
     inv.settle({ ...result, ms: Date.now() - (inv.deliveredAt ?? inv.queuedAt) });
   }
 
   async function invokeOnce(event, { timeoutMs = 10000 } = {}) {
     if (!proc) start();
     const result = await new Promise((resolve) => {
-      current = { id: randomUUID(), event, timeoutMs, queuedAt: Date.now(), deliveredAt: null, settle: resolve };
-      const timer = setTimeout(() => settle({ kind: 'timeout' }), timeoutMs);
-      const done = resolve;
-      current.settle = (r) => {
+      const inv = { id: randomUUID(), event, timeoutMs, queuedAt: Date.now(), deliveredAt: null, settled: false };
+      const timer = setTimeout(() => settle({ kind: 'timeout' }, inv), timeoutMs);
+      inv.settle = (r) => {
         clearTimeout(timer);
-        done(r);
+        resolve(r);
       };
+      queued.push(inv);
       deliver();
     });
     if (result.kind === 'timeout' || result.kind === 'init-error') await kill();
@@ -205,6 +216,15 @@ export async function startFunction({
 
   fn.invoke = (event, options) => {
     const run = chain.then(() => invokeOnce(event, options));
+    chain = run.catch(() => {});
+    return run;
+  };
+  /**
+   * Queues all `events` at once, after the invocations already queued: a runtime with several workers
+   * (4.x with AWS_LAMBDA_MAX_CONCURRENCY) gets them overlapping. Resolves to the results in order.
+   */
+  fn.invokeOverlapping = (events, options) => {
+    const run = chain.then(() => Promise.all(events.map((event) => invokeOnce(event, options))));
     chain = run.catch(() => {});
     return run;
   };

@@ -55,3 +55,13 @@ export function log(level, message) {
     // Logging must never reach the function.
   }
 }
+
+/** The one line of each cold start that says which mode the agent runs in: written unless SL_LOG_LEVEL=error. */
+export function logMode(message) {
+  if (threshold < LEVELS.warn) return;
+  try {
+    console.info(`[v8-footprints] ${message}`);
+  } catch {
+    // Logging must never reach the function.
+  }
+}

@@ -54,6 +54,15 @@ export function readSettings(env = process.env) {
   const logLevel = (env.SL_LOG_LEVEL || 'warn').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`SL_LOG_LEVEL=${JSON.stringify(env.SL_LOG_LEVEL)} is not one of ${LOG_LEVELS.join(', ')}`);
 
+  const flag = (name, fallback) => {
+    const raw = (env[name] || '').trim();
+    if (raw === '') return fallback;
+    if (/^(true|1|yes|on)$/i.test(raw)) return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    problems.push(`${name}=${JSON.stringify(raw)} is not true or false`);
+    return fallback;
+  };
+
   const flushBudgetMs = number('SL_FLUSH_BUDGET_MS', 2000, 0, 900000);
   return {
     problems,
@@ -74,6 +83,7 @@ export function readSettings(env = process.env) {
     flushBudgetMs,
     checkIntervalMs: number('SL_EXECUTION_CHECK_INTERVAL_S', 10, 0, 86400) * 1000,
     alwaysReport: isTrue(env.SL_ALWAYS_REPORT),
+    exactCoverage: flag('SL_EXACT_COVERAGE', true),
     pendingHits: number('SL_PENDING_HITS', 500, 1, 100000),
     logLevel: LOG_LEVELS.includes(logLevel) ? logLevel : 'warn',
   };
