@@ -15,7 +15,7 @@ import {
 const EVERY_TIME = { SL_EXECUTION_CHECK_INTERVAL_S: '0' };
 
 /**
- * Runs `steps` (routes, or `open:<executionId>` / `close` / `status:<status>`) through the layer on ric3 against
+ * Runs `steps` (routes, or `open:<executionId>` / `close` / `status:<status>` / `wait:<ms>`) through the layer on ric3 against
  * a stand-in `s`, comparing each response with a direct run. Returns the paired run and, per route step, how
  * many footprints POSTs the stand-in had seen right after it.
  */
@@ -23,23 +23,24 @@ async function script(s, steps, env = {}) {
   const routes = steps.filter((p) => p.startsWith('/'));
   const seenAfter = [];
   let at = 0;
-  const applyControls = () => {
+  const applyControls = async () => {
     while (at < steps.length && !steps[at].startsWith('/')) {
       const step = steps[at++];
       if (step === 'close') s.setExecution(LAB, null);
       else if (step.startsWith('open:')) s.setExecution(LAB, { ...EXECUTION, executionId: step.slice(5) });
       else if (step.startsWith('status:')) s.setExecution(LAB, { ...EXECUTION, status: step.slice(7) });
+      else if (step.startsWith('wait:')) await new Promise((resolve) => setTimeout(resolve, Number(step.slice(5))));
     }
     at++; // the route itself
   };
-  applyControls();
+  await applyControls();
   const run = await runPaired({
     taskRoot: fixtureRoot(),
     events: routes.map((p, i) => apiV2(p, { 'x-sl-test-name': `test ${p} #${i}` })),
     env: agentEnv(s, { ...EVERY_TIME, ...env }),
-    between: () => {
+    between: async () => {
       seenAfter.push(s.received().length);
-      applyControls();
+      await applyControls();
     },
   });
   return { run, seenAfter };
@@ -56,13 +57,18 @@ describe('ric3: collection follows the test execution', () => {
       assertInvisible(run, 1000);
       assertNothingRejected(s);
       assert.deepEqual(seenAfter.slice(0, 2), [0, 0], 'footprints were sent while no execution was open');
-      const hits = hitsOf(s.accepted()).filter((h) => !h.init);
-      assert.ok(hits.length >= 2, run.fn.output);
-      const [first, second] = hits.slice(-2);
-      assert.equal(first.testName, 'test /x #3');
-      assert.deepEqual(first.methods, ROUTES['/x'], 'the first collected invocation holds what ran before it');
-      assert.deepEqual(second.methods, ROUTES['/b']);
-      for (const hit of hitsOf(s.accepted())) assert.equal(hit.executionId, 'exec-1');
+      // Exactly: the init hit, then /lazy (collected tentatively from a reset, given to exec-1 once its check
+      // found it open) and the two after it, each with only what it ran; nothing of /a and /b.
+      assert.deepEqual(
+        hitsOf(s.accepted()).map((h) => [h.executionId, h.init ? 'init' : h.testName, h.methods]),
+        [
+          ['exec-1', 'init', INIT],
+          ['exec-1', 'test /lazy #2', ROUTES['/lazy']],
+          ['exec-1', 'test /x #3', ROUTES['/x']],
+          ['exec-1', 'test /b #4', ROUTES['/b']],
+        ],
+        run.fn.output,
+      );
       // Only the execution query went out while paused: one per invocation with the interval at 0.
       const before = s.requests().slice(0, 2).map((r) => `${r.method} ${r.endpoint} ${r.status}`);
       assert.deepEqual(before, ['GET execution 404', 'GET execution 404']);
@@ -116,6 +122,32 @@ describe('ric3: collection follows the test execution', () => {
       for (const hit of hitsOf(s.accepted()).filter((h) => !h.init)) (byExecution[hit.executionId] ??= []).push(hit.testName);
       assert.deepEqual(byExecution['exec-1'], ['test /a #0', 'test /b #1'], JSON.stringify(byExecution));
       assert.deepEqual(byExecution['exec-2'], ['test /lazy #2', 'test /x #3', 'test /a #4'], JSON.stringify(byExecution));
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('open, closed, open again with a real check interval: exactly the hits of each execution, none of the pause', async () => {
+    assertRuntimesInstalled();
+    const s = await standin({ open: false });
+    try {
+      // With a 1 s interval: /x #2 runs after exec-1 closed but before the agent may ask again, so it is
+      // exec-1's (the agent knows no better, as the vendor's agent); /a #3 and /b #4 run while the agent knows
+      // none is open and its next check is not due: nothing of them may reach any execution. /lazy #5 is the
+      // invocation whose due check finds exec-2: collected from a take that ends the pause, so it holds only
+      // what it ran.
+      const steps = ['open:exec-1', '/a', '/b', 'close', 'wait:1100', '/x', '/a', '/b', 'open:exec-2', 'wait:1100', '/lazy', '/x'];
+      const { run } = await script(s, steps, { SL_EXECUTION_CHECK_INTERVAL_S: '1' });
+      assertInvisible(run, 1000);
+      assertNothingRejected(s);
+      const byExecution = {};
+      for (const hit of hitsOf(s.accepted())) (byExecution[hit.executionId] ??= []).push([hit.init ? 'init' : hit.testName, hit.methods]);
+      assert.deepEqual(byExecution, {
+        'exec-1': [['init', INIT], ['test /a #0', ROUTES['/a']], ['test /b #1', ROUTES['/b']], ['test /x #2', ROUTES['/x']]],
+        'exec-2': [['test /lazy #5', ROUTES['/lazy']], ['test /x #6', ROUTES['/x']]],
+      }, run.fn.output);
+      // Asked at the first invocation, then once a second: /x #2 (closed) and /lazy #5 (open), never while paused.
+      assert.deepEqual(s.requests().filter((r) => r.endpoint === 'execution').map((r) => r.status), [200, 404, 200]);
     } finally {
       await s.close();
     }
