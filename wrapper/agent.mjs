@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { createBackend } from './lib/agent/backend.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
@@ -25,6 +26,8 @@ import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
 
 const AGENT_VERSION = '0.1.0';
+/** V8 flags that keep WebAssembly compiled from now on in the baseline compiler (see beforeLoad). */
+const LIFTOFF_ONLY = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
 const MAX_HITS_PER_BODY = 200;
 /** The protocol's anonymous execution: used with SL_ALWAYS_REPORT while no test execution is open. */
 const ANONYMOUS_EXECUTION = '00000000-0000-0000-0000-000000000000';
@@ -45,6 +48,11 @@ export function beforeLoad() {
   }
   let converter;
   try {
+    // The converter's WebAssembly stays in V8's baseline compiler (Liftoff): its optimizing tier kept
+    // 10-15 MB of RSS for the life of the process (compiled code and compiler memory), measured after
+    // 3,000 invocations; Liftoff converts about half as fast, a fraction of a millisecond per invocation.
+    // Set before the module compiles (the three flags together: Node 24 ignores --liftoff-only alone).
+    for (const flag of LIFTOFF_ONLY) v8.setFlagsFromString(flag);
     const { Converter } = createRequire(import.meta.url)('../pkg/index.cjs');
     converter = new Converter({
       projectRoot: settings.projectRoot,
