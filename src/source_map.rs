@@ -7,7 +7,7 @@
 //! that the decoder is checked against). Index maps (`sections`) are decoded section by section.
 
 use crate::line_index::LineIndex;
-use crate::project::{percent_decode_bytes, url_to_path};
+use crate::project::{is_windows_path, percent_decode_bytes, url_to_path};
 use serde_json::value::RawValue;
 
 /// One original source of a map.
@@ -111,12 +111,13 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// Resolves `reference` against `base` (a `file:` URL or an absolute path): the result is an
-/// absolute path for files, else a URL (`webpack://...`) left as it is.
+/// absolute path for files, else a URL (`webpack://...`) or a Windows path (`c:/x`, `\\x`, from
+/// a dependency's own map) left as it is.
 pub fn resolve(base: &str, reference: &str) -> String {
     if let Some(path) = url_to_path(reference) {
         return path;
     }
-    if reference.starts_with('/') || has_scheme(reference) {
+    if is_rooted(reference) {
         return reference.to_owned();
     }
     let base_path = url_to_path(base).unwrap_or_else(|| base.to_owned());
@@ -125,6 +126,11 @@ pub fn resolve(base: &str, reference: &str) -> String {
         None => "",
     };
     format!("{folder}/{reference}")
+}
+
+/// Whether `reference` does not resolve against a folder: a `/` path, a Windows path or a URL.
+fn is_rooted(reference: &str) -> bool {
+    reference.starts_with('/') || is_windows_path(reference) || has_scheme(reference)
 }
 
 fn has_scheme(text: &str) -> bool {
@@ -210,7 +216,7 @@ fn decode_one(
     map.sources_content.resize(map.sources.len(), None);
     for (source, content) in map.sources.iter().zip(map.sources_content.drain(..)) {
         let source = source.as_deref().unwrap_or("");
-        let joined = if root.is_empty() || has_scheme(source) || source.starts_with('/') {
+        let joined = if root.is_empty() || is_rooted(source) {
             source.to_owned()
         } else {
             format!("{}/{}", root.trim_end_matches('/'), source)
@@ -402,6 +408,10 @@ mod tests {
             resolve("/app/dist/index.js", "webpack://app/./src/a.ts"),
             "webpack://app/./src/a.ts"
         );
+        // Windows paths from a dependency's own map are not relative to the map.
+        for windows in ["c:/Projects/d/src/index.ts", "C:\\d\\a.ts", "\\d\\a.ts"] {
+            assert_eq!(resolve("/app/dist/index.js", windows), windows);
+        }
     }
 
     #[test]
