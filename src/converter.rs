@@ -272,7 +272,7 @@ fn load_map(
         let line = &mut last_line[source as usize];
         *line = (*line).max(map.line[k] as usize + 1);
     }
-    let originals = map
+    let originals: Vec<Original> = map
         .sources
         .iter()
         .zip(last_line)
@@ -299,17 +299,14 @@ fn load_map(
             }
         })
         .collect();
-    let at_code = map
-        .generated
-        .iter()
-        .map(|&offset| {
-            let byte = state.index.byte_offset(&state.source, offset);
-            byte < state.source.len() && crate::method_ids::starts_token(&state.source, byte)
-        })
-        .collect();
+    let at_code = |k: usize| {
+        let byte = state.index.byte_offset(&state.source, map.generated[k]);
+        byte < state.source.len() && crate::method_ids::starts_token(&state.source, byte)
+    };
+    let lines = crate::mapped::line_points(&map, &originals, at_code);
     Ok(MapState::Ready(Box::new(Mapped {
         map,
-        at_code,
+        lines,
         originals,
     })))
 }
