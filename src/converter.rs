@@ -265,7 +265,8 @@ fn load_map(
             }
         }
     };
-    let map = decode(&json, &project.as_built(&location), &state.index)
+    let bom = state.source.starts_with('\u{feff}');
+    let map = decode(&json, &project.as_built(&location), &state.index, bom)
         .map_err(|e| map_error(format!("{location}: {e}")))?;
     let mut last_line = vec![0usize; map.sources.len()];
     for (k, &source) in map.source.iter().enumerate() {

@@ -144,7 +144,7 @@ pub fn line_points(
     originals: &[Original],
     at_code: impl Fn(usize) -> bool,
 ) -> Vec<LinePoint> {
-    // Per project original, its lines' best (column, generated) so far, in one flat table.
+    // Per project original, its lines' best (column, mapping) so far, in one flat table.
     let mut first_line = Vec::with_capacity(originals.len());
     let mut total = 0usize;
     for original in originals {
@@ -154,6 +154,7 @@ pub fn line_points(
         }
     }
     let mut best = vec![(u32::MAX, 0u32); total];
+    let mut chosen = vec![false; map.generated.len()];
     for k in 0..map.generated.len() {
         let source = map.source[k] as usize;
         let line = map.line[k] as usize;
@@ -161,30 +162,23 @@ pub fn line_points(
             continue;
         }
         let slot = &mut best[first_line[source] + line];
-        // Mappings come in generated order: the last of equal columns stays.
+        // Mappings come in generated order: the last of equal columns wins.
         if map.column[k] <= slot.0 && at_code(k) {
-            *slot = (map.column[k], map.generated[k]);
+            if slot.0 != u32::MAX {
+                chosen[slot.1 as usize] = false;
+            }
+            *slot = (map.column[k], k as u32);
+            chosen[k] = true;
         }
     }
-    // A second pass in generated order emits each line's point once, already sorted.
-    let mut points = Vec::new();
-    for k in 0..map.generated.len() {
-        let source = map.source[k] as usize;
-        let line = map.line[k] as usize;
-        if originals[source].path.is_none() || line >= originals[source].line_count {
-            continue;
-        }
-        let slot = &mut best[first_line[source] + line];
-        if *slot == (map.column[k], map.generated[k]) {
-            slot.0 = u32::MAX; // emitted
-            points.push(LinePoint {
-                generated: map.generated[k],
-                original: source as u32,
-                line: line as u32,
-            });
-        }
-    }
-    points
+    (0..map.generated.len())
+        .filter(|&k| chosen[k])
+        .map(|k| LinePoint {
+            generated: map.generated[k],
+            original: map.source[k],
+            line: map.line[k],
+        })
+        .collect()
 }
 
 /// Line counts of the originals, and the lines each method owns: a line is its method's when
@@ -195,12 +189,9 @@ fn add_lines(mapped: &Mapped, files: &[u32], b: &mut Buffers, out: &mut Output) 
         let file = files[point.original as usize];
         let segment = segment_at(&b.segments, &mut cursor, point.generated);
         let count = segment.map_or(0, |s| s.count);
-        let line = point.line as usize;
-        let lines = &mut out.data.files[file as usize].lines;
-        if line >= lines.len() {
-            lines.resize(line + 1, None);
-        }
-        lines[line] = Some(lines[line].unwrap_or(0).saturating_add(count));
+        // The file has the original's line count, which line_points kept within.
+        let line = &mut out.data.files[file as usize].lines[point.line as usize];
+        *line = Some(line.unwrap_or(0).saturating_add(count));
         let Some(segment) = segment.filter(|s| s.count > 0) else {
             continue;
         };

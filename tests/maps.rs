@@ -10,7 +10,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use v8_footprints::{parse_coverage, Converter, FootprintData, Inputs, Options, SourceText};
 
-const BUILDS: [&str; 3] = ["tsc", "esbuild", "esbuild-nocontent"];
+const BUILDS: [&str; 5] = [
+    "tsc",
+    "esbuild",
+    "esbuild-nocontent",
+    "tsc-esm",
+    "tsc-esm-bom",
+];
 
 fn maps() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/maps")
@@ -27,6 +33,11 @@ fn fixture_file(location: &str) -> Option<PathBuf> {
 /// Converts each take (JSON of one take) with one converter, as a warm process does.
 /// `originals`: whether the original `.ts` files can be read (else only the scripts can).
 fn convert_takes(takes: &[Vec<u8>], originals: bool) -> Vec<FootprintData> {
+    convert_takes_with(takes, originals, false)
+}
+
+/// As [`convert_takes`]; `hits_only`: the layer's path (only what ran).
+fn convert_takes_with(takes: &[Vec<u8>], originals: bool, hits_only: bool) -> Vec<FootprintData> {
     let options = Options {
         project_root: "/project".into(),
         ..Options::default()
@@ -49,7 +60,7 @@ fn convert_takes(takes: &[Vec<u8>], originals: bool) -> Vec<FootprintData> {
                 Inputs {
                     sources: &mut sources,
                     source_maps: &mut maps,
-                    hits_only: false,
+                    hits_only,
                 },
             )
         })
@@ -173,6 +184,29 @@ fn takes_add_up_to_the_whole_run() {
             "{build}: the takes of a run add up to one take of it"
         );
     }
+}
+
+/// The layer's path gives the full result less what did not run, through maps too.
+#[test]
+fn hits_only_is_the_full_result_less_what_did_not_run() {
+    for build in BUILDS {
+        let json = fs::read(maps().join(format!("coverage/{build}.json"))).unwrap();
+        let mut full = convert_takes(std::slice::from_ref(&json), true)
+            .pop()
+            .unwrap();
+        let hits = convert_takes_with(&[json], true, true).pop().unwrap();
+        full.methods.retain(|m| m.count > 0);
+        full.branches.retain(|b| b.count > 0);
+        assert_eq!(hits, full, "{build}");
+    }
+}
+
+/// ES modules written with a byte-order mark (V8's offsets one smaller than the file's, the map's
+/// columns on line 1 not counting it) give the footprints of the same modules without one.
+#[test]
+fn a_byte_order_mark_stripped_by_the_loader() {
+    let (bom, plain) = (whole_run("tsc-esm-bom", true), whole_run("tsc-esm", true));
+    assert_eq!(additive_part(&bom), additive_part(&plain));
 }
 
 #[test]
