@@ -3,6 +3,7 @@
 #   ./build.sh         install what is missing, build pkg/ (and the layer zip), run the demo
 #   ./build.sh test    every check: lints, native tests, wasm tests, Node, browser, arm64, layer
 #   ./build.sh bench   the benchmark (not part of the tests)
+#   ./build.sh mutants the mutation run of the Rust core (tools/mutants.sh; not part of the tests)
 # Installs are idempotent and quick when already done, so the script works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -169,5 +170,6 @@ case "${1:-}" in
   "") ensure_toolchain; build_pkg; build_layer; bash tests/layer/setup.sh; demo ;;
   test) run_tests ;;
   bench) ensure_toolchain; build_pkg; build_layer; bash tests/layer/setup.sh; bash bench/run.sh ;;
-  *) echo "usage: ./build.sh [test|bench]" >&2; exit 2 ;;
+  mutants) shift; bash tools/mutants.sh "$@" ;;
+  *) echo "usage: ./build.sh [test|bench|mutants [files...]]" >&2; exit 2 ;;
 esac
