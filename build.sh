@@ -4,6 +4,7 @@
 #   ./build.sh test    every check: lints, native tests, wasm tests, Node, browser, arm64, layer
 #   ./build.sh bench   the benchmark (not part of the tests)
 #   ./build.sh pkg     only build pkg/ and the layer zip (for a quick loop on one test file)
+#   ./build.sh mutants the mutation run of the Rust core (tools/mutants.sh; not part of the tests)
 # Installs are idempotent and quick when already done, so the script works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -64,7 +65,7 @@ build_pkg() {
   {
     echo "'use strict';"
     cat npm/node-sources.js npm/api.js
-    echo "module.exports = createApi(require('./$CRATE.cjs'), readSourceFromDisk, readSourceFromDisk);"
+    echo "module.exports = createApi(require('./$CRATE.cjs'), readSourceFromDisk, readSourceFromDisk, () => process.cwd());"
   } > pkg/index.cjs
   cat > pkg/index.mjs <<MJS
 // ESM entry: the CommonJS build re-exported, so that require and import share one instance.
@@ -171,5 +172,6 @@ case "${1:-}" in
   test) run_tests ;;
   bench) ensure_toolchain; build_pkg; build_layer; bash tests/layer/setup.sh; bash bench/run.sh ;;
   pkg) ensure_toolchain; build_pkg; build_layer ;;
-  *) echo "usage: ./build.sh [test|bench|pkg]" >&2; exit 2 ;;
+  mutants) shift; bash tools/mutants.sh "$@" ;;
+  *) echo "usage: ./build.sh [test|bench|pkg|mutants [files...]]" >&2; exit 2 ;;
 esac

@@ -2,12 +2,43 @@
 // file for CommonJS (index.cjs, re-exported by index.mjs) and for browsers (web.js). It only
 // moves data across the boundary; every decision about coverage is made in Rust.
 
-function createApi(wasm, defaultSources, defaultSourceMaps) {
-  function shapeError(message) {
-    const error = new Error('coverage has the wrong shape: ' + message);
+// `defaultCwd()`: the folder a relative (or omitted) project root is resolved against when the
+// options name none: process.cwd() in Node; the browser entry passes none (`/`).
+function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
+  function typedError(kind, message) {
+    const error = new Error(message);
     error.name = 'FootprintsError';
-    error.kind = 'shape';
+    error.kind = kind;
     return error;
+  }
+
+  function shapeError(message) {
+    return typedError('shape', 'coverage has the wrong shape: ' + message);
+  }
+
+  // The wasm converter of a live Converter; a typed error once free() was called.
+  function live(converter, method) {
+    if (converter._inner) return converter._inner;
+    throw typedError('freed', `Converter.${method}: the converter was freed (free() was called)`);
+  }
+
+  // Coverage for the paths that take objects: JSON text and bytes are parsed here.
+  function coverageObjects(coverage) {
+    let text = coverage;
+    if (coverage instanceof ArrayBuffer) coverage = new Uint8Array(coverage);
+    if (coverage instanceof Uint8Array) {
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(coverage);
+      } catch {
+        throw typedError('non-utf8', 'the coverage JSON bytes are not UTF-8');
+      }
+    }
+    if (typeof text !== 'string') return coverage;
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw typedError('json', 'the coverage is not valid JSON: ' + e.message);
+    }
   }
 
   function scriptsOf(coverage) {
@@ -89,10 +120,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
 
   function wholeNumber(method, value) {
     if (value >>> 0 !== value) {
-      const error = new Error(`${method}: the key must be a whole number from 0 to 2^32-1, not ${String(value)}`);
-      error.name = 'FootprintsError';
-      error.kind = 'option';
-      throw error;
+      throw typedError('option', `${method}: the key must be a whole number from 0 to 2^32-1, not ${String(value)}`);
     }
     return value;
   }
@@ -106,20 +134,24 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
   /** Converts V8 coverage to footprints, keeping per-script work between calls. */
   class Converter {
     constructor(options) {
-      this._inner = new wasm.WasmConverter(JSON.stringify(options === undefined || options === null ? {} : options));
+      options = options === undefined || options === null ? {} : options;
+      if (defaultCwd && typeof options === 'object' && (options.cwd === undefined || options.cwd === null)) {
+        options = { ...options, cwd: defaultCwd() };
+      }
+      this._inner = new wasm.WasmConverter(JSON.stringify(options));
       this._known = new Map(); // URL -> whether it is the project's
     }
 
     /** The normalised absolute project root. */
     get projectRoot() {
-      return this._inner.projectRoot;
+      return live(this, 'projectRoot').projectRoot;
     }
 
     /** Like `convert`, but returns the footprint data as JSON text. */
     convertToJson(coverage, sources, sourceMaps) {
       if (sources === undefined || sources === null) sources = defaultSources || {};
       if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
-      const inner = this._inner;
+      const inner = live(this, 'convertToJson');
       if (typeof coverage === 'string') return inner.convertJsonText(coverage, sources, sourceMaps);
       if (coverage instanceof Uint8Array) return inner.convertJsonBytes(coverage, sources, sourceMaps);
       if (coverage instanceof ArrayBuffer) return inner.convertJsonBytes(new Uint8Array(coverage), sources, sourceMaps);
@@ -133,20 +165,23 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
      * both default to reading the file.
      */
     convert(coverage, sources, sourceMaps) {
+      live(this, 'convert');
       return JSON.parse(this.convertToJson(coverage, sources, sourceMaps));
     }
 
     /**
-     * Converts one take of inspector coverage objects and keeps what ran as a pending hit
+     * Converts one take (inspector objects, or JSON text or bytes) and keeps what ran as a pending hit
      * (`info`: {executionId, testName, start, end, isInitFootprints}; an empty executionId is
      * filled in when the body is built). Returns {methods, errors}: how many methods ran, and the
      * scripts left out and why.
      */
     addHit(coverage, info, sources, sourceMaps) {
+      const inner = live(this, 'addHit');
       if (sources === undefined || sources === null) sources = defaultSources || {};
       if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
+      coverage = coverageObjects(coverage);
       const { urls, names, packed } = packObjects(this, scriptsOf(coverage));
-      const summary = this._inner.addHitPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps, JSON.stringify(hitInfo(info)));
+      const summary = inner.addHitPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps, JSON.stringify(hitInfo(info)));
       return JSON.parse(summary);
     }
 
@@ -155,26 +190,28 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
      * its own, also while other invocations are open (see the README's concurrency rule).
      */
     openInvocation(key) {
-      return this._inner.openInvocation(wholeNumber('openInvocation', key));
+      return live(this, 'openInvocation').openInvocation(wholeNumber('openInvocation', key));
     }
 
     /** Converts one take, which closes a window, and gives what ran to every open invocation. */
     addWindow(coverage, sources, sourceMaps) {
+      const inner = live(this, 'addWindow');
       if (sources === undefined || sources === null) sources = defaultSources || {};
       if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
+      coverage = coverageObjects(coverage);
       const { urls, names, packed } = packObjects(this, scriptsOf(coverage));
-      return { errors: JSON.parse(this._inner.addWindowPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps)) };
+      return { errors: JSON.parse(inner.addWindowPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps)) };
     }
 
     /** Closes an invocation; what ran in its windows becomes one pending hit (`info` as for addHit). */
     closeInvocation(key, info) {
-      const methods = this._inner.closeInvocation(wholeNumber('closeInvocation', key), JSON.stringify(hitInfo(info)));
+      const methods = live(this, 'closeInvocation').closeInvocation(wholeNumber('closeInvocation', key), JSON.stringify(hitInfo(info)));
       return { methods };
     }
 
     /** Invocations open now. */
     get openCount() {
-      return this._inner.openCount;
+      return live(this, 'openCount').openCount;
     }
 
     /**
@@ -182,7 +219,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
      * of one test execution (hits without one count as `executionId`'s), or undefined when none waits.
      */
     nextBody(meta, executionId, max) {
-      const next = this._inner.nextBody(JSON.stringify(meta || {}), executionId || '', max || 1000);
+      const next = live(this, 'nextBody').nextBody(JSON.stringify(meta || {}), executionId || '', max || 1000);
       if (next === undefined) return undefined;
       const result = { body: next.body, hits: next.hits, executionId: next.executionId };
       next.free();
@@ -191,30 +228,30 @@ function createApi(wasm, defaultSources, defaultSourceMaps) {
 
     /** Forgets the first `count` pending hits, once they were sent. */
     confirmSent(count) {
-      this._inner.confirmSent(count);
+      live(this, 'confirmSent').confirmSent(count);
     }
 
     /** Forgets the hits kept before it was known that no test execution was open; returns how many. */
     discardTentative() {
-      return this._inner.discardTentative();
+      return live(this, 'discardTentative').discardTentative();
     }
 
     /** Gives pending hits without an execution id the one now known. */
     assignExecution(executionId) {
-      this._inner.assignExecution(executionId);
+      live(this, 'assignExecution').assignExecution(executionId);
     }
 
     /** Hits waiting to be sent. */
     get pendingCount() {
-      return this._inner.pendingCount;
+      return live(this, 'pendingCount').pendingCount;
     }
 
     /** Hits dropped since the start because the buffer was full. */
     get droppedCount() {
-      return this._inner.droppedCount;
+      return live(this, 'droppedCount').droppedCount;
     }
 
-    /** Releases the wasm memory this converter holds. */
+    /** Releases the wasm memory this converter holds; any later call throws a `freed` FootprintsError. */
     free() {
       if (this._inner) this._inner.free();
       this._inner = undefined;

@@ -26,7 +26,7 @@ export type SourceMaps =
 export interface ConverterOptions {
   /** Project root: absolute, or relative to `cwd` (`.`, `./src`). Default: `cwd`. */
   projectRoot?: string;
-  /** Folder a relative root is resolved against. Default: `/` (the Node entry passes `process.cwd()`). */
+  /** Folder a relative root is resolved against. Default: `process.cwd()` in Node, `/` in browsers (`v8-footprints/web`). */
   cwd?: string;
   /** Also look at scripts under this folder (where a bundle runs when projectRoot is the folder it was built in); they are reported through their source maps. */
   scriptRoot?: string;
@@ -42,7 +42,7 @@ export interface ConverterOptions {
 
 /** What is known of a hit besides its footprints. */
 export interface HitInfo {
-  /** Empty when not known yet: filled in by `pendingBody`. */
+  /** Empty when not known yet: filled in by `nextBody`. */
   executionId?: string;
   testName?: string | null;
   /** Epoch seconds. */
@@ -110,9 +110,9 @@ export interface BodyMeta {
   intervalSeconds?: number;
 }
 
-/** Errors thrown for bad input carry a `kind` and, where known, the script and position. */
+/** Errors thrown for bad input carry a `kind` and, where known, the script and position; `freed`: a call after `free()`. */
 export interface FootprintsError extends Error {
-  kind: 'json' | 'shape' | 'offset-out-of-range' | 'source-mismatch' | 'missing-source' | 'non-utf8' | 'source-map' | 'option';
+  kind: 'json' | 'shape' | 'offset-out-of-range' | 'source-mismatch' | 'missing-source' | 'non-utf8' | 'source-map' | 'option' | 'freed';
   url?: string;
   line?: number;
   column?: number;
@@ -125,7 +125,7 @@ export class Converter {
   readonly projectRoot: string;
   convert(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): FootprintData;
   convertToJson(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): string;
-  /** Converts one take and keeps what ran as a pending hit. */
+  /** Converts one take (objects, JSON text or bytes) and keeps what ran as a pending hit. */
   addHit(coverage: CoverageInput, info: HitInfo, sources?: Sources, sourceMaps?: SourceMaps): { methods: number; errors: ScriptError[] };
   /**
    * Opens an invocation (`key`: any whole number from 0 to 2^32-1 the caller does not reuse while it is

@@ -265,14 +265,15 @@ fn load_map(
             }
         }
     };
-    let map = decode(&json, &project.as_built(&location), &state.index)
+    let bom = state.source.starts_with('\u{feff}');
+    let map = decode(&json, &project.as_built(&location), &state.index, bom)
         .map_err(|e| map_error(format!("{location}: {e}")))?;
     let mut last_line = vec![0usize; map.sources.len()];
     for (k, &source) in map.source.iter().enumerate() {
         let line = &mut last_line[source as usize];
         *line = (*line).max(map.line[k] as usize + 1);
     }
-    let originals = map
+    let originals: Vec<Original> = map
         .sources
         .iter()
         .zip(last_line)
@@ -299,17 +300,14 @@ fn load_map(
             }
         })
         .collect();
-    let at_code = map
-        .generated
-        .iter()
-        .map(|&offset| {
-            let byte = state.index.byte_offset(&state.source, offset);
-            byte < state.source.len() && crate::method_ids::starts_token(&state.source, byte)
-        })
-        .collect();
+    let at_code = |k: usize| {
+        let byte = state.index.byte_offset(&state.source, map.generated[k]);
+        byte < state.source.len() && crate::method_ids::starts_token(&state.source, byte)
+    };
+    let lines = crate::mapped::line_points(&map, &originals, at_code);
     Ok(MapState::Ready(Box::new(Mapped {
         map,
-        at_code,
+        lines,
         originals,
     })))
 }

@@ -29,7 +29,7 @@ pub fn convert_direct(
         &mut work.b.owners,
     );
     work.add_lines(script, state, file, &mut out.data);
-    work.add_methods(script, state, shift, file, &mut out.data);
+    work.add_methods(script, state, shift, file, out);
     work.add_method_lines(&mut out.data);
     work.add_branches(script, state, shift, file, &mut out.data);
 }
@@ -76,13 +76,12 @@ impl DirectWork<'_> {
         state: &mut ScriptState,
         shift: u32,
         file: u32,
-        data: &mut FootprintData,
+        out: &mut Output,
     ) {
         self.b.method_of_function.clear();
         self.b
             .method_of_function
             .resize(script.function_count(), u32::MAX);
-        self.b.seen_sites.clear();
         if !state.scanned {
             return;
         }
@@ -114,7 +113,7 @@ impl DirectWork<'_> {
             let Some(site) = site else {
                 continue;
             };
-            record_method(self.b, data, index, &function, site, file);
+            record_method(self.b, out, index, &function, site, file);
         }
     }
 

@@ -1,9 +1,12 @@
 //! Footprints of a script through its source map, reported in the original files.
 //!
-//! One ordered pass over the mappings and the flattened ranges (both sorted by generated
-//! offset): each mapping where generated code starts takes the count of the innermost range
-//! there, and an original line's count is the maximum over the mappings sent to it. Lines no mapping
-//! reaches (types, comments, blank lines) are not executable. A function's start is mapped
+//! Each original line that a mapping at generated code reaches has one count point, fixed per
+//! map ([`line_points`]): the generated code of its first mapped column (the last such code
+//! when several places map there: export glue comes before the code). A line's count is the count of the innermost range at its
+//! point, 0 when no range of the take reaches it; lines no mapping reaches (types, comments,
+//! blank lines) are not executable. One fixed point per line, as a line's first character
+//! without a map, makes the counts of several takes add up to those of one take over the same
+//! run. A function's start is mapped
 //! through the last mapping at or before it on the same generated line (bundler glue with no
 //! mapping of its own on its line gets no id); its id is then found with the scanner's rules in
 //! the original source when the map carries its text, else at the id position in the generated
@@ -13,8 +16,9 @@
 use crate::coverage::Script;
 use crate::footprints::BranchFootprint;
 use crate::method_ids::{id_site, IdSite};
-use crate::script::{Mapped, MethodSite, ScriptState};
-use crate::segments::{segment_at, Segment};
+use crate::script::{LinePoint, Mapped, MethodSite, Original, ScriptState};
+use crate::segments::segment_at;
+use crate::source_map::DecodedMap;
 use crate::tokens::skip_trivia_forward;
 use crate::work::{add_line, record_method, Buffers, Output};
 
@@ -53,7 +57,6 @@ fn add_methods(
     b.method_of_function.clear();
     b.method_of_function
         .resize(script.function_count(), u32::MAX);
-    b.seen_sites.clear();
     let skip = usize::from(script.top_level().is_some());
     for (index, function) in script.functions().enumerate().skip(skip) {
         let Some(extent) = function.ranges.first() else {
@@ -72,7 +75,7 @@ fn add_methods(
         if file == u32::MAX {
             continue;
         }
-        record_method(b, &mut out.data, index, &function, site, file);
+        record_method(b, out, index, &function, site, file);
     }
 }
 
@@ -132,35 +135,70 @@ fn mapped_site(
     })
 }
 
-/// Line counts of the originals, and the lines each method owns.
-fn add_lines(mapped: &Mapped, files: &[u32], b: &mut Buffers, out: &mut Output) {
-    let map = &mapped.map;
-    let segments: &[Segment] = &b.segments;
-    b.method_lines.clear();
-    let mut cursor = 0usize;
-    for k in 0..map.generated.len() {
-        let file = files[map.source[k] as usize];
-        if file == u32::MAX || !mapped.at_code[k] {
-            continue;
-        }
-        let Some(segment) = segment_at(segments, &mut cursor, map.generated[k]) else {
-            continue;
-        };
-        let line = map.line[k] as usize;
-        let lines = &mut out.data.files[file as usize].lines;
-        if line >= lines.len() {
-            lines.resize(line + 1, None);
-        }
-        lines[line] = Some(lines[line].map_or(segment.count, |c| c.max(segment.count)));
-        if segment.count > 0 {
-            let method = b.method_of_function[segment.function as usize];
-            if method != u32::MAX && out.data.methods[method as usize].file == file {
-                b.method_lines.push((method, line as u32 + 1));
-            }
+/// The count point of every line of the project's originals that a mapping at generated code
+/// reaches (`at_code(k)`: generated code starts at mapping `k`), sorted by generated offset: the
+/// mapping with the smallest original column, the last in the generated code on a tie (tools
+/// put export glue mapped to a declaration before the declaration's code).
+pub fn line_points(
+    map: &DecodedMap,
+    originals: &[Original],
+    at_code: impl Fn(usize) -> bool,
+) -> Vec<LinePoint> {
+    // Per project original, its lines' best (column, mapping) so far, in one flat table.
+    let mut first_line = Vec::with_capacity(originals.len());
+    let mut total = 0usize;
+    for original in originals {
+        first_line.push(total);
+        if original.path.is_some() {
+            total += original.line_count;
         }
     }
-    for &(method, line) in &b.method_lines {
-        add_line(&mut out.data.methods[method as usize].lines, line);
+    let mut best = vec![(u32::MAX, 0u32); total];
+    let mut chosen = vec![false; map.generated.len()];
+    for k in 0..map.generated.len() {
+        let source = map.source[k] as usize;
+        let line = map.line[k] as usize;
+        if originals[source].path.is_none() || line >= originals[source].line_count {
+            continue;
+        }
+        let slot = &mut best[first_line[source] + line];
+        // Mappings come in generated order: the last of equal columns wins.
+        if map.column[k] <= slot.0 && at_code(k) {
+            if slot.0 != u32::MAX {
+                chosen[slot.1 as usize] = false;
+            }
+            *slot = (map.column[k], k as u32);
+            chosen[k] = true;
+        }
+    }
+    (0..map.generated.len())
+        .filter(|&k| chosen[k])
+        .map(|k| LinePoint {
+            generated: map.generated[k],
+            original: map.source[k],
+            line: map.line[k],
+        })
+        .collect()
+}
+
+/// Line counts of the originals, and the lines each method owns: a line is its method's when
+/// the innermost range at its point is the method's and ran.
+fn add_lines(mapped: &Mapped, files: &[u32], b: &mut Buffers, out: &mut Output) {
+    let mut cursor = 0usize;
+    for point in &mapped.lines {
+        let file = files[point.original as usize];
+        let segment = segment_at(&b.segments, &mut cursor, point.generated);
+        let count = segment.map_or(0, |s| s.count);
+        // The file has the original's line count, which line_points kept within.
+        let line = &mut out.data.files[file as usize].lines[point.line as usize];
+        *line = Some(line.unwrap_or(0).saturating_add(count));
+        let Some(segment) = segment.filter(|s| s.count > 0) else {
+            continue;
+        };
+        let method = b.method_of_function[segment.function as usize];
+        if method != u32::MAX && out.data.methods[method as usize].file == file {
+            add_line(&mut out.data.methods[method as usize].lines, point.line + 1);
+        }
     }
 }
 

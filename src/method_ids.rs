@@ -62,6 +62,8 @@ pub fn starts_token(source: &str, at: usize) -> bool {
     at < bytes.len()
         && skip_trivia_forward(source, at) == at
         && (at == 0
+            // A byte-order mark (EF BB BF) is not part of a name.
+            || bytes[..at].ends_with(&[0xef, 0xbb, 0xbf])
             || !(crate::tokens::is_ident_byte(bytes[at - 1])
                 && crate::tokens::is_ident_byte(bytes[at])))
 }

@@ -145,10 +145,13 @@ impl Project {
 
     /// The path of a script relative to the root, or `None` when it is not the project's.
     /// `webpack://<namespace>/<path>` locations (from source maps) are relative to the root;
-    /// webpack's own runtime (`webpack/...`) is not the project's.
+    /// webpack's own runtime (`webpack/...`) is not the project's. A URL's `?query` and
+    /// `#fragment` are not part of the path.
     pub fn relative_path(&self, url: &str) -> Option<String> {
         if let Some(rest) = url.strip_prefix("webpack://") {
-            let rest = rest.split_once('/').map_or("", |(_, path)| path);
+            let rest = without_query(rest)
+                .split_once('/')
+                .map_or("", |(_, path)| path);
             let rest = rest.trim_start_matches("./");
             if rest.is_empty() || rest.starts_with("webpack/") || rest.starts_with('(') {
                 return None;
@@ -180,9 +183,15 @@ impl Project {
     }
 }
 
-/// The path of a `file:` URL, percent-decoded; `None` for any other URL.
+/// `url` without its `?query` and `#fragment`.
+fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
+/// The path of a `file:` URL, percent-decoded, without its `?query` and `#fragment` (ESM
+/// `import('./a.mjs?v=2')`); `None` for any other URL.
 pub fn url_to_path(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("file://")?;
+    let rest = without_query(url.strip_prefix("file://")?);
     let path = match rest.find('/') {
         Some(0) => rest,
         Some(at) if &rest[..at] == "localhost" => &rest[at..],
@@ -195,6 +204,13 @@ pub fn url_to_path(url: &str) -> Option<String> {
         return Some(decoded[1..].to_owned());
     }
     Some(decoded)
+}
+
+/// A Windows path: a drive letter (`c:/`, `C:\\`) or a `\\` root. Never under a POSIX root.
+pub(crate) fn is_windows_path(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    path.starts_with('\\')
+        || (bytes.len() > 1 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
 }
 
 fn is_absolute(path: &str) -> bool {
@@ -371,6 +387,36 @@ mod tests {
         );
         assert_eq!(url_to_path("file://host/a.js"), None);
         assert_eq!(url_to_path("file:///a%").as_deref(), Some("/a%"));
+    }
+
+    #[test]
+    fn queries_and_fragments_are_not_the_path() {
+        for url in [
+            "file:///work/app/src/q.mjs?v=123",
+            "file:///work/app/src/q.mjs#top",
+            "file:///work/app/src/q.mjs?v=1#top",
+            "webpack://app/./src/q.mjs?5a1f",
+        ] {
+            assert_eq!(rel("/work/app", url).as_deref(), Some("src/q.mjs"), "{url}");
+        }
+        // A plain path is a path: `?` is a character of the name.
+        assert_eq!(
+            rel("/work/app", "/work/app/src/q?.js").as_deref(),
+            Some("src/q?.js")
+        );
+    }
+
+    #[test]
+    fn windows_paths_are_outside_a_posix_root() {
+        for path in [
+            "c:/Projects/decorators/deprecated/src/index.ts",
+            "C:\\Projects\\a.ts",
+            "\\Projects\\a.ts",
+            "\\\\server\\share\\a.ts",
+        ] {
+            assert_eq!(rel("/", path), None, "{path}");
+            assert_eq!(rel("/work/app", path), None, "{path}");
+        }
     }
 
     #[test]

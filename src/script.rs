@@ -35,13 +35,25 @@ pub struct Original {
     pub line_count: usize,
 }
 
+/// Where an original line's count is taken: the generated code of its first mapped column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinePoint {
+    /// Generated offset (UTF-16 code units of the source as handed over).
+    pub generated: u32,
+    /// Index of the original source.
+    pub original: u32,
+    /// Original line, from 0.
+    pub line: u32,
+}
+
 /// A script with a decoded map.
 pub struct Mapped {
     /// The mappings.
     pub map: DecodedMap,
-    /// Per mapping: whether generated code starts there (not white space or a line end, where
-    /// tools put mappings that close a statement).
-    pub at_code: Vec<bool>,
+    /// The count point of each line of the project's originals that generated code maps to
+    /// (not white space or a line end, where tools put mappings that close a statement),
+    /// sorted by generated offset.
+    pub lines: Vec<LinePoint>,
     /// The original sources, by the map's source index.
     pub originals: Vec<Original>,
 }

@@ -7,7 +7,7 @@
 //! that the decoder is checked against). Index maps (`sections`) are decoded section by section.
 
 use crate::line_index::LineIndex;
-use crate::project::{percent_decode_bytes, url_to_path};
+use crate::project::{is_windows_path, percent_decode_bytes, url_to_path};
 use serde_json::value::RawValue;
 
 /// One original source of a map.
@@ -111,12 +111,13 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// Resolves `reference` against `base` (a `file:` URL or an absolute path): the result is an
-/// absolute path for files, else a URL (`webpack://...`) left as it is.
+/// absolute path for files, else a URL (`webpack://...`) or a Windows path (`c:/x`, `\\x`, from
+/// a dependency's own map) left as it is.
 pub fn resolve(base: &str, reference: &str) -> String {
     if let Some(path) = url_to_path(reference) {
         return path;
     }
-    if reference.starts_with('/') || has_scheme(reference) {
+    if is_rooted(reference) {
         return reference.to_owned();
     }
     let base_path = url_to_path(base).unwrap_or_else(|| base.to_owned());
@@ -125,6 +126,11 @@ pub fn resolve(base: &str, reference: &str) -> String {
         None => "",
     };
     format!("{folder}/{reference}")
+}
+
+/// Whether `reference` does not resolve against a folder: a `/` path, a Windows path or a URL.
+fn is_rooted(reference: &str) -> bool {
+    reference.starts_with('/') || is_windows_path(reference) || has_scheme(reference)
 }
 
 fn has_scheme(text: &str) -> bool {
@@ -156,8 +162,15 @@ struct SectionOffset {
 }
 
 /// Decodes the map `json`, found at `location` (a URL or path sources are relative to), for a
-/// generated script whose line table is `generated`.
-pub fn decode(json: &str, location: &str, generated: &LineIndex) -> Result<DecodedMap, String> {
+/// generated script whose line table is `generated`. `bom`: the script starts with a byte-order
+/// mark, which the map's columns do not count (as in the text a loader or browser decodes; tsc
+/// `--emitBOM`).
+pub fn decode(
+    json: &str,
+    location: &str,
+    generated: &LineIndex,
+    bom: bool,
+) -> Result<DecodedMap, String> {
     let mut out = DecodedMap::default();
     let mut tokens: Vec<(u32, u32, u32, u32)> = Vec::new();
     if json.contains("\"sections\"") {
@@ -167,7 +180,7 @@ pub fn decode(json: &str, location: &str, generated: &LineIndex) -> Result<Decod
                     section.map.get(),
                     location,
                     (section.offset.line, section.offset.column),
-                    generated,
+                    (generated, bom),
                     &mut out,
                     &mut tokens,
                 )?;
@@ -175,7 +188,14 @@ pub fn decode(json: &str, location: &str, generated: &LineIndex) -> Result<Decod
             return Ok(finish(out, tokens));
         }
     }
-    decode_one(json, location, (0, 0), generated, &mut out, &mut tokens)?;
+    decode_one(
+        json,
+        location,
+        (0, 0),
+        (generated, bom),
+        &mut out,
+        &mut tokens,
+    )?;
     Ok(finish(out, tokens))
 }
 
@@ -197,7 +217,7 @@ fn decode_one(
     json: &str,
     location: &str,
     (line_offset, column_offset): (u32, u32),
-    generated: &LineIndex,
+    (generated, bom): (&LineIndex, bool),
     out: &mut DecodedMap,
     tokens: &mut Vec<(u32, u32, u32, u32)>,
 ) -> Result<(), String> {
@@ -210,7 +230,7 @@ fn decode_one(
     map.sources_content.resize(map.sources.len(), None);
     for (source, content) in map.sources.iter().zip(map.sources_content.drain(..)) {
         let source = source.as_deref().unwrap_or("");
-        let joined = if root.is_empty() || has_scheme(source) || source.starts_with('/') {
+        let joined = if root.is_empty() || is_rooted(source) {
             source.to_owned()
         } else {
             format!("{}/{}", root.trim_end_matches('/'), source)
@@ -236,8 +256,9 @@ fn decode_one(
                     0
                 };
             if let Some(&line_start) = starts.get(line as usize) {
+                // Line 0 starts after a byte-order mark (line_start is 0 there).
                 tokens.push((
-                    line_start + column,
+                    line_start + column + u32::from(bom && line == 0),
                     first_source + source,
                     original_line,
                     original_column,
@@ -402,6 +423,10 @@ mod tests {
             resolve("/app/dist/index.js", "webpack://app/./src/a.ts"),
             "webpack://app/./src/a.ts"
         );
+        // Windows paths from a dependency's own map are not relative to the map.
+        for windows in ["c:/Projects/d/src/index.ts", "C:\\d\\a.ts", "\\d\\a.ts"] {
+            assert_eq!(resolve("/app/dist/index.js", windows), windows);
+        }
     }
 
     #[test]
@@ -409,24 +434,24 @@ mod tests {
         let generated = LineIndex::new("ab\ncd\n");
         // One mapping: generated 1:1 -> source 0, line 0, column 0.
         let plain = r#"{"version":3,"sources":["a.ts"],"names":[],"mappings":";CAAA"}"#;
-        let map = decode(plain, "/app/dist/x.js.map", &generated).unwrap();
+        let map = decode(plain, "/app/dist/x.js.map", &generated, false).unwrap();
         assert_eq!(map.generated, [4]);
         assert_eq!(map.sources[0].location, "/app/dist/a.ts");
         let index = format!(
             r#"{{"version":3,"sections":[{{"offset":{{"line":0,"column":1}},"map":{plain}}},{{"offset":{{"line":1,"column":0}},"map":{plain}}}]}}"#
         );
-        let map = decode(&index, "/app/x.js.map", &generated).unwrap();
+        let map = decode(&index, "/app/x.js.map", &generated, false).unwrap();
         assert_eq!(map.generated, [4, 7]);
         assert_eq!(map.source, [0, 1]);
         assert_eq!(map.mapping_at(5), Some(0));
         assert_eq!(map.mapping_at(3), None);
-        assert!(decode("{", "/x", &generated).is_err());
+        assert!(decode("{", "/x", &generated, false).is_err());
         let bad = r#"{"version":3,"sources":["a.ts"],"mappings":"AA!A"}"#;
-        assert!(decode(bad, "/x", &generated)
+        assert!(decode(bad, "/x", &generated, false)
             .unwrap_err()
             .contains("base64"));
         let wrong_source = r#"{"version":3,"sources":["a.ts"],"mappings":"ACAA"}"#;
-        assert!(decode(wrong_source, "/x", &generated).is_err());
+        assert!(decode(wrong_source, "/x", &generated, false).is_err());
     }
 
     /// The hand-written decoder gives oxc_sourcemap's tokens on a real-size map.
@@ -494,6 +519,70 @@ mod tests {
             .collect();
         assert!(ours.len() > 1000);
         assert_eq!(ours, theirs);
+    }
+
+    /// A map whose segments are not in generated order (legal: a column delta may be negative)
+    /// decodes to the same sorted mappings: esbuild's map of `tests/fixtures/maps` with each
+    /// generated line's segments written last to first.
+    #[test]
+    fn segments_out_of_order_are_sorted() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/maps");
+        let script = std::fs::read_to_string(dir.join("dist/esbuild/app.js")).unwrap();
+        let json = std::fs::read_to_string(dir.join("dist/esbuild/app.js.map")).unwrap();
+        let generated = LineIndex::new(&script);
+        let sorted = decode(&json, "/project/dist/esbuild/app.js.map", &generated, false).unwrap();
+        let map: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let mut lines: Vec<Vec<(u32, u32, u32, u32)>> = Vec::new();
+        decode_mappings(map["mappings"].as_str().unwrap(), |l, c, s, ol, oc| {
+            lines.resize(lines.len().max(l as usize + 1), Vec::new());
+            lines[l as usize].push((c, s, ol, oc));
+            Ok(())
+        })
+        .unwrap();
+        let mut mappings = String::new();
+        let mut previous = (0i64, 0i64, 0i64);
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                mappings.push(';');
+            }
+            let mut column = 0i64;
+            for (j, &(c, s, ol, oc)) in line.iter().rev().enumerate() {
+                if j > 0 {
+                    mappings.push(',');
+                }
+                let (c, s, ol, oc) = (c as i64, s as i64, ol as i64, oc as i64);
+                for value in [c - column, s - previous.0, ol - previous.1, oc - previous.2] {
+                    encode_vlq(value, &mut mappings);
+                }
+                column = c;
+                previous = (s, ol, oc);
+            }
+        }
+        let mut reversed = map.clone();
+        reversed["mappings"] = mappings.clone().into();
+        assert_ne!(mappings, map["mappings"].as_str().unwrap());
+        let unsorted = decode(
+            &reversed.to_string(),
+            "/project/dist/esbuild/app.js.map",
+            &generated,
+            false,
+        )
+        .unwrap();
+        assert!(sorted.generated.len() > 300, "{}", sorted.generated.len());
+        assert_eq!(
+            (
+                &unsorted.generated,
+                &unsorted.source,
+                &unsorted.line,
+                &unsorted.column
+            ),
+            (
+                &sorted.generated,
+                &sorted.source,
+                &sorted.line,
+                &sorted.column
+            )
+        );
     }
 
     fn encode_vlq(value: i64, out: &mut String) {

@@ -14,6 +14,9 @@ pub struct Output {
     /// The data returned to the caller.
     pub data: FootprintData,
     files_by_path: HashMap<String, u32>,
+    /// The method entry at each `(file, line, column)`: one entry per id in a call, however
+    /// many scripts (the same URL twice, URLs that differ only by query) give it.
+    methods_by_site: HashMap<(u32, u32, u32), u32>,
 }
 
 impl Output {
@@ -55,11 +58,9 @@ pub struct Buffers {
     pub scratch: Vec<u32>,
     /// Method index (in the output) of each function of the script, or `u32::MAX`.
     pub method_of_function: Vec<u32>,
-    /// Positions already given an entry (method or branch) in this script: `(original, line,
-    /// column)`, or `(0, 0, offset)` for a block start.
+    /// Positions already given a branch entry in this script: `(original, line, column)`, or
+    /// `(0, 0, offset)` for a block start.
     pub seen_sites: HashMap<(u32, u32, u32), u32>,
-    /// `(method, line)` pairs found through a source map.
-    pub method_lines: Vec<(u32, u32)>,
     /// Whether this call reports only what ran.
     pub hits_only: bool,
 }
@@ -74,25 +75,27 @@ pub fn add_line(lines: &mut Vec<u32>, line: u32) {
 }
 
 /// Records function `index` of the script as the method at `site` in `file`. A site already
-/// given an entry in this script (the same id twice: it should not happen) adds to that entry.
+/// given an entry in this call (the same id from another function or script) adds its count
+/// to that entry.
 pub fn record_method(
     b: &mut Buffers,
-    data: &mut FootprintData,
+    out: &mut Output,
     index: usize,
     function: &Function<'_>,
     site: &MethodSite,
     file: u32,
 ) {
     let count = function.ranges.first().map_or(0, |extent| extent.count);
-    let key = (site.original, site.line, site.column);
-    if let Some(&existing) = b.seen_sites.get(&key) {
+    let data = &mut out.data;
+    let key = (file, site.line, site.column);
+    if let Some(&existing) = out.methods_by_site.get(&key) {
         let method = &mut data.methods[existing as usize];
         method.count = method.count.saturating_add(count);
         b.method_of_function[index] = existing;
         return;
     }
     let at = data.methods.len() as u32;
-    b.seen_sites.insert(key, at);
+    out.methods_by_site.insert(key, at);
     b.method_of_function[index] = at;
     data.methods.push(MethodFootprint {
         id: site.id.clone(),

@@ -77,7 +77,7 @@ function readGolden(name) {
 }
 
 /** Structural invariants of one FootprintData. */
-function checkShape(data, label) {
+function checkShape(data, label, compat = false) {
   for (const key of ['files', 'methods', 'branches', 'hitMethods', 'hitBranches', 'methodLines', 'errors']) {
     assert.ok(key in data, `${label}: no ${key}`);
   }
@@ -109,6 +109,13 @@ function checkShape(data, label) {
   for (const [key, lines] of Object.entries(data.methodLines)) {
     assert.ok(data.hitMethods.includes(Number(key)), `${label}: methodLines key ${key} is not a hit method`);
     assert.ok(lines.every((l) => Number.isInteger(l) && l >= 1), `${label}: methodLines[${key}]`);
+    if (!compat) {
+      // A method's lines are lines that ran (compat-mode lines are v8-to-istanbul's counts, not
+      // the ones methodLines follow).
+      const counts = data.files[data.methods[key].file].lines;
+      const idle = lines.filter((l) => !(counts[l - 1] > 0));
+      assert.deepEqual(idle, [], `${label}: methodLines[${key}] (${data.methods[key].id}) lists lines that did not run`);
+    }
   }
 }
 
@@ -165,7 +172,7 @@ export async function runPackageSuite(t, fp, how) {
 
     await t.test(`${fx.coverage}: compat mode lines equal v8-to-istanbul's, line by line`, async () => {
       const data = convert(fx.text, fx.sources, { lineMode: 'compat' });
-      checkShape(data, `${fx.coverage} compat`);
+      checkShape(data, `${fx.coverage} compat`, true);
       assert.deepStrictEqual(data.files.map((f) => f.url), kept.map((s) => s.url), 'files, in V8 order');
       const problems = [];
       for (const file of data.files) {

@@ -122,16 +122,19 @@ function segmentAt(trace, { line, column }) {
 }
 
 /**
- * The documented line rule, implemented independently: every mapping (a segment naming a
- * source) where generated code starts takes the count of the innermost V8 range at its generated
- * position; an original line's count is the max over the mappings sent to it; lines no mapping
- * reaches are null. Returns {rel: (number|null)[]} for the originals
- * `originals` accepts (`lineCount(rel)` lines each).
+ * The documented line rule, implemented independently: each original line that a mapping at
+ * generated code reaches (not white space, a line end or a comment: where tools close a
+ * statement) takes its count at one point, the generated position of the mapping with the
+ * smallest original column on the line (the last in the generated code on a tie): the count of
+ * the innermost V8 range there, 0 when no range reaches it. Lines no mapping reaches are null.
+ * Returns {rel: {lines: (number|null)[], owners: (function index|null)[]}} for the originals
+ * `originals` accepts (`lineCount(rel)` lines each); `owners[i]` is the V8 function of the
+ * innermost range at line i + 1's point.
  */
 export function ruleLines(script, generated, map, originals, lineCount) {
   const trace = new TraceMap(map);
   const starts = lineStartsOf(generated);
-  const ranges = script.functions.flatMap((f) => f.ranges);
+  const ranges = script.functions.flatMap((f, fn) => f.ranges.map((r) => ({ ...r, fn })));
   const innermost = (p) => {
     let best = null;
     for (const r of ranges) {
@@ -139,26 +142,29 @@ export function ruleLines(script, generated, map, originals, lineCount) {
     }
     return best;
   };
-  const segments = [];
-  decodedMappings(trace).forEach((line, i) => {
-    for (const seg of line) if (seg.length >= 4) segments.push({ at: starts[i] + seg[0], source: trace.resolvedSources[seg[1]], line: seg[2] });
+  const points = new Map(); // "rel\0line" -> {rel, line, column, at}
+  decodedMappings(trace).forEach((segs, i) => {
+    for (const seg of segs) {
+      if (seg.length < 4) continue;
+      const original = originals(trace.resolvedSources[seg[1]]);
+      if (!original) continue;
+      const at = starts[i] + seg[0];
+      const rest = generated.slice(at, at + 2);
+      if (rest === '' || /^\s/.test(rest) || rest === '//' || rest === '/*') continue;
+      const key = `${original.rel}\0${seg[2]}`;
+      const old = points.get(key);
+      if (!old || seg[3] < old.column || (seg[3] === old.column && at > old.at)) {
+        points.set(key, { rel: original.rel, line: seg[2], column: seg[3], at });
+      }
+    }
   });
-  segments.sort((a, b) => a.at - b.at);
   const out = {};
-  segments.forEach((seg, k) => {
-    const original = originals(seg.source);
-    if (!original) return;
-    const from = seg.at;
-    // Mappings where no code starts (white space, a line end, a comment: where tools close a
-    // statement) count for nothing.
-    const rest = generated.slice(from, from + 2);
-    if (rest === '' || /^\s/.test(rest) || rest === '//' || rest === '/*') return;
-    if (!innermost(from)) return;
-    // The count of the innermost range at the mapping's own generated position.
-    const count = innermost(from).count;
-    const lines = (out[original.rel] ??= new Array(lineCount(original.rel)).fill(null));
-    lines[seg.line] = Math.max(lines[seg.line] ?? 0, count);
-  });
+  for (const { rel, line, at } of points.values()) {
+    const entry = (out[rel] ??= { lines: new Array(lineCount(rel)).fill(null), owners: new Array(lineCount(rel)).fill(null) });
+    const range = innermost(at);
+    entry.lines[line] = range ? range.count : 0;
+    entry.owners[line] = range ? range.fn : null;
+  }
   return out;
 }
 
@@ -186,8 +192,9 @@ function lineStartsOf(text) {
  *
  * `originals(source)` gives {rel, text} for a map source (as trace-mapping resolved it) that is
  * a project original, or null for a source to leave out (node_modules, bundler runtime).
- * Returns {all: Map id -> label, hit: Set of ids, unmatched: [description]} where unmatched lists
- * V8 functions that land in a project original but on no function start.
+ * Returns {all: Map id -> label, hit: Set of ids, unmatched: [description], byFunction: Map V8
+ * function index -> {id, rel}} where unmatched lists V8 functions that land in a project original
+ * but on no function start.
  */
 export function mappedExpectations(script, generated, map, originals) {
   const trace = new TraceMap(map);
@@ -196,9 +203,11 @@ export function mappedExpectations(script, generated, map, originals) {
   const all = new Map();
   const hit = new Set();
   const unmatched = [];
+  const byFunction = new Map();
   const first = script.functions[0];
   const hasTop = first && first.functionName === '' && first.ranges[0].startOffset === 0;
-  for (const fn of script.functions.slice(hasTop ? 1 : 0)) {
+  for (const [index, fn] of script.functions.entries()) {
+    if (hasTop && index === 0) continue;
     const g = generatedPosition(starts, fn.ranges[0].startOffset);
     const o = originalPositionFor(trace, { ...g, bias: GREATEST_LOWER_BOUND });
     if (o.source == null) continue;
@@ -221,9 +230,10 @@ export function mappedExpectations(script, generated, map, originals) {
     }
     if (node.id === null) continue;
     all.set(node.id, node.label);
+    byFunction.set(index, { id: node.id, rel: original.rel });
     if (fn.ranges[0].count > 0) hit.add(node.id);
   }
-  return { all, hit, unmatched };
+  return { all, hit, unmatched, byFunction };
 }
 
 /**

@@ -173,6 +173,15 @@ for (const [name, build] of Object.entries(BUILDS)) {
     assert.deepEqual(problems, []);
   });
 
+  test(`${name}: each method's lines are the lines the rule gives it that ran`, () => {
+    const fx = fixtures[name];
+    const result = convert(input(fx), options);
+    const actual = Object.fromEntries(
+      Object.entries(result.methodLines).map(([i, lines]) => [result.methods[i].id, lines]),
+    );
+    assert.deepEqual(actual, expectedMethodLines(fx));
+  });
+
   test(`${name}: line counts agree with v8-to-istanbul through the map, except the documented differences`, async () => {
     const fx = fixtures[name];
     const result = convert(input(fx), options);
@@ -188,23 +197,51 @@ for (const [name, build] of Object.entries(BUILDS)) {
 /** Lines of an original as the converter counts them (`\n`, `\r\n`, `\r`, U+2028, U+2029). */
 const lineCount = (rel) => originalText[rel].split(/\r\n|[\n\r\u2028\u2029]/).length;
 
-/** The documented line rule, by the independent implementation in oracles.mjs: {rel: lines}. */
-function expectedLines(fx) {
-  const out = {};
+/** The rule's lines of every generated script of a build: [{script, map, originals, rule}]. */
+function ruleOf(fx) {
+  const out = [];
   for (const script of fx.coverage.result) {
     const file = fileURLToPath(script.url);
     if (file.includes(`${path.sep}node_modules${path.sep}`)) continue;
     const text = fs.readFileSync(file, 'utf8');
     const map = flatten(fx.build.nodev8 ? fx.coverage['source-map-cache'][script.url].data : readMap(file, text));
     const originals = originalOf(path.dirname(file), APP);
-    for (const [rel, lines] of Object.entries(ruleLines(script, text, map, originals, lineCount))) {
+    out.push({ script, text, map, originals, rule: ruleLines(script, text, map, originals, lineCount) });
+  }
+  return out;
+}
+
+/** The documented line rule, by the independent implementation in oracles.mjs: {rel: lines}. */
+function expectedLines(fx) {
+  const out = {};
+  for (const { rule } of ruleOf(fx)) {
+    for (const [rel, { lines }] of Object.entries(rule)) {
       const into = (out[rel] ??= new Array(lines.length).fill(null));
       lines.forEach((c, i) => {
-        if (c !== null) into[i] = Math.max(into[i] ?? 0, c);
+        if (c !== null) into[i] = (into[i] ?? 0) + c; // scripts sharing an original add up
       });
     }
   }
   return out;
+}
+
+/**
+ * Each method's lines by the rule: a line whose count is above 0 belongs to the method of the V8
+ * function at its point (ids by the TypeScript oracle), when that method is in the same file:
+ * {id: [line...]}, only methods with lines.
+ */
+function expectedMethodLines(fx) {
+  const out = {};
+  for (const { script, text, map, originals, rule } of ruleOf(fx)) {
+    const { byFunction } = mappedExpectations(script, text, map, originals);
+    for (const [rel, { lines, owners }] of Object.entries(rule)) {
+      lines.forEach((count, i) => {
+        const method = count > 0 ? byFunction.get(owners[i]) : undefined;
+        if (method && method.rel === rel) (out[method.id] ??= new Set()).add(i + 1);
+      });
+    }
+  }
+  return Object.fromEntries(Object.entries(out).map(([id, set]) => [id, [...set].sort((a, b) => a - b)]));
 }
 
 /**

@@ -1,0 +1,224 @@
+//! Source-map goldens: real tsc and esbuild builds of `tests/fixtures/maps/` (an express-like
+//! app with a dependency whose own map names a Windows path), with real V8 coverage of one run,
+//! converted through their maps and compared with the reviewed results in
+//! `tests/fixtures/maps/golden/`. `node tests/fixtures/maps/generate.mjs` rebuilds the fixtures;
+//! `UPDATE_GOLDEN=1 cargo test --test maps` rewrites the goldens.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use v8_footprints::{parse_coverage, Converter, FootprintData, Inputs, Options, SourceText};
+
+const BUILDS: [&str; 5] = [
+    "tsc",
+    "esbuild",
+    "esbuild-nocontent",
+    "tsc-esm",
+    "tsc-esm-bom",
+];
+
+fn maps() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/maps")
+}
+
+/// The fixture file a `file:///project/...` URL or `/project/...` path names.
+fn fixture_file(location: &str) -> Option<PathBuf> {
+    let rest = location
+        .strip_prefix("file:///project/")
+        .or_else(|| location.strip_prefix("/project/"))?;
+    Some(maps().join(rest))
+}
+
+/// Converts each take (JSON of one take) with one converter, as a warm process does.
+/// `originals`: whether the original `.ts` files can be read (else only the scripts can).
+fn convert_takes(takes: &[Vec<u8>], originals: bool) -> Vec<FootprintData> {
+    convert_takes_with(takes, originals, false)
+}
+
+/// As [`convert_takes`]; `hits_only`: the layer's path (only what ran).
+fn convert_takes_with(takes: &[Vec<u8>], originals: bool, hits_only: bool) -> Vec<FootprintData> {
+    let options = Options {
+        project_root: "/project".into(),
+        ..Options::default()
+    };
+    let mut converter = Converter::new(&options).unwrap();
+    let mut sources = |url: &str| {
+        if !originals && url.ends_with(".ts") {
+            return None;
+        }
+        Some(SourceText::Bytes(fs::read(fixture_file(url)?).ok()?))
+    };
+    let mut maps =
+        |location: &str| Some(SourceText::Bytes(fs::read(fixture_file(location)?).ok()?));
+    takes
+        .iter()
+        .map(|json| {
+            let coverage = parse_coverage(json).unwrap();
+            converter.convert_with(
+                &coverage,
+                Inputs {
+                    sources: &mut sources,
+                    source_maps: &mut maps,
+                    hits_only,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The whole-run take of a build.
+fn whole_run(build: &str, originals: bool) -> FootprintData {
+    let json = fs::read(maps().join(format!("coverage/{build}.json"))).unwrap();
+    convert_takes(&[json], originals).pop().unwrap()
+}
+
+/// The takes of the same run, taken after the `require` and after each event.
+fn per_take(build: &str) -> Vec<FootprintData> {
+    let text = fs::read_to_string(maps().join(format!("coverage/{build}.takes.json"))).unwrap();
+    let takes: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(&text).unwrap();
+    let takes: Vec<Vec<u8>> = takes.iter().map(|t| t.get().as_bytes().to_vec()).collect();
+    convert_takes(&takes, true)
+}
+
+/// JSON with one top-level key, file, method or branch per line, so that diffs are readable.
+fn reviewable(data: &FootprintData) -> String {
+    let value: serde_json::Value = serde_json::from_str(&data.to_json()).unwrap();
+    let mut out = String::from("{\n");
+    let object = value.as_object().unwrap();
+    for (i, (key, item)) in object.iter().enumerate() {
+        out.push_str(&format!("  {}: ", serde_json::to_string(key).unwrap()));
+        match item.as_array() {
+            Some(items) if items.iter().any(|v| v.is_object()) => {
+                out.push_str("[\n");
+                for (j, element) in items.iter().enumerate() {
+                    let comma = if j + 1 < items.len() { "," } else { "" };
+                    out.push_str(&format!(
+                        "    {}{comma}\n",
+                        serde_json::to_string(element).unwrap()
+                    ));
+                }
+                out.push_str("  ]");
+            }
+            _ => out.push_str(&serde_json::to_string(item).unwrap()),
+        }
+        out.push_str(if i + 1 < object.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn check_golden(name: &str, data: &FootprintData, failures: &mut Vec<String>) {
+    let path = maps().join("golden").join(format!("{name}.json"));
+    let actual = reviewable(data);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, &actual).unwrap();
+        return;
+    }
+    match fs::read_to_string(&path) {
+        Ok(expected) if expected == actual => {}
+        Ok(_) => failures.push(format!("{} differs from its golden output", path.display())),
+        Err(_) => failures.push(format!("{} is missing", path.display())),
+    }
+}
+
+#[test]
+fn every_build_matches_its_golden_output() {
+    let mut failures = Vec::new();
+    for build in BUILDS {
+        check_golden(build, &whole_run(build, true), &mut failures);
+    }
+    // Neither the map's text nor the files: ids are the generated id positions mapped back.
+    check_golden(
+        "esbuild-nocontent.no-originals",
+        &whole_run("esbuild-nocontent", false),
+        &mut failures,
+    );
+    check_golden("tsc.no-originals", &whole_run("tsc", false), &mut failures);
+    assert!(
+        failures.is_empty(),
+        "{}\n(review the change, then UPDATE_GOLDEN=1 cargo test --test maps)",
+        failures.join("\n")
+    );
+}
+
+type FileLines = (String, Vec<Option<u32>>);
+
+/// The footprints that several takes must add up to: files with their lines, and methods with
+/// their counts and lines, by path and id (branches are V8's blocks, reported only where a
+/// block's count differs from its parent's in that take, so they are a lower bound per take).
+fn additive_part(data: &FootprintData) -> (Vec<FileLines>, Vec<String>) {
+    let mut files: Vec<_> = data
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.lines.clone()))
+        .collect();
+    files.sort();
+    let mut methods: Vec<_> = data
+        .methods
+        .iter()
+        .map(|m| {
+            let path = &data.files[m.file as usize].path;
+            format!("{} {path} x{} lines {:?}", m.id, m.count, m.lines)
+        })
+        .collect();
+    methods.sort();
+    (files, methods)
+}
+
+#[test]
+fn takes_add_up_to_the_whole_run() {
+    for build in BUILDS {
+        let takes = per_take(build);
+        assert_eq!(takes.len(), 7, "{build}: the require and six events");
+        let mut sum = FootprintData::default();
+        for take in &takes {
+            assert_eq!(take.errors, [], "{build}");
+            sum.add(take);
+        }
+        let whole = whole_run(build, true);
+        assert_eq!(
+            additive_part(&sum),
+            additive_part(&whole),
+            "{build}: the takes of a run add up to one take of it"
+        );
+    }
+}
+
+/// The layer's path gives the full result less what did not run, through maps too.
+#[test]
+fn hits_only_is_the_full_result_less_what_did_not_run() {
+    for build in BUILDS {
+        let json = fs::read(maps().join(format!("coverage/{build}.json"))).unwrap();
+        let mut full = convert_takes(std::slice::from_ref(&json), true)
+            .pop()
+            .unwrap();
+        let hits = convert_takes_with(&[json], true, true).pop().unwrap();
+        full.methods.retain(|m| m.count > 0);
+        full.branches.retain(|b| b.count > 0);
+        assert_eq!(hits, full, "{build}");
+    }
+}
+
+/// ES modules written with a byte-order mark (V8's offsets one smaller than the file's, the map's
+/// columns on line 1 not counting it) give the footprints of the same modules without one.
+#[test]
+fn a_byte_order_mark_stripped_by_the_loader() {
+    let (bom, plain) = (whole_run("tsc-esm-bom", true), whole_run("tsc-esm", true));
+    assert_eq!(additive_part(&bom), additive_part(&plain));
+}
+
+#[test]
+fn a_dependency_built_on_windows_is_not_the_project() {
+    // esbuild copied `c:/Projects/decorators/deprecated/src/index.ts` from the dependency's map
+    // (its sourceRoot); a Windows path is never under the project root.
+    let map = fs::read_to_string(maps().join("dist/esbuild/app.js.map")).unwrap();
+    assert!(map.contains("\"c:/Projects/decorators/deprecated/src/index.ts\""));
+    for build in ["esbuild", "esbuild-nocontent"] {
+        let data = whole_run(build, true);
+        let paths: Vec<&str> = data.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["src/app.ts", "src/router.ts"], "{build}");
+        assert!(data.methods.iter().all(|m| m.id.starts_with("src/")));
+    }
+}
