@@ -26,8 +26,16 @@ import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
 
 const AGENT_VERSION = '0.1.0';
-/** V8 flags that keep WebAssembly compiled from now on in the baseline compiler (see beforeLoad). */
-const LIFTOFF_ONLY = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
+/**
+ * V8 flags that bound what the agent adds to the process's memory, set before the converter compiles
+ * (measured after 3,000 invocations, README "What it costs"):
+ * - the converter's WebAssembly stays in the baseline compiler (Liftoff): its optimizing tier kept 10-15 MB
+ *   (compiled code and compiler memory); Liftoff converts about half as fast, a fraction of a millisecond per
+ *   invocation. The three flags together: Node 24 ignores --liftoff-only alone when set at run time.
+ * - the young generation keeps its starting size: each take allocates the whole isolate's coverage as
+ *   objects, and V8 grew its young generation to 32 MB in answer, never to shrink again.
+ */
+const MEMORY_FLAGS = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--semi-space-growth-factor=1'];
 const MAX_HITS_PER_BODY = 200;
 /** The protocol's anonymous execution: used with SL_ALWAYS_REPORT while no test execution is open. */
 const ANONYMOUS_EXECUTION = '00000000-0000-0000-0000-000000000000';
@@ -48,11 +56,7 @@ export function beforeLoad() {
   }
   let converter;
   try {
-    // The converter's WebAssembly stays in V8's baseline compiler (Liftoff): its optimizing tier kept
-    // 10-15 MB of RSS for the life of the process (compiled code and compiler memory), measured after
-    // 3,000 invocations; Liftoff converts about half as fast, a fraction of a millisecond per invocation.
-    // Set before the module compiles (the three flags together: Node 24 ignores --liftoff-only alone).
-    for (const flag of LIFTOFF_ONLY) v8.setFlagsFromString(flag);
+    for (const flag of MEMORY_FLAGS) v8.setFlagsFromString(flag);
     const { Converter } = createRequire(import.meta.url)('../pkg/index.cjs');
     converter = new Converter({
       projectRoot: settings.projectRoot,

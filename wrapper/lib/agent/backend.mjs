@@ -20,6 +20,7 @@ export function createBackend(settings) {
     'https:': new https.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 }),
   };
   const request = (method, url, headers, body, deadline) => send(agents, method, url, headers, body, deadline);
+  const gzip = reusedGzip();
 
   /** `{status: 'open', execution}`, `{status: 'closed'}`, or `{status: 'unknown', error}`. */
   async function getExecution(labId, deadline) {
@@ -43,7 +44,7 @@ export function createBackend(settings) {
    * `{ok: false, retryable, error}`. Network errors and 5xx are retried once while time remains.
    */
   async function sendFootprints(bodyText, ids, deadline) {
-    const gzipped = zlib.gzipSync(Buffer.from(bodyText, 'utf8'));
+    const gzipped = await gzip(Buffer.from(bodyText, 'utf8'));
     const viaCollector = Boolean(collectorUrl);
     const url = viaCollector
       ? `${withApi(collectorUrl)}/v6/agents/${encodeURIComponent(ids.buildSessionId)}/footprints`
@@ -72,6 +73,40 @@ export function createBackend(settings) {
   }
 
   return { getExecution, sendFootprints };
+}
+
+/**
+ * Gzip through one compressor for the life of the process, reset after each body. `zlib.gzipSync` makes a
+ * compressor per call whose native memory (about 256 KB) Node 24 frees only when V8 collects its handle:
+ * 3,000 small bodies grew the RSS by 80 MB (by 6 MB with one compressor; Node 20 frees at once either way).
+ * Bodies are compressed one at a time, in call order.
+ */
+function reusedGzip() {
+  const compressor = zlib.createGzip();
+  let queue = Promise.resolve();
+  const once = (input) =>
+    new Promise((resolve, reject) => {
+      const chunks = [];
+      const onData = (chunk) => chunks.push(chunk);
+      const onError = (error) => {
+        compressor.off('data', onData);
+        reject(error);
+      };
+      compressor.on('data', onData);
+      compressor.once('error', onError);
+      compressor.write(input);
+      compressor.flush(zlib.constants.Z_FINISH, () => {
+        compressor.off('data', onData);
+        compressor.off('error', onError);
+        compressor.reset();
+        resolve(Buffer.concat(chunks));
+      });
+    });
+  return (input) => {
+    const result = queue.then(() => once(input));
+    queue = result.catch(() => {});
+    return result;
+  };
 }
 
 /** The collector's API base: its URL as given when it ends in `/api`, else with `/api` added. */
