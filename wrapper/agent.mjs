@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { createBackend } from './lib/agent/backend.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
+import { registerExtension } from './lib/agent/extension.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
@@ -41,13 +42,24 @@ const MAX_HITS_PER_BODY = 200;
 const ANONYMOUS_EXECUTION = '00000000-0000-0000-0000-000000000000';
 const seconds = () => Math.floor(Date.now() / 1000);
 
-/** The line each cold start logs about the mode (see coverage-session.mjs and SL_EXACT_COVERAGE). */
+/** Part of the line each cold start logs about the mode (see coverage-session.mjs and SL_EXACT_COVERAGE). */
 export const EXACT_MODE = "exact coverage: V8's optimizing compilers are off, so every call is counted (SL_EXACT_COVERAGE=false keeps them on)";
 export const OPTIMIZED_MODE = 'SL_EXACT_COVERAGE=false: V8 optimizes hot code, and functions it optimized are missing from later footprints';
+export const AFTER_RESPONSE = 'footprints are sent after the response (internal extension)';
+/** The line a cold start logs: how calls are counted, and when footprints are sent (`inline` says why). */
+export function modeLine(exact, delivery) {
+  const sending = delivery === 'after-response' ? AFTER_RESPONSE : `footprints are sent before the response: ${delivery}`;
+  return `${exact ? EXACT_MODE : OPTIMIZED_MODE}; ${sending}`;
+}
+/** Time kept free before the invocation's deadline: work after the response never makes it time out. */
+const DEADLINE_MARGIN_MS = 300;
 
 let agent = null;
+/** The internal extension (post-response delivery), kept apart from the agent: it must be told `next` after
+ * every invocation for the life of the process, even after the agent switched itself off. */
+let extension = null;
 
-export function beforeLoad() {
+export async function beforeLoad() {
   const settings = readSettings(process.env);
   setLogLevel(settings.logLevel);
   if (settings.problems.length > 0) {
@@ -70,8 +82,9 @@ export function beforeLoad() {
     log('error', `coverage is off: the converter could not be loaded (${describe(error)})`);
     return;
   }
+  const delivery = await chooseDelivery(settings);
   const coverage = startCoverage({ exact: settings.exactCoverage });
-  logMode(settings.exactCoverage ? EXACT_MODE : OPTIMIZED_MODE);
+  logMode(modeLine(settings.exactCoverage, delivery));
   agent = {
     settings,
     coverage,
@@ -87,6 +100,7 @@ export function beforeLoad() {
       checkedAt: 0,
     },
     executions: new Map(),
+    postResponse: delivery === 'after-response',
     invocations: new Map(), // context -> {key, start, testName} of each invocation collected now
     nextKey: 0,
     flushing: null,
@@ -122,17 +136,75 @@ export function beforeInvoke(event, context) {
   agent.converter.openInvocation(key);
 }
 
+/**
+ * Sends before the response (inline delivery). With post-response delivery it returns at once and the work
+ * happens in afterResponse.
+ */
 export function afterInvoke(outcome, context) {
   // Nothing collected and no check due (no test execution open): return at once, not a promise.
-  if (!agent || (!agent.invocations.has(context) && !agent.initTake && !checkDue(agent))) {
+  if (!agent || agent.postResponse || (!agent.invocations.has(context) && !agent.initTake && !checkDue(agent))) {
     return undefined;
   }
-  return collectSafely(outcome, context);
+  const a = agent;
+  return collectSafely(context, Date.now() + Math.max(0, Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs - 100)));
 }
 
-async function collectSafely(outcome, context) {
+/**
+ * Post-response delivery: the response has gone to the runtime; take, convert and send from the event loop's
+ * next turn (an unref'd immediate, so a runtime waiting for an empty event loop answers first), within the
+ * budgets and the invocation's remaining time less a margin, then tell Lambda the agent is done (`next`),
+ * whatever happened. A timer at that deadline calls `next` if the work is still running.
+ */
+export function afterResponse(outcome, context) {
+  const ext = extension;
+  if (!ext) return;
+  const a = agent;
+  const remaining = context && typeof context.getRemainingTimeInMillis === 'function' ? Number(context.getRemainingTimeInMillis()) : Infinity;
+  const budget = a ? Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs) : 0;
+  const deadline = Date.now() + Math.max(0, Math.min(budget, (Number.isFinite(remaining) ? remaining : Infinity) - DEADLINE_MARGIN_MS));
+  const done = () => {
+    clearTimeout(guard);
+    ext.next();
+  };
+  const guard = setTimeout(done, Math.max(0, deadline - Date.now()));
+  guard.unref();
+  const work = () =>
+    setImmediate(() => {
+      if (!agent) {
+        done();
+        return;
+      }
+      // The take and its conversion always run (a few milliseconds, inside the margin): an invocation's hit is
+      // never skipped; only the backend calls are bounded by the deadline.
+      collectSafely(context, deadline).then(done, (error) => {
+        log('warn', `afterResponse failed: ${describe(error)}`);
+        done();
+      });
+    }).unref();
+  // 3.x answers a callback only once the event loop is empty: start after that, so that the work neither
+  // delays the response nor misses what the handler's own timers ran.
+  // (A handler that returned nothing completes from the runtime's own beforeExit: the loop is already empty.)
+  const waitsForEmptyLoop = outcome.style === 'callback' && context && context.callbackWaitsForEmptyEventLoop !== false;
+  if (waitsForEmptyLoop) process.once('beforeExit', work);
+  else work();
+}
+
+/** Chooses when footprints are sent: after the response (an internal extension) where Lambda allows it. */
+async function chooseDelivery(settings) {
+  if (settings.delivery === 'inline') return 'inline (SL_DELIVERY=inline)';
+  if ('AWS_LAMBDA_MAX_CONCURRENCY' in process.env) return 'inline (invocations overlap: AWS_LAMBDA_MAX_CONCURRENCY)';
   try {
-    await collectAndSend(agent, context);
+    extension = await registerExtension(process.env.AWS_LAMBDA_RUNTIME_API);
+  } catch (error) {
+    return `inline (the Extensions API refused the agent: ${describe(error)})`;
+  }
+  extension.next(); // init is over for the extension: Lambda may deliver the first event
+  return 'after-response';
+}
+
+async function collectSafely(context, deadline) {
+  try {
+    await collectAndSend(agent, context, deadline);
   } catch (error) {
     // A trap in the wasm module leaves it unusable: stop for the rest of the process.
     if (error instanceof WebAssembly.RuntimeError || /recursive use of an object/.test(String(error && error.message))) {
@@ -151,8 +223,7 @@ async function collectSafely(outcome, context) {
  * what ran, see the README's concurrency rule) and the invocation's windows become its pending hit; then
  * one flush at a time asks about the execution and sends.
  */
-async function collectAndSend(a, context) {
-  const deadline = Date.now() + Math.max(0, Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs - 100));
+async function collectAndSend(a, context, deadline) {
   const invocation = a.invocations.get(context);
   a.invocations.delete(context);
   if (a.initTake) {
@@ -222,6 +293,7 @@ function checkDue(a) {
 async function checkExecution(a, deadline) {
   const known = a.execution;
   if (!checkDue(a)) return;
+  if (deadline - Date.now() <= 0) return; // no time to ask: still due at the next invocation
   const answer = await a.backend.getExecution(a.settings.labId, deadline);
   known.checkedAt = Date.now();
   if (answer.status === 'unknown') {

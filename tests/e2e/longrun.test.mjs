@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EXAMPLE, HANDLER as EXAMPLE_HANDLER, EXECUTION as EXAMPLE_EXECUTION, LAB as EXAMPLE_LAB, exampleEnv, httpApiEvent } from '../../examples/measure.mjs';
 import { assertRuntimesInstalled } from '../layer/runtime-api.mjs';
-import { EXACT_MODE, OPTIMIZED_MODE } from '../../wrapper/agent.mjs';
+import { modeLine } from '../../wrapper/agent.mjs';
 import { EXECUTION, agentEnv, apiV2, assertNothingRejected, fixtureRoot, hitsOf, layerLines, layerRoot, standin, startFunction, startStandin } from './helpers.mjs';
 
 const INVOCATIONS = Number(process.env.V8FP_LONGRUN || 5000);
@@ -90,7 +90,7 @@ for (const runtime of ['ric3', 'ric4']) {
         assert.deepEqual(wrongHits(byTest, INVOCATIONS, () => HOT), [], output.slice(-3000));
         assert.equal(byTest.size, INVOCATIONS);
         for (const hit of hitsOf(s.accepted())) assert.equal(hit.executionId, EXECUTION.executionId);
-        assert.deepEqual(layerLines(output).map((l) => l.split('\t').pop()), [`[v8-footprints] ${EXACT_MODE}`]);
+        assert.deepEqual(layerLines(output).map((l) => l.split('\t').pop()), [`[v8-footprints] ${modeLine(true, 'after-response')}`]);
       } finally {
         await s.close();
       }
@@ -139,7 +139,7 @@ describe('negative control: SL_EXACT_COVERAGE=false', () => {
       const wrong = wrongHits(byTest, count, () => HOT);
       assert.ok(wrong.length > count / 2, `only ${wrong.length} of ${count} hits lost a function without the mechanism`);
       assert.deepEqual(wrong.find(([, hit]) => hit && !hit['src/hot.js@5,9'])?.[1], { 'src/hot.js@9,18': HOT['src/hot.js@9,18'] });
-      assert.deepEqual(layerLines(output).map((l) => l.split('\t').pop()), [`[v8-footprints] ${OPTIMIZED_MODE}`]);
+      assert.deepEqual(layerLines(output).map((l) => l.split('\t').pop()), [`[v8-footprints] ${modeLine(false, 'after-response')}`]);
     } finally {
       await s.close();
     }

@@ -14,9 +14,9 @@ import { EVENTS, FRAMES_DIFFER, INIT_FORMS, INVOCATION_FORMS, TIMEOUT_FORMS } fr
 import { here, layerRoot, normalize, pool, taskRoot } from './helpers.mjs';
 import { assertRuntimesInstalled, startFunction } from './runtime-api.mjs';
 import { startStandin } from '../backend/standin.mjs';
-import { EXACT_MODE } from '../../wrapper/agent.mjs';
+import { modeLine } from '../../wrapper/agent.mjs';
 
-const EXACT_MODE_LINE = `[v8-footprints] ${EXACT_MODE}`;
+const EXACT_MODE_LINE = `[v8-footprints] ${modeLine(true, 'after-response')}`;
 
 const RUNTIMES = ['ric3', 'ric4'];
 const MODES = ['direct', 'exec-wrapper', 'redirect'];

@@ -8,7 +8,9 @@
  *   const r = await fn.invoke(event, {timeoutMs});
  *   // r.kind: 'response' | 'error' | 'stream' | 'init-error' | 'timeout' | 'exit'
  *   // r.body (parsed JSON, or the streamed text), r.headers, r.trailers, r.ms, r.code/r.signal ('exit')
- *   await fn.idle();  // the runtime is back in GET /next (or exited): the invocation is over for Lambda
+ *   await fn.idle();  // the runtime and every extension are back in GET .../next (or it exited): the
+ *                     // invocation is over for Lambda; with `freeze: true` the process is then stopped
+ *                     // (SIGSTOP) until the next invocation is delivered, as Lambda freezes a sandbox
  *   fn.output   // everything the process wrote to stdout and stderr
  *   await fn.stop();
  *
@@ -54,6 +56,7 @@ export function assertRuntimesInstalled() {
 }
 
 const API = '/2018-06-01/runtime';
+const EXTENSION_API = '/2020-01-01/extension';
 
 export async function startFunction({
   runtime = 'ric3',
@@ -63,6 +66,8 @@ export async function startFunction({
   layerRoot,
   execWrapper = 'sealights-extension',
   env = {},
+  freeze = false,
+  extensionsApi = true,
 }) {
   const rt = RUNTIMES[runtime];
   if (!rt) throw new Error(`unknown runtime ${runtime}`);
@@ -78,20 +83,50 @@ export async function startFunction({
   const wakeIdle = () => {
     for (const wake of idleWaiters.splice(0)) wake();
   };
-  const fn = { output: '', starts: 0, runtime, mode, handler };
+  const fn = { output: '', starts: 0, runtime, mode, handler, extensions: [], freezes: 0, extensionTimeouts: 0 };
+  const deadlineTimers = new Set();
+  // The Extensions API of the running process: id -> {name, events, waiting (its pending GET /event/next)}.
+  let extensions = new Map();
+  let initClosed = false; // the runtime asked for its first invocation: no more registrations
+  let frozen = false;
+  let lastDelivered = null; // the last invocation handed out, with the extensions not done with it yet
+  const extensionsReady = () => [...extensions.values()].every((e) => e.waiting);
+  const isIdle = () => nextWaiters.length > 0 && extensionsReady();
 
   const server = http.createServer((req, res) => {
     const url = req.url ?? '';
     if (req.method === 'GET' && url === `${API}/invocation/next`) {
+      initClosed = true;
       nextWaiters.push(res);
       deliver();
-      if (nextWaiters.length > 0) wakeIdle();
+      if (isIdle()) idleReached();
+      return;
+    }
+    if (req.method === 'GET' && url === `${EXTENSION_API}/event/next`) {
+      const ext = extensions.get(req.headers['lambda-extension-identifier']);
+      if (!ext) {
+        res.writeHead(403, { 'Content-Type': 'application/json' }).end('{"errorType":"Extension.UnknownExtensionIdentifier"}');
+        return;
+      }
+      ext.waiting = res;
+      ext.nexts++;
+      lastDelivered?.extensionsBusy.delete(req.headers['lambda-extension-identifier']);
+      deliver();
+      if (isIdle()) idleReached();
       return;
     }
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
+      if (url === `${EXTENSION_API}/register` && !extensionsApi) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
+        return;
+      }
+      if (url === `${EXTENSION_API}/register`) {
+        register(req, raw, res);
+        return;
+      }
       res.writeHead(202, { 'Content-Type': 'application/json' }).end('{"status":"OK"}');
       const m = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
       if (url === `${API}/init/error`) {
@@ -138,6 +173,9 @@ export async function startFunction({
 
   function start() {
     fn.starts++;
+    extensions = new Map();
+    initClosed = false;
+    frozen = false;
     const child = spawn(path.join(here, 'bootstrap.sh'), [rt.node, rt.entry], {
       cwd: taskRoot,
       env: childEnv,
@@ -151,6 +189,8 @@ export async function startFunction({
         if (proc === child) {
           proc = null;
           nextWaiters = [];
+          extensions = new Map();
+          frozen = false;
           wakeIdle();
         }
         // Let a POST that raced the exit land first.
@@ -163,19 +203,92 @@ export async function startFunction({
     );
   }
 
-  /** Hands queued invocations to the runtime's waiting `GET /next` requests, oldest first. */
+  /**
+   * Registration (the Extensions API), allowed only during init, before the runtime's first `GET /next`,
+   * as Lambda allows it; internal extensions may subscribe to INVOKE only.
+   */
+  function register(req, raw, res) {
+    const name = req.headers['lambda-extension-name'];
+    const body = parse(raw);
+    const events = body && Array.isArray(body.events) ? body.events : null;
+    if (initClosed || !name || !events || events.some((e) => e !== 'INVOKE')) {
+      const why = initClosed ? 'registration is closed: init is over' : 'a name and events ["INVOKE"] are required';
+      res.writeHead(403, { 'Content-Type': 'application/json' }).end(JSON.stringify({ errorType: 'Extension.RegistrationError', errorMessage: why }));
+      fn.output += `\n[runtime-api] extension registration refused: ${why}\n`;
+      return;
+    }
+    const id = randomUUID();
+    extensions.set(id, { name, events, waiting: null, nexts: 0 });
+    fn.extensions.push(name);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Lambda-Extension-Identifier': id });
+    res.end(JSON.stringify({ functionName: 'v8fp-test', functionVersion: '$LATEST', handler }));
+  }
+
+  /** The runtime and every extension wait for the next event: the invocation is over (and, with `freeze`, the sandbox stops). */
+  function idleReached() {
+    if (freeze && proc && queued.length === 0 && !frozen) {
+      frozen = true;
+      fn.freezes++;
+      proc.kill('SIGSTOP');
+    }
+    wakeIdle();
+  }
+
+  /**
+   * Lambda ends an invocation at its deadline also when the response went out but an extension is still at
+   * work: it is reported as a timeout and the sandbox is reset (here: the process is killed).
+   */
+  function watchDeadline(inv) {
+    const child = proc;
+    const timer = setTimeout(() => {
+      deadlineTimers.delete(timer);
+      if (proc !== child || !proc || inv.extensionsBusy.size === 0) return;
+      fn.extensionTimeouts++;
+      fn.output += `\n[runtime-api] invocation ${inv.id} timed out: an extension was not done by its deadline\n`;
+      kill();
+    }, Math.max(0, inv.deadlineMs - Date.now()));
+    deadlineTimers.add(timer);
+  }
+
+  function thaw() {
+    if (frozen && proc) proc.kill('SIGCONT');
+    frozen = false;
+  }
+
+  /**
+   * Hands queued invocations to the runtime's waiting `GET /next` requests, oldest first, once every
+   * registered extension waits too (each gets the INVOKE event): Lambda delivers the next event only after
+   * the runtime and every extension said they are done with the last one.
+   */
   function deliver() {
-    while (nextWaiters.length > 0 && queued.length > 0) {
+    while (nextWaiters.length > 0 && queued.length > 0 && extensionsReady()) {
+      thaw();
       const res = nextWaiters.shift();
       const inv = queued.shift();
       inv.deliveredAt = Date.now();
+      inv.deadlineMs = inv.deliveredAt + inv.timeoutMs;
+      inv.extensionsBusy = new Set(extensions.keys());
+      lastDelivered = inv;
       inFlight.set(inv.id, inv);
+      const traceId = `Root=1-00000000-${inv.id.replace(/-/g, '').slice(0, 24)};Sampled=0`;
+      for (const ext of extensions.values()) {
+        const waiting = ext.waiting;
+        ext.waiting = null;
+        waiting.writeHead(200, { 'Content-Type': 'application/json', 'Lambda-Extension-Event-Identifier': randomUUID() });
+        waiting.end(JSON.stringify({
+          eventType: 'INVOKE',
+          deadlineMs: inv.deadlineMs,
+          requestId: inv.id,
+          invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:v8fp-test',
+          tracing: { type: 'X-Amzn-Trace-Id', value: traceId },
+        }));
+      }
       res.writeHead(200, {
         'Content-Type': 'application/json',
         'Lambda-Runtime-Aws-Request-Id': inv.id,
-        'Lambda-Runtime-Deadline-Ms': String(Date.now() + inv.timeoutMs),
+        'Lambda-Runtime-Deadline-Ms': String(inv.deadlineMs),
         'Lambda-Runtime-Invoked-Function-Arn': 'arn:aws:lambda:eu-west-1:000000000000:function:v8fp-test',
-        'Lambda-Runtime-Trace-Id': `Root=1-00000000-${inv.id.replace(/-/g, '').slice(0, 24)};Sampled=0`,
+        'Lambda-Runtime-Trace-Id': traceId,
       });
       res.end(JSON.stringify(inv.event));
     }
@@ -185,10 +298,11 @@ export async function startFunction({
   function settle(result, inv = inFlight.values().next().value ?? queued[0]) {
     if (!inv || inv.settled) return;
     inv.settled = true;
+    if (extensions.size > 0 && inv.deliveredAt && ['response', 'error', 'stream'].includes(result.kind)) watchDeadline(inv);
     inFlight.delete(inv.id);
     const at = queued.indexOf(inv);
     if (at >= 0) queued.splice(at, 1);
-    inv.settle({ ...result, ms: Date.now() - (inv.deliveredAt ?? inv.queuedAt) });
+    inv.settle({ ...result, ms: Date.now() - (inv.deliveredAt ?? inv.queuedAt), at: Date.now() });
   }
 
   async function invokeOnce(event, { timeoutMs = 10000 } = {}) {
@@ -210,6 +324,7 @@ export async function startFunction({
   async function kill() {
     if (!proc) return;
     const wait = exited;
+    thaw();
     proc.kill('SIGKILL');
     await wait;
   }
@@ -230,11 +345,14 @@ export async function startFunction({
   };
   fn.idle = async () => {
     await chain;
-    if (!proc || nextWaiters.length > 0) return;
+    if (!proc || isIdle()) return;
     await new Promise((resolve) => idleWaiters.push(resolve));
   };
+  /** The process id of the running function, or undefined between processes. */
+  Object.defineProperty(fn, 'pid', { get: () => proc?.pid });
   fn.stop = async () => {
     await chain;
+    for (const timer of deadlineTimers) clearTimeout(timer);
     await kill();
     await new Promise((resolve) => server.close(resolve));
     server.closeAllConnections?.();

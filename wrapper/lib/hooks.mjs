@@ -3,6 +3,8 @@
  *
  * - `beforeLoad()`: once, before the user's module loads; awaited within the flush budget.
  * - `beforeInvoke(event, context)`: before each invocation, synchronously; a returned promise is not awaited.
+ * - `afterResponse(outcome, context)`: once the completion was let through to the runtime; not awaited, and
+ *   what it starts is its own (nothing is unref'd for it): the agent defers its work past the response.
  * - `afterInvoke(outcome, context)`: after each invocation completes; awaited within the flush budget
  *   (`SL_FLUSH_BUDGET_MS`), and the response waits for it.
  *
@@ -16,7 +18,7 @@ import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
 import { describe, logOnce } from './log.mjs';
 
-const HOOK_NAMES = ['beforeLoad', 'beforeInvoke', 'afterInvoke'];
+const HOOK_NAMES = ['beforeLoad', 'beforeInvoke', 'afterInvoke', 'afterResponse'];
 
 /** Imports the agent module at `file` and returns its hooks; throws when it cannot be imported. */
 export async function importAgent(file) {
@@ -110,6 +112,16 @@ export function guardHooks(hooks, budgetMs) {
   return {
     beforeLoad: () => bounded('beforeLoad', []),
     afterInvoke: (outcome, context) => bounded('afterInvoke', [outcome, context]),
+    afterResponse(outcome, context) {
+      const fn = hooks.afterResponse;
+      if (typeof fn !== 'function') return;
+      try {
+        const result = fn(outcome, context);
+        if (result && typeof result.then === 'function') result.then(undefined, failed('afterResponse'));
+      } catch (error) {
+        failed('afterResponse')(error);
+      }
+    },
     beforeInvoke(event, context) {
       const fn = hooks.beforeInvoke;
       if (typeof fn !== 'function') return;

@@ -1,7 +1,8 @@
 /**
  * The wrapper of the original handler: calls it with the same arguments and `this`, notices how the
  * invocation completes, runs `afterInvoke` first, then lets the completion through to the runtime in the
- * order the handler produced it, so the runtime decides exactly what it would have decided.
+ * order the handler produced it, so the runtime decides exactly what it would have decided, and last tells
+ * `afterResponse` (whose work the response does not wait for).
  *
  * Completion styles and what is held back until the flush is over:
  * - a returned promise: the wrapper returns its own promise, settled the same way after the flush;
@@ -48,6 +49,7 @@ class Completions {
             this.forwardFailed(error);
           }
         }
+        this.hooks.afterResponse(outcome, this.context);
       });
     }
     return undefined;

@@ -63,6 +63,14 @@ export function readSettings(env = process.env) {
     return fallback;
   };
 
+  const choice = (name, allowed, fallback) => {
+    const raw = (env[name] || '').trim().toLowerCase();
+    if (raw === '') return fallback;
+    if (allowed.includes(raw)) return raw;
+    problems.push(`${name}=${JSON.stringify(env[name])} is not one of ${allowed.join(', ')}`);
+    return fallback;
+  };
+
   const flushBudgetMs = number('SL_FLUSH_BUDGET_MS', 2000, 0, 900000);
   return {
     problems,
@@ -84,6 +92,7 @@ export function readSettings(env = process.env) {
     checkIntervalMs: number('SL_EXECUTION_CHECK_INTERVAL_S', 10, 0, 86400) * 1000,
     alwaysReport: isTrue(env.SL_ALWAYS_REPORT),
     exactCoverage: flag('SL_EXACT_COVERAGE', true),
+    delivery: choice('SL_DELIVERY', ['after-response', 'inline'], 'after-response'),
     pendingHits: number('SL_PENDING_HITS', 500, 1, 100000),
     logLevel: LOG_LEVELS.includes(logLevel) ? logLevel : 'warn',
   };
