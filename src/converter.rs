@@ -302,7 +302,7 @@ fn load_map(
         .collect();
     let at_code = |k: usize| {
         let byte = state.index.byte_offset(&state.source, map.generated[k]);
-        byte < state.source.len() && crate::method_ids::starts_token(&state.source, byte)
+        crate::method_ids::starts_token(&state.source, byte) // false at the end too
     };
     let lines = crate::mapped::line_points(&map, &originals, at_code);
     Ok(MapState::Ready(Box::new(Mapped {
@@ -339,11 +339,8 @@ fn check_extent(script: &Script<'_>, state: &mut ScriptState) -> crate::Result<u
                 })
             }
         },
-        None => match state.shift {
-            Some(shift) => shift,
-            None if has_bom => guess_shift(script, state),
-            None => 0,
-        },
+        // Without a mark the guess is 0: every start V8 reports is on a token.
+        None => state.shift.unwrap_or_else(|| guess_shift(script, state)),
     };
     state.shift = Some(shift);
     let covered = length - shift;
@@ -361,8 +358,9 @@ fn check_extent(script: &Script<'_>, state: &mut ScriptState) -> crate::Result<u
     Ok(shift)
 }
 
-/// For a file with a byte-order mark seen only in takes without its top level: 1 if more
-/// function starts land on a token start with the shift than without.
+/// For a file seen only in takes without its top level: 1 if more function starts land on a
+/// token start with the shift than without (only a file with a byte-order mark can be read one
+/// unit off).
 fn guess_shift(script: &Script<'_>, state: &ScriptState) -> u32 {
     let on_token = |shift: u32| {
         script
@@ -375,4 +373,38 @@ fn guess_shift(script: &Script<'_>, state: &ScriptState) -> u32 {
             .count()
     };
     u32::from(on_token(1) > on_token(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coverage::CoverageRange;
+
+    /// A take without the top level of a file with a byte-order mark, first seen in that take:
+    /// when the functions' starts are on tokens with and without the shift (`f((x) => x)`: `(`
+    /// and `x`), the file is taken as V8 read it (no shift, as CommonJS does).
+    #[test]
+    fn an_undecided_shift_is_none() {
+        let source = "\u{feff}f((x) => x);\n";
+        let mut coverage = Coverage::new();
+        coverage.push_script("file:///p/a.js");
+        coverage.push_function("", false);
+        coverage.push_range(CoverageRange {
+            start: 3,
+            end: 11,
+            count: 2,
+        });
+        let mut converter = Converter::new(&Options {
+            project_root: "/p".into(),
+            ..Options::default()
+        })
+        .unwrap();
+        let data = converter.convert(&coverage, &mut |_| Some(SourceText::Text(source.into())));
+        let ids: Vec<(&str, u32)> = data
+            .methods
+            .iter()
+            .map(|m| (m.id.as_str(), m.count))
+            .collect();
+        assert_eq!(ids, [("a.js@1,3", 2)]);
+    }
 }

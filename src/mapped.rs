@@ -1,17 +1,16 @@
 //! Footprints of a script through its source map, reported in the original files.
 //!
 //! Each original line that a mapping at generated code reaches has one count point, fixed per
-//! map ([`line_points`]): the generated code of its first mapped column (the last such code
-//! when several places map there: export glue comes before the code). A line's count is the count of the innermost range at its
-//! point, 0 when no range of the take reaches it; lines no mapping reaches (types, comments,
-//! blank lines) are not executable. One fixed point per line, as a line's first character
-//! without a map, makes the counts of several takes add up to those of one take over the same
-//! run. A function's start is mapped
-//! through the last mapping at or before it on the same generated line (bundler glue with no
-//! mapping of its own on its line gets no id); its id is then found with the scanner's rules in
-//! the original source when the map carries its text, else at the id position in the generated
-//! code mapped back through a mapping exactly there. Originals outside the project root are
-//! left out.
+//! map ([`line_points`]): the generated code of its first mapped column (the last such code when
+//! several places map there: export glue comes before the code). A line's count is the count of
+//! the innermost range at its point, 0 when no range of the take reaches it; lines no mapping
+//! reaches (types, comments, blank lines) are not executable. One fixed point per line, as a
+//! line's first character without a map, makes the counts of several takes add up to those of
+//! one take over the same run. A function's start is mapped through the last mapping at or before
+//! it on the same generated line (bundler glue with no mapping of its own on its line gets no
+//! id); its id is then found with the scanner's rules in the original source when the map
+//! carries its text, else at the id position in the generated code mapped back through a mapping
+//! exactly there. Originals outside the project root are left out.
 
 use crate::coverage::Script;
 use crate::footprints::BranchFootprint;
@@ -157,11 +156,11 @@ pub fn line_points(
     let mut chosen = vec![false; map.generated.len()];
     for k in 0..map.generated.len() {
         let source = map.source[k] as usize;
-        let line = map.line[k] as usize;
-        if originals[source].path.is_none() || line >= originals[source].line_count {
+        if originals[source].path.is_none() {
             continue;
         }
-        let slot = &mut best[first_line[source] + line];
+        // An original's line count covers its last mapped line (see `load_map`).
+        let slot = &mut best[first_line[source] + map.line[k] as usize];
         // Mappings come in generated order: the last of equal columns wins.
         if map.column[k] <= slot.0 && at_code(k) {
             if slot.0 != u32::MAX {

@@ -37,16 +37,16 @@ pub fn id_site(source: &str, start: usize) -> IdSite {
             if keyword_at(source, next, "default") {
                 next = skip_trivia_forward(source, next + "default".len());
             }
-            if next == start || next >= bytes.len() {
-                return IdSite::None;
-            }
-            id_site(source, next)
+            id_site(source, next) // past the end: none
         }
         "function" => function_site(source, start, start),
-        "class" => IdSite::None, // an implicit constructor spans its class
+        // An implicit constructor or a field initializer spans its class (also in an arrow's
+        // parameters: `(a = class { x = 1 }) => a`).
+        "class" => IdSite::None,
         "async" => {
+            // V8 starts at `async` only for `async function` when no line break follows `async`.
             let next = skip_trivia_forward(source, start + 5);
-            if keyword_at(source, next, "function") && !line_break_between(source, start, next) {
+            if keyword_at(source, next, "function") {
                 function_site(source, start, next)
             } else {
                 member_or_arrow_site(source, start)
@@ -66,10 +66,6 @@ pub fn starts_token(source: &str, at: usize) -> bool {
             || bytes[..at].ends_with(&[0xef, 0xbb, 0xbf])
             || !(crate::tokens::is_ident_byte(bytes[at - 1])
                 && crate::tokens::is_ident_byte(bytes[at])))
-}
-
-fn line_break_between(source: &str, from: usize, to: usize) -> bool {
-    source[from..to].contains(['\n', '\r', '\u{2028}', '\u{2029}'])
 }
 
 /// `function [*] [name] (`: the name if there is one, else the anonymous forms.
@@ -148,7 +144,7 @@ fn member_or_arrow_site(source: &str, start: usize) -> IdSite {
         let word = word_at(source, at);
         if matches!(word, "async" | "get" | "set") || MEMBER_MODIFIERS.contains(&word) {
             let next = skip_trivia_forward(source, at + word.len());
-            if next < bytes.len() && starts_key(bytes[next]) {
+            if bytes.get(next).is_some_and(|&b| starts_key(b)) {
                 at = next;
                 continue;
             }
@@ -158,8 +154,8 @@ fn member_or_arrow_site(source: &str, start: usize) -> IdSite {
         }
         break;
     }
+    // `#private` members: no key here, so no id.
     let key_end = match bytes.get(at) {
-        Some(b'#') => return IdSite::None,
         Some(b'[') => skip_brackets(source, at),
         Some(b'\'') | Some(b'"') => skip_string(source, at),
         Some(&b) if crate::tokens::is_ident_byte(b) => Some(at + word_at(source, at).len()),
@@ -188,12 +184,10 @@ fn arrow_around_parameter(source: &str, at: usize) -> Option<usize> {
     let close = skip_brackets(source, open)?;
     let mut after = skip_trivia_forward(source, close);
     if bytes.get(after) == Some(&b':') {
-        // A TypeScript return type: `(w: T): R => ...`.
-        let limit = (after + 200).min(bytes.len());
-        after += bytes[after..limit].windows(2).position(|w| w == b"=>")?;
-        if source[close..after].contains([';', '{', '}']) {
-            return None;
-        }
+        // A TypeScript return type: `(w: T): R => ...`, with no `;`, `{` or `}` in it.
+        let rest = &source[after..];
+        let end = rest.find([';', '{', '}']).unwrap_or(rest.len());
+        after += rest[..end].find("=>")?;
     }
     if !source[after..].starts_with("=>") {
         return None;
@@ -219,6 +213,28 @@ mod tests {
             IdSite::At(at) => Some(source[at..].chars().take(8).collect()),
             IdSite::None => None,
         }
+    }
+
+    #[test]
+    fn token_starts() {
+        assert!(starts_token("ab", 0));
+        assert!(!starts_token("ab", 1), "inside a word");
+        assert!(!starts_token("ab", 2), "the end");
+        assert!(!starts_token("a ", 1), "white space");
+        assert!(starts_token("a(", 1));
+        assert!(starts_token("\u{feff}ab", 3), "after a byte-order mark");
+    }
+
+    #[test]
+    fn no_site() {
+        // A class's initializer in an arrow's parameters is not the arrow.
+        assert_eq!(site("(a = @class { x = 1 }) => a"), None);
+        // A start mapped onto `=>` or past the end.
+        assert_eq!(site("(a) @=> a"), None);
+        assert_eq!(site("@export "), None);
+        assert_eq!(site("@export default"), None);
+        assert_eq!(site("x = { get @"), None);
+        assert_eq!(site("x = { @get"), None);
     }
 
     #[test]

@@ -199,8 +199,7 @@ pub fn url_to_path(url: &str) -> Option<String> {
     };
     let decoded = percent_decode(path);
     // file:///C:/x is the Windows path C:/x.
-    let bytes = decoded.as_bytes();
-    if bytes.len() > 2 && bytes[0] == b'/' && bytes[1].is_ascii_alphabetic() && bytes[2] == b':' {
+    if matches!(decoded.as_bytes(), [b'/', drive, b':', ..] if drive.is_ascii_alphabetic()) {
         return Some(decoded[1..].to_owned());
     }
     Some(decoded)
@@ -208,18 +207,13 @@ pub fn url_to_path(url: &str) -> Option<String> {
 
 /// A Windows path: a drive letter (`c:/`, `C:\\`) or a `\\` root. Never under a POSIX root.
 pub(crate) fn is_windows_path(path: &str) -> bool {
-    let bytes = path.as_bytes();
     path.starts_with('\\')
-        || (bytes.len() > 1 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
+        || matches!(path.as_bytes(), [drive, b':', ..] if drive.is_ascii_alphabetic())
 }
 
 fn is_absolute(path: &str) -> bool {
-    let bytes = path.as_bytes();
     path.starts_with('/')
-        || (bytes.len() > 2
-            && bytes[0].is_ascii_alphabetic()
-            && bytes[1] == b':'
-            && matches!(bytes[2], b'/' | b'\\'))
+        || matches!(path.as_bytes(), [drive, b':', b'/' | b'\\', ..] if drive.is_ascii_alphabetic())
 }
 
 fn percent_decode(text: &str) -> String {
@@ -235,9 +229,9 @@ pub(crate) fn percent_decode_bytes(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
+        if let [b'%', high, low, ..] = bytes[i..] {
             let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+            if let (Some(high), Some(low)) = (hex(high), hex(low)) {
                 out.push((high * 16 + low) as u8);
                 i += 3;
                 continue;
@@ -256,7 +250,7 @@ fn normalize(path: &str) -> String {
     let mut rest = path;
     if let Some(stripped) = rest.strip_prefix('/') {
         rest = stripped;
-    } else if rest.len() > 1 && rest.as_bytes()[1] == b':' {
+    } else if let [_, b':', ..] = rest.as_bytes() {
         prefix = &rest[..2];
         rest = rest[2..].trim_start_matches('/');
     }
@@ -369,6 +363,10 @@ mod tests {
         assert_eq!(rel("/work/app", "file:///work/app"), None);
         assert_eq!(rel("/work/app", ""), None);
         assert_eq!(rel("/work/app", "evalmachine.<anonymous>"), None);
+        // Map sources of other URL schemes than file: and webpack:.
+        assert_eq!(rel("/work/app", "rollup://app/src/a.ts"), None);
+        assert_eq!(rel("/", "vite:preload-helper.js"), None);
+        assert_eq!(rel("/", "https://cdn.example/src/a.ts"), None);
     }
 
     #[test]
@@ -387,6 +385,11 @@ mod tests {
         );
         assert_eq!(url_to_path("file://host/a.js"), None);
         assert_eq!(url_to_path("file:///a%").as_deref(), Some("/a%"));
+        assert_eq!(url_to_path("file:///C").as_deref(), Some("/C"));
+        assert_eq!(url_to_path("file:///a%41%4").as_deref(), Some("/aA%4"));
+        assert_eq!(url_to_path("file:///a%4").as_deref(), Some("/a%4"));
+        assert_eq!(url_to_path("file:///a%%41").as_deref(), Some("/a%A"));
+        assert_eq!(url_to_path("file:///C:").as_deref(), Some("C:"));
     }
 
     #[test]
@@ -441,6 +444,17 @@ mod tests {
         assert!(!kept("lib/x.tmp.js"));
         assert!(kept("lib/sub/x.tmp.js"));
         assert!(kept("src/a.js"));
+        let project =
+            Project::new("/p", "/", &["**/b.js".into(), "x?z.js".into(), "q?".into()]).unwrap();
+        let kept = |p: &str| project.relative_path(&format!("/p/{p}")).is_some();
+        assert!(!kept("b.js") && !kept("d/b.js") && !kept("d/e/b.js"));
+        assert!(
+            kept("ab.js") && kept("d/ab.js"),
+            "** stops at folder starts"
+        );
+        assert!(!kept("xyz.js"));
+        assert!(kept("x/z.js"), "? is not a /");
+        assert!(kept("q"), "? is one character");
     }
 
     #[test]
@@ -487,6 +501,15 @@ mod tests {
             project.as_built("/var/task/src/h.js.map"),
             "/build/app/.esbuild/.build/src/h.js.map"
         );
+        // Under the root too (the root is the task root): where it is.
+        let project = Project::new("/var/task", "/", &[])
+            .unwrap()
+            .with_script_root(Some("/var/task"))
+            .with_build_root(Some("/ci/app/.esbuild/.build"));
+        assert_eq!(
+            project.as_built("/var/task/dist/h.js.map"),
+            "/var/task/dist/h.js.map"
+        );
     }
 
     #[test]
@@ -512,6 +535,16 @@ mod tests {
             project.relative_path("file:///var/task/a.js").as_deref(),
             Some("var/task/a.js")
         );
+    }
+
+    #[test]
+    fn absolute_roots() {
+        let root = |r: &str| Project::new(r, "/work", &[]).unwrap().root().to_owned();
+        assert_eq!(root("C:/app"), "C:/app");
+        assert_eq!(root("c:\\app\\src"), "c:/app/src");
+        assert_eq!(root("1:/app"), "/work/1:/app");
+        assert_eq!(root("c:app"), "/work/c:app");
+        assert_eq!(root("c"), "/work/c");
     }
 
     #[test]

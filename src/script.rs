@@ -157,6 +157,7 @@ mod tests {
             "a\n",
             "a\r\nb\rc\u{2028}d\u{2029}e",
             "é\n😀\r\n",
+            "…€\u{2027}\u{202a}\n",
             "\n\n",
         ] {
             assert_eq!(

@@ -99,7 +99,7 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
         if c == b'=' || c.is_ascii_whitespace() {
             continue;
         }
-        buffer = (buffer << 6) | value(c)?;
+        buffer = (buffer << 6) + value(c)?;
         bits += 6;
         if bits >= 8 {
             bits -= 8;
@@ -307,21 +307,12 @@ pub fn decode_mappings(
             source += fields[1];
             original_line += fields[2];
             original_column += fields[3];
-            if column < 0
-                || source < 0
-                || original_line < 0
-                || original_column < 0
-                || line > u32::MAX as i64
-            {
+            let values = [line, column, source, original_line, original_column].map(u32::try_from);
+            let [Ok(line), Ok(column), Ok(source), Ok(original_line), Ok(original_column)] = values
+            else {
                 return Err(format!("a mapping segment goes negative at {at}"));
-            }
-            each(
-                line as u32,
-                column as u32,
-                source as u32,
-                original_line as u32,
-                original_column as u32,
-            )?;
+            };
+            each(line, column, source, original_line, original_column)?;
         } else if count != 1 {
             return Err(format!("a mapping segment has {count} fields at {at}"));
         }
@@ -330,8 +321,9 @@ pub fn decode_mappings(
 }
 
 fn vlq(bytes: &[u8], at: &mut usize) -> Result<i64, String> {
-    let (mut value, mut shift) = (0i64, 0u32);
-    loop {
+    let mut value = 0i64;
+    // At most 7 digits (35 bits): more do not fit the 32-bit values maps hold.
+    for shift in (0..35).step_by(5) {
         let Some(&c) = bytes.get(*at) else {
             return Err("the mappings end inside a value".into());
         };
@@ -344,20 +336,16 @@ fn vlq(bytes: &[u8], at: &mut usize) -> Result<i64, String> {
             _ => return Err(format!("`{}` is not a base64 digit at {}", c as char, *at)),
         } as i64;
         *at += 1;
-        if shift > 32 {
-            return Err(format!("a value is too long at {}", *at));
-        }
         value |= (digit & 0x1f) << shift;
-        shift += 5;
         if digit & 0x20 == 0 {
-            break;
+            return Ok(if value & 1 == 1 {
+                -(value >> 1)
+            } else {
+                value >> 1
+            });
         }
     }
-    Ok(if value & 1 == 1 {
-        -(value >> 1)
-    } else {
-        value >> 1
-    })
+    Err(format!("a value is too long at {}", *at))
 }
 
 fn finish(mut out: DecodedMap, mut tokens: Vec<(u32, u32, u32, u32)>) -> DecodedMap {
@@ -401,6 +389,11 @@ mod tests {
             "{}"
         );
         assert!(data_url_text("data:x;base64,@@").unwrap().is_err());
+        // `+` and `/`, or their URL-safe `-` and `_`.
+        for payload in ["eyJhIjoiw7/Dv8O+In0=", "eyJhIjoiw7_Dv8O-In0="] {
+            let url = format!("data:application/json;base64,{payload}");
+            assert_eq!(data_url_text(&url).unwrap().unwrap(), "{\"a\":\"ÿÿþ\"}");
+        }
         assert!(data_url_text("data:application/json,%😀%é")
             .unwrap()
             .is_ok());
@@ -414,6 +407,11 @@ mod tests {
             "/app/dist/../src/a.ts"
         );
         assert_eq!(resolve("/app/dist/index.js", "a.ts"), "/app/dist/a.ts");
+        assert_eq!(resolve("/app/dist/index.js", "a"), "/app/dist/a");
+        assert_eq!(resolve("/app/dist/index.js", "a:"), "a:");
+        // Not a scheme: a digit before `:`, or nothing.
+        assert_eq!(resolve("/app/dist/index.js", "1:x"), "/app/dist/1:x");
+        assert_eq!(resolve("/app/dist/index.js", ":x"), "/app/dist/:x");
         assert_eq!(resolve("/app/dist/index.js", "/abs/a.ts"), "/abs/a.ts");
         assert_eq!(
             resolve("/app/dist/index.js", "file:///abs/a.ts"),
@@ -450,6 +448,34 @@ mod tests {
         assert!(decode(bad, "/x", &generated, false)
             .unwrap_err()
             .contains("base64"));
+        // Segments of 2 or 3 fields; a value of 8 digits (7 are 35 bits).
+        assert!(decode_mappings("AA", |_, _, _, _, _| Ok(())).is_err());
+        assert!(decode_mappings("AAA", |_, _, _, _, _| Ok(())).is_err());
+        let mut calls = Vec::new();
+        decode_mappings("C,AAAA,gggggggB", |a, b, c, d, e| {
+            calls.push((a, b, c, d, e));
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(
+            calls,
+            [(0, 1, 0, 0, 0)],
+            "a 1-field segment moves the column only"
+        );
+        let error = decode_mappings("gggggggB", |_, _, _, _, _| Ok(())).unwrap_err();
+        assert!(error.contains("too long"), "{error}");
+        let mut seven = Vec::new();
+        decode_mappings("ggggggA,CAAA", |a, b, c, d, e| {
+            seven.push((a, b, c, d, e));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seven, [(0, 1, 0, 0, 0)], "7 digits are a value");
+        // A column, source, original line or original column below 0.
+        for mappings in ["ADAA", "AADA", "AAAD", "AAAA,DAAA", "CAAA,AAAD"] {
+            let error = decode_mappings(mappings, |_, _, _, _, _| Ok(())).unwrap_err();
+            assert!(error.contains("goes negative"), "{mappings}: {error}");
+        }
         let wrong_source = r#"{"version":3,"sources":["a.ts"],"mappings":"ACAA"}"#;
         assert!(decode(wrong_source, "/x", &generated, false).is_err());
     }
@@ -521,17 +547,35 @@ mod tests {
         assert_eq!(ours, theirs);
     }
 
-    /// A map whose segments are not in generated order (legal: a column delta may be negative)
-    /// decodes to the same sorted mappings: esbuild's map of `tests/fixtures/maps` with each
-    /// generated line's segments written last to first.
+    /// An index map whose one section starts part way into the first line (a prelude `x=1;`
+    /// before the module) gives tsc's mappings of `tests/fixtures/maps`, moved by the prelude.
     #[test]
-    fn segments_out_of_order_are_sorted() {
+    fn a_section_at_a_column() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/maps");
-        let script = std::fs::read_to_string(dir.join("dist/esbuild/app.js")).unwrap();
-        let json = std::fs::read_to_string(dir.join("dist/esbuild/app.js.map")).unwrap();
-        let generated = LineIndex::new(&script);
-        let sorted = decode(&json, "/project/dist/esbuild/app.js.map", &generated, false).unwrap();
-        let map: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let script = std::fs::read_to_string(dir.join("dist/tsc-esm/router.js")).unwrap();
+        let json = std::fs::read_to_string(dir.join("dist/tsc-esm/router.js.map")).unwrap();
+        let location = "/project/dist/tsc-esm/router.js.map";
+        let plain = decode(&json, location, &LineIndex::new(&script), false).unwrap();
+        let index = format!(
+            r#"{{"version":3,"sections":[{{"offset":{{"line":0,"column":4}},"map":{json}}}]}}"#
+        );
+        let prefixed = LineIndex::new(&format!("x=1;{script}"));
+        let moved = decode(&index, location, &prefixed, false).unwrap();
+        let expected: Vec<u32> = plain.generated.iter().map(|g| g + 4).collect();
+        // Mappings on the first line (moved by the section's column) and on later ones.
+        assert_eq!(plain.generated[..2], [0, 6]);
+        assert!(plain.generated.len() > 100);
+        assert_eq!(moved.generated, expected);
+        assert_eq!(
+            (&moved.source, &moved.line, &moved.column),
+            (&plain.source, &plain.line, &plain.column)
+        );
+    }
+
+    /// `json` with its first `keep` generated lines only, each line's segments written last to
+    /// first when `reverse` (legal: a column delta may be negative).
+    fn rewritten(json: &str, keep: usize, reverse: bool) -> String {
+        let mut map: serde_json::Value = serde_json::from_str(json).unwrap();
         let mut lines: Vec<Vec<(u32, u32, u32, u32)>> = Vec::new();
         decode_mappings(map["mappings"].as_str().unwrap(), |l, c, s, ol, oc| {
             lines.resize(lines.len().max(l as usize + 1), Vec::new());
@@ -541,12 +585,16 @@ mod tests {
         .unwrap();
         let mut mappings = String::new();
         let mut previous = (0i64, 0i64, 0i64);
-        for (i, line) in lines.iter().enumerate() {
+        for (i, line) in lines.iter().take(keep).enumerate() {
             if i > 0 {
                 mappings.push(';');
             }
             let mut column = 0i64;
-            for (j, &(c, s, ol, oc)) in line.iter().rev().enumerate() {
+            let mut segments = line.clone();
+            if reverse {
+                segments.reverse();
+            }
+            for (j, &(c, s, ol, oc)) in segments.iter().enumerate() {
                 if j > 0 {
                     mappings.push(',');
                 }
@@ -558,31 +606,32 @@ mod tests {
                 previous = (s, ol, oc);
             }
         }
-        let mut reversed = map.clone();
-        reversed["mappings"] = mappings.clone().into();
-        assert_ne!(mappings, map["mappings"].as_str().unwrap());
-        let unsorted = decode(
-            &reversed.to_string(),
-            "/project/dist/esbuild/app.js.map",
-            &generated,
-            false,
-        )
-        .unwrap();
-        assert!(sorted.generated.len() > 300, "{}", sorted.generated.len());
-        assert_eq!(
-            (
-                &unsorted.generated,
-                &unsorted.source,
-                &unsorted.line,
-                &unsorted.column
-            ),
-            (
-                &sorted.generated,
-                &sorted.source,
-                &sorted.line,
-                &sorted.column
-            )
-        );
+        map["mappings"] = mappings.into();
+        map.to_string()
+    }
+
+    /// Maps whose segments are not in generated order decode to the same sorted mappings:
+    /// esbuild's map of `tests/fixtures/maps` with each line's segments last to first, and the
+    /// first line of tsc's map of `router.js` last to first (all of them descending).
+    #[test]
+    fn segments_out_of_order_are_sorted() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/maps");
+        for (build, keep, count) in [("esbuild/app", usize::MAX, 486), ("tsc-esm/router", 1, 4)] {
+            let script = std::fs::read_to_string(dir.join(format!("dist/{build}.js"))).unwrap();
+            let json = std::fs::read_to_string(dir.join(format!("dist/{build}.js.map"))).unwrap();
+            let generated = LineIndex::new(&script);
+            let decoded = |json: &str| decode(json, "/x.js.map", &generated, false).unwrap();
+            let sorted = decoded(&rewritten(&json, keep, false));
+            let unsorted = decoded(&rewritten(&json, keep, true));
+            assert_ne!(rewritten(&json, keep, false), rewritten(&json, keep, true));
+            assert_eq!(sorted.generated.len(), count, "{build}");
+            assert_eq!(
+                (&unsorted.generated, &unsorted.source, &unsorted.line),
+                (&sorted.generated, &sorted.source, &sorted.line),
+                "{build}"
+            );
+            assert_eq!(unsorted.column, sorted.column, "{build}");
+        }
     }
 
     fn encode_vlq(value: i64, out: &mut String) {

@@ -25,9 +25,7 @@ impl Output {
     pub fn file(&mut self, path: &str, url: &str, line_count: usize) -> u32 {
         if let Some(&at) = self.files_by_path.get(path) {
             let lines = &mut self.data.files[at as usize].lines;
-            if lines.len() < line_count {
-                lines.resize(line_count, None);
-            }
+            lines.resize(lines.len().max(line_count), None);
             return at;
         }
         self.data.files.push(FileFootprint {
@@ -67,9 +65,7 @@ pub struct Buffers {
 
 /// Adds `line` to sorted `lines` unless present.
 pub fn add_line(lines: &mut Vec<u32>, line: u32) {
-    if lines.last().is_none_or(|&last| last < line) {
-        lines.push(line);
-    } else if let Err(pos) = lines.binary_search(&line) {
+    if let Err(pos) = lines.binary_search(&line) {
         lines.insert(pos, line);
     }
 }

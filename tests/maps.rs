@@ -222,3 +222,157 @@ fn a_dependency_built_on_windows_is_not_the_project() {
         assert!(data.methods.iter().all(|m| m.id.starts_with("src/")));
     }
 }
+
+/// A delta take of a module whose byte-order mark the loader stripped, converted by a converter
+/// that never saw the module's top level: the shift is found from the functions' starts, and the
+/// footprints are those a converter that saw the first take gives.
+#[test]
+fn a_first_take_without_the_top_level_finds_the_shift() {
+    let text = fs::read_to_string(maps().join("coverage/tsc-esm-bom.takes.json")).unwrap();
+    let takes: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(&text).unwrap();
+    let takes: Vec<Vec<u8>> = takes.iter().map(|t| t.get().as_bytes().to_vec()).collect();
+    assert!(
+        !String::from_utf8_lossy(&takes[1]).contains("\"startOffset\":0,"),
+        "the second take has no top level"
+    );
+    let warm = convert_takes(&takes, true);
+    for (i, take) in takes.iter().enumerate().skip(1) {
+        let fresh = convert_takes(std::slice::from_ref(take), true)
+            .pop()
+            .unwrap();
+        assert_eq!(fresh.errors, [], "take {i}");
+        assert_eq!(additive_part(&fresh), additive_part(&warm[i]), "take {i}");
+    }
+}
+
+/// The converter's own answers: its root, and which script URLs it looks at (the JS glue packs
+/// only those).
+#[test]
+fn which_scripts_the_converter_looks_at() {
+    let options = Options {
+        project_root: "/project/./dist/..".into(),
+        ..Options::default()
+    };
+    let converter = Converter::new(&options).unwrap();
+    assert_eq!(converter.project_root(), "/project");
+    let json = fs::read_to_string(maps().join("coverage/tsc.json")).unwrap();
+    let coverage: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let looked_at: Vec<(&str, bool)> = coverage["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["url"].as_str().unwrap())
+        .map(|url| (url, converter.is_project_script(url)))
+        .collect();
+    assert_eq!(
+        looked_at,
+        [
+            ("file:///project/dist/tsc/app.js", true),
+            (
+                "file:///project/node_modules/deprecated/lib/index.js",
+                false
+            ),
+            ("file:///project/dist/tsc/router.js", true),
+        ]
+    );
+}
+
+/// Sources that do not match the coverage: one unit longer without a byte-order mark, and a range
+/// past the end of a module whose mark the loader stripped. Each is a typed error for its script;
+/// the other scripts are converted.
+#[test]
+fn sources_that_do_not_match_the_coverage() {
+    let convert_one = |build: &str, edit: &dyn Fn(&str, &mut String, &mut serde_json::Value)| {
+        let json = fs::read_to_string(maps().join(format!("coverage/{build}.json"))).unwrap();
+        let mut coverage: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let router = format!("file:///project/dist/{build}/router.js");
+        let mut text = fs::read_to_string(fixture_file(&router).unwrap()).unwrap();
+        edit(&router, &mut text, &mut coverage);
+        let options = Options {
+            project_root: "/project".into(),
+            ..Options::default()
+        };
+        let mut sources = |url: &str| {
+            if url == router {
+                return Some(SourceText::Text(text.clone()));
+            }
+            Some(SourceText::Bytes(fs::read(fixture_file(url)?).ok()?))
+        };
+        let mut maps = |l: &str| Some(SourceText::Bytes(fs::read(fixture_file(l)?).ok()?));
+        let coverage = parse_coverage(coverage.to_string().as_bytes()).unwrap();
+        let data = Converter::new(&options).unwrap().convert_with(
+            &coverage,
+            Inputs {
+                sources: &mut sources,
+                source_maps: &mut maps,
+                hits_only: false,
+            },
+        );
+        let errors: Vec<(String, String)> = data
+            .errors
+            .iter()
+            .map(|e| (e.url.clone(), e.kind.clone()))
+            .collect();
+        let paths: Vec<String> = data.files.iter().map(|f| f.path.clone()).collect();
+        (errors, paths)
+    };
+    let longer = convert_one("tsc", &|_, text, _| text.push(' '));
+    assert_eq!(
+        longer,
+        (
+            vec![(
+                "file:///project/dist/tsc/router.js".into(),
+                "source-mismatch".into()
+            )],
+            vec!["src/app.ts".into()]
+        )
+    );
+    let past_the_end = convert_one("tsc-esm-bom", &|router, text, coverage| {
+        // The file's length in UTF-16 units is one more than V8's top level (the mark).
+        let length = text.encode_utf16().count() as u64;
+        let script = coverage["result"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|s| s["url"] == *router)
+            .unwrap();
+        assert_eq!(script["functions"][0]["ranges"][0]["endOffset"], length - 1);
+        script["functions"][1]["ranges"][0]["endOffset"] = length.into();
+    });
+    assert_eq!(
+        past_the_end,
+        (
+            vec![(
+                "file:///project/dist/tsc-esm-bom/router.js".into(),
+                "offset-out-of-range".into()
+            )],
+            vec!["src/app.ts".into()]
+        )
+    );
+}
+
+/// The same scripts twice in one take (a module loaded again): one entry per file and per method,
+/// the counts of both, each method's lines once.
+#[test]
+fn the_same_url_twice_in_a_take() {
+    for build in BUILDS {
+        let json = fs::read_to_string(maps().join(format!("coverage/{build}.json"))).unwrap();
+        let mut coverage: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let scripts = coverage["result"].as_array().unwrap().clone();
+        coverage["result"].as_array_mut().unwrap().extend(scripts);
+        let twice = convert_takes(&[coverage.to_string().into_bytes()], true)
+            .pop()
+            .unwrap();
+        let mut once = whole_run(build, true);
+        for file in &mut once.files {
+            for count in file.lines.iter_mut().flatten() {
+                *count *= 2;
+            }
+        }
+        for method in &mut once.methods {
+            method.count *= 2;
+        }
+        assert_eq!(twice.files, once.files, "{build}");
+        assert_eq!(twice.methods, once.methods, "{build}");
+    }
+}
