@@ -15,13 +15,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { createBackend } from './lib/agent/backend.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
 import { registerExtension } from './lib/agent/extension.mjs';
+import { lazyConverter } from './lib/agent/lazy-converter.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
@@ -38,6 +38,8 @@ const AGENT_VERSION = '0.1.0';
  */
 const MEMORY_FLAGS = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--semi-space-growth-factor=1'];
 const MAX_HITS_PER_BODY = 200;
+/** The wasm package (the layer ships it beside the wrapper). */
+const PACKAGE = fileURLToPath(new URL('../pkg/index.cjs', import.meta.url));
 /** The protocol's anonymous execution: used with SL_ALWAYS_REPORT while no test execution is open. */
 const ANONYMOUS_EXECUTION = '00000000-0000-0000-0000-000000000000';
 const seconds = () => Math.floor(Date.now() / 1000);
@@ -66,22 +68,16 @@ export async function beforeLoad() {
     log('error', `coverage is off: ${settings.problems.join('; ')}`);
     return;
   }
-  let converter;
-  try {
-    for (const flag of MEMORY_FLAGS) v8.setFlagsFromString(flag);
-    const { Converter } = createRequire(import.meta.url)('../pkg/index.cjs');
-    converter = new Converter({
-      projectRoot: settings.projectRoot,
-      cwd: settings.taskRoot,
-      scriptRoot: settings.taskRoot,
-      buildRoot: settings.buildRoot,
-      exclude: [...settings.exclude, ...ownFiles()],
-      pendingHits: settings.pendingHits,
-    });
-  } catch (error) {
-    log('error', `coverage is off: the converter could not be loaded (${describe(error)})`);
-    return;
-  }
+  for (const flag of MEMORY_FLAGS) v8.setFlagsFromString(flag);
+  // Loaded on first use, after the first response (see lazy-converter.mjs).
+  const converter = lazyConverter(PACKAGE, {
+    projectRoot: settings.projectRoot,
+    cwd: settings.taskRoot,
+    scriptRoot: settings.taskRoot,
+    buildRoot: settings.buildRoot,
+    exclude: [...settings.exclude, ...ownFiles()],
+    pendingHits: settings.pendingHits,
+  });
   const delivery = await chooseDelivery(settings);
   const coverage = startCoverage({ exact: settings.exactCoverage });
   logMode(modeLine(settings.exactCoverage, delivery));
@@ -128,7 +124,12 @@ export function beforeInvoke(event, context) {
     // invocations open now, if any), so that it is not lost. Coverage stays on meanwhile: stopping
     // and restarting it loses V8's block counts of functions already compiled.
     if (!checkDue(agent)) return;
-    addWindow(agent);
+    try {
+      addWindow(agent);
+    } catch (error) {
+      turnOff(error);
+      return;
+    }
   }
   const key = agent.nextKey;
   agent.nextKey = (agent.nextKey + 1) >>> 0;
@@ -206,16 +207,23 @@ async function collectSafely(context, deadline) {
   try {
     await collectAndSend(agent, context, deadline);
   } catch (error) {
-    // A trap in the wasm module leaves it unusable: stop for the rest of the process.
-    if (error instanceof WebAssembly.RuntimeError || /recursive use of an object/.test(String(error && error.message))) {
-      const a = agent;
-      agent = null;
-      a.coverage.stop();
-      log('error', `coverage is off for this process: the converter failed (${describe(error)})`);
-      return;
-    }
+    // A converter that cannot load, or a trap in the wasm module (which leaves it unusable): stop for the rest
+    // of the process.
+    if (turnOff(error)) return;
     throw error;
   }
+}
+
+/** Switches the agent off for the rest of the process when `error` is the converter's; says whether it was. */
+function turnOff(error) {
+  const a = agent;
+  if (!a) return true;
+  const cannotLoad = !a.converter.loaded;
+  if (!cannotLoad && !(error instanceof WebAssembly.RuntimeError) && !/recursive use of an object/.test(String(error && error.message))) return false;
+  agent = null;
+  a.coverage.stop();
+  log('error', cannotLoad ? `coverage is off: the converter could not be loaded (${describe(error)})` : `coverage is off for this process: the converter failed (${describe(error)})`);
+  return true;
 }
 
 /**
