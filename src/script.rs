@@ -2,6 +2,7 @@
 //! table, the id found for each function start, the shift V8's offsets need, and its decoded
 //! source map with the original files it names.
 
+use crate::branch_hits::BranchCache;
 use crate::compat::CompatLines;
 use crate::line_index::LineIndex;
 use crate::source_map::DecodedMap;
@@ -77,6 +78,8 @@ pub struct ScriptState {
     pub shift: Option<u32>,
     /// The source map.
     pub map: MapState,
+    /// Its branches (or its originals'), found once.
+    pub branches: BranchCache,
 }
 
 impl Original {
@@ -129,6 +132,7 @@ impl ScriptState {
             scanned,
             shift: None,
             map: MapState::Unknown,
+            branches: BranchCache::default(),
         }
     }
 }

@@ -14,6 +14,11 @@ pub struct Output {
     /// The data returned to the caller.
     pub data: FootprintData,
     files_by_path: HashMap<String, u32>,
+    /// Per branch id position `(file, line, column)` given an entry: its index in
+    /// `branch_leaves`.
+    pub branch_sites: HashMap<(u32, u32, u32), u32>,
+    /// Per branch id position: `(leaf, index in data.branches)` of each leaf given an entry.
+    pub branch_leaves: Vec<Vec<(u32, u32)>>,
 }
 
 impl Output {
@@ -55,8 +60,7 @@ pub struct Buffers {
     pub scratch: Vec<u32>,
     /// Method index (in the output) of each function of the script, or `u32::MAX`.
     pub method_of_function: Vec<u32>,
-    /// Positions already given an entry (method or branch) in this script: `(original, line,
-    /// column)`, or `(0, 0, offset)` for a block start.
+    /// Positions already given a method in this script: `(original, line, column)`.
     pub seen_sites: HashMap<(u32, u32, u32), u32>,
     /// `(method, line)` pairs found through a source map.
     pub method_lines: Vec<(u32, u32)>,

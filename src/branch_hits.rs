@@ -1,0 +1,204 @@
+//! How often each branch leaf ran, from V8's ranges, and the leaves that ran as footprints.
+//!
+//! V8 counts a block of its own for most leaves (an `if`'s arms, a `case`, a ternary's arms
+//! starting at `?` and `:`, a logical operand starting at its operator) but omits a block that
+//! ran as often as its parent, so a leaf's count is the count of the innermost range at the
+//! leaf (the innermost-wins segments): at its operator when it follows one (the operand itself
+//! can be a function, whose own range starts there), else at its first code. An `if` without
+//! `else` ran its implicit `else` as often as the statement minus its `then` (never below 0). A
+//! default value has no range of its own and takes the function's count.
+//!
+//! At a script's own positions ([`add_direct`]) the leaf's offset is looked up directly; through
+//! a source map ([`add_mapped`]) the branches are found in the original text, and a leaf's count
+//! is taken at the generated code of the first mapping inside the leaf's original code (one
+//! code unit before it for a leaf after an operator, still inside the operator's range).
+
+use crate::branches::{find_branches, is_typescript, BranchPoint, Span};
+use crate::footprints::BranchFootprint;
+use crate::line_index::LineIndex;
+use crate::script::Mapped;
+use crate::segments::Segment;
+use crate::work::Output;
+
+/// What a script keeps to report its branches: the branch points of its source (or of each
+/// original its map names) and its mappings ordered by original position.
+#[derive(Default)]
+pub struct BranchCache {
+    /// The script's own branches, once found.
+    own: Option<Vec<BranchPoint>>,
+    /// Per original (the map's source index): its branches, once found.
+    originals: Vec<Option<Vec<BranchPoint>>>,
+    /// Per original: `(line << 32 | column, mapping index)` of its mappings, ordered.
+    by_original: Vec<Vec<(u64, u32)>>,
+}
+
+/// The count of the innermost range at `offset`, 0 outside every range.
+fn count_at(segments: &[Segment], offset: u32) -> u32 {
+    let at = segments.partition_point(|segment| segment.end <= offset);
+    segments
+        .get(at)
+        .filter(|segment| segment.start <= offset)
+        .map_or(0, |segment| segment.count)
+}
+
+/// Calls `hit(point, leaf, count)` for every leaf of `points` that ran; `count(code,
+/// after_operator)` gives the count at a leaf's code.
+fn leaf_hits(
+    points: &[BranchPoint],
+    mut count: impl FnMut(Span, Option<u32>) -> u32,
+    mut hit: impl FnMut(&BranchPoint, u32, u32),
+) {
+    for point in points {
+        let mut first = 0;
+        for (index, leaf) in point.leaves.iter().enumerate() {
+            let ran = count(leaf.code, leaf.operator);
+            if index == 0 {
+                first = ran;
+            }
+            if ran > 0 {
+                hit(point, index as u32, ran);
+            }
+        }
+        if point.implicit_else {
+            let ran = count(point.whole, None).saturating_sub(first);
+            if ran > 0 {
+                hit(point, point.leaves.len() as u32, ran);
+            }
+        }
+    }
+}
+
+/// Adds one leaf's footprint to `out`, or its count to the entry of the same id (two scripts
+/// of one file, or two constructs at one position: a ternary's test starting a logical chain).
+fn record(out: &mut Output, file: u32, path: &str, line: u32, column: u32, leaf: u32, count: u32) {
+    let next = out.branch_leaves.len() as u32;
+    let group = *out.branch_sites.entry((file, line, column)).or_insert(next);
+    if group == next {
+        out.branch_leaves.push(Vec::new());
+    }
+    let leaves = &mut out.branch_leaves[group as usize];
+    if let Some(&(_, at)) = leaves.iter().find(|&&(known, _)| known == leaf) {
+        let branch = &mut out.data.branches[at as usize];
+        branch.count = branch.count.saturating_add(count);
+        return;
+    }
+    leaves.push((leaf, out.data.branches.len() as u32));
+    out.data.branches.push(BranchFootprint {
+        id: format!("{path}|{line},{column}|{leaf}"),
+        file,
+        line,
+        column,
+        count,
+    });
+}
+
+/// The branches of a script at its own positions that ran; `segments` are its flattened ranges.
+pub fn add_direct(
+    cache: &mut BranchCache,
+    source: &str,
+    index: &LineIndex,
+    path: &str,
+    file: u32,
+    segments: &[Segment],
+    out: &mut Output,
+) {
+    let points = cache
+        .own
+        .get_or_insert_with(|| find_branches(source, is_typescript(path)));
+    let offset = |byte: u32| index.utf16_offset(source, byte as usize);
+    leaf_hits(
+        points,
+        |code, operator| count_at(segments, offset(operator.unwrap_or(code.start))),
+        |point, leaf, count| {
+            let at = index.position(offset(point.at));
+            record(out, file, path, at.line, at.column, leaf, count);
+        },
+    );
+}
+
+/// The branches of a mapped script's originals that ran, found in the originals' text (from the
+/// map or the disk); `files` gives each original's output file (`u32::MAX`: left out).
+pub fn add_mapped(
+    cache: &mut BranchCache,
+    mapped: &Mapped,
+    files: &[u32],
+    segments: &[Segment],
+    out: &mut Output,
+) {
+    let map = &mapped.map;
+    if cache.by_original.len() != mapped.originals.len() {
+        cache.by_original = vec![Vec::new(); mapped.originals.len()];
+        cache.originals = vec![None; mapped.originals.len()];
+        for k in 0..map.generated.len() {
+            if let Some(list) = cache.by_original.get_mut(map.source[k] as usize) {
+                let key = (u64::from(map.line[k]) << 32) | u64::from(map.column[k]);
+                list.push((key, k as u32));
+            }
+        }
+        for list in &mut cache.by_original {
+            list.sort_unstable();
+        }
+    }
+    for (source, original) in mapped.originals.iter().enumerate() {
+        let (Some(path), Some(&file)) = (&original.path, files.get(source)) else {
+            continue;
+        };
+        let Some((content, index)) = original.lines().filter(|_| file != u32::MAX) else {
+            continue;
+        };
+        let points = cache.originals[source]
+            .get_or_insert_with(|| find_branches(content, is_typescript(path)));
+        let by_original = &cache.by_original[source];
+        // (line from 0, column) of an original byte offset, as the map counts them.
+        let position = |byte: u32| {
+            let at = index.position(index.utf16_offset(content, byte as usize));
+            (at.line - 1, at.column)
+        };
+        let key = |byte: u32| {
+            let (line, column) = position(byte);
+            (u64::from(line) << 32) | u64::from(column)
+        };
+        let count = |code: Span, operator: Option<u32>| {
+            let (from, to) = (key(code.start), key(code.end));
+            let first = by_original.partition_point(|&(at, _)| at < from);
+            by_original[first..]
+                .iter()
+                .take_while(|&&(at, _)| at < to)
+                .find(|&&(_, k)| mapped.at_code[k as usize])
+                .map_or(0, |&(_, k)| {
+                    let generated = map.generated[k as usize];
+                    let probe = generated.saturating_sub(u32::from(operator.is_some()));
+                    count_at(segments, probe)
+                })
+        };
+        leaf_hits(points, count, |point, leaf, ran| {
+            let (line, column) = position(point.at);
+            record(out, file, path, line + 1, column, leaf, ran);
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segment(start: u32, end: u32, count: u32) -> Segment {
+        Segment {
+            start,
+            end,
+            count,
+            function: 0,
+        }
+    }
+
+    #[test]
+    fn counts_of_the_innermost_range() {
+        let segments = [segment(0, 4, 3), segment(4, 6, 1), segment(8, 9, 2)];
+        assert_eq!(count_at(&segments, 0), 3);
+        assert_eq!(count_at(&segments, 3), 3);
+        assert_eq!(count_at(&segments, 4), 1);
+        assert_eq!(count_at(&segments, 6), 0);
+        assert_eq!(count_at(&segments, 8), 2);
+        assert_eq!(count_at(&segments, 9), 0);
+    }
+}
