@@ -28,7 +28,7 @@ pub struct BranchCache {
     own: Option<Vec<BranchPoint>>,
     /// Per original (the map's source index): its branches, once found.
     originals: Vec<Option<Vec<BranchPoint>>>,
-    /// Per original: `(line << 32 | column, mapping index)` of its mappings, ordered.
+    /// Per original: `(line << 32 + column, mapping index)` of its mappings, ordered.
     by_original: Vec<Vec<(u64, u32)>>,
 }
 
@@ -59,8 +59,8 @@ fn leaf_hits(
                 hit(point, index as u32, ran);
             }
         }
-        if point.implicit_else {
-            let ran = count(point.whole, None).saturating_sub(first);
+        if let Some(statement) = point.implicit_else {
+            let ran = count(statement, None).saturating_sub(first);
             if ran > 0 {
                 hit(point, point.leaves.len() as u32, ran);
             }
@@ -131,7 +131,7 @@ pub fn add_mapped(
         cache.originals = vec![None; mapped.originals.len()];
         for k in 0..map.generated.len() {
             if let Some(list) = cache.by_original.get_mut(map.source[k] as usize) {
-                let key = (u64::from(map.line[k]) << 32) | u64::from(map.column[k]);
+                let key = (u64::from(map.line[k]) << 32) + u64::from(map.column[k]);
                 list.push((key, k as u32));
             }
         }
@@ -156,7 +156,7 @@ pub fn add_mapped(
         };
         let key = |byte: u32| {
             let (line, column) = position(byte);
-            (u64::from(line) << 32) | u64::from(column)
+            (u64::from(line) << 32) + u64::from(column)
         };
         let count = |code: Span, operator: Option<u32>| {
             let (from, to) = (key(code.start), key(code.end));
@@ -200,5 +200,149 @@ mod tests {
         assert_eq!(count_at(&segments, 6), 0);
         assert_eq!(count_at(&segments, 8), 2);
         assert_eq!(count_at(&segments, 9), 0);
+    }
+
+    /// `(id, count)` of each branch footprint.
+    fn footprints(out: &Output) -> Vec<(String, u32)> {
+        let branches = out.data.branches.iter();
+        branches.map(|b| (b.id.clone(), b.count)).collect()
+    }
+
+    /// A script of two lines, with ranges as V8 gives them: then-arms of `if` and `?`
+    /// (starting at `?`) and the right operand of `||` (starting at `||`).
+    const SOURCE: &str = "if (a) b();\nx = c ? () => 1 : d || e;";
+
+    fn at(text: &str) -> u32 {
+        SOURCE.find(text).unwrap() as u32
+    }
+
+    fn direct_segments() -> Vec<Segment> {
+        let end = SOURCE.len() as u32;
+        vec![
+            segment(0, at("b();"), 5),
+            segment(at("b();"), at("\n"), 2),
+            segment(at("\n"), at("?"), 5),
+            segment(at("?"), at("() =>"), 4),
+            // The arrow's own range starts where the consequent does: not the arm's count.
+            segment(at("() =>"), at(" : "), 9),
+            segment(at(" : "), at("|| e"), 1),
+            segment(at("|| e"), SOURCE.len() as u32 - 1, 3),
+            segment(SOURCE.len() as u32 - 1, end, 5),
+        ]
+    }
+
+    #[test]
+    fn leaves_at_a_scripts_own_positions() {
+        let mut cache = BranchCache::default();
+        let index = LineIndex::new(SOURCE);
+        let mut out = Output::default();
+        let segments = direct_segments();
+        add_direct(&mut cache, SOURCE, &index, "t.js", 0, &segments, &mut out);
+        let expected = [
+            ("t.js|1,0|0", 2), // then
+            ("t.js|1,0|1", 3), // implicit else: 5 - 2
+            ("t.js|2,4|0", 4), // at `?`, not the arrow's 9
+            ("t.js|2,4|1", 1), // at `:`
+            ("t.js|2,18|0", 1),
+            ("t.js|2,18|1", 3), // at `||`
+        ];
+        let expected: Vec<(String, u32)> =
+            expected.iter().map(|&(id, n)| (id.to_owned(), n)).collect();
+        assert_eq!(footprints(&out), expected);
+        // A second script of the same file adds to the same entries.
+        add_direct(&mut cache, SOURCE, &index, "t.js", 0, &segments, &mut out);
+        let doubled: Vec<(String, u32)> =
+            expected.iter().map(|(id, n)| (id.clone(), 2 * n)).collect();
+        assert_eq!(footprints(&out), doubled);
+        // A `then` that ran more often than its `if` (a malformed take): no negative else.
+        let mut out = Output::default();
+        let odd = [segment(0, at("b();"), 1), segment(at("b();"), at("\n"), 2)];
+        add_direct(
+            &mut BranchCache::default(),
+            SOURCE,
+            &index,
+            "t.js",
+            3,
+            &odd,
+            &mut out,
+        );
+        assert_eq!(footprints(&out), [("t.js|1,0|0".to_owned(), 2)]);
+        assert_eq!(out.data.branches[0].file, 3);
+        assert_eq!(
+            (out.data.branches[0].line, out.data.branches[0].column),
+            (1, 0)
+        );
+    }
+
+    #[test]
+    fn leaves_of_originals_through_a_map() {
+        // The original is TypeScript; the generated code drops `: T` and is shifted by a
+        // prefix line. Mappings at each generated token start, as tools write them.
+        let original = "if (a) b();\nx = c ? (d as T) : f;";
+        let prefix = "var p;\n";
+        let generated = format!("{prefix}if (a) b();\nx = c ? (d) : f;");
+        let tokens = [
+            ("if", 0, 0),
+            ("a)", 0, 4),
+            ("b()", 0, 7),
+            ("x =", 1, 0),
+            ("c ?", 1, 4),
+            ("(d", 1, 8),
+            ("f;", 1, 19),
+        ];
+        let mut map = crate::source_map::DecodedMap::default();
+        for (text, line, column) in tokens {
+            map.generated.push(generated.find(text).unwrap() as u32);
+            map.source.push(0);
+            map.line.push(line);
+            map.column.push(column);
+        }
+        // A mapping at white space is no code: never the one a leaf is counted at.
+        map.generated
+            .insert(3, generated.find(" b()").unwrap() as u32);
+        map.source.insert(3, 0);
+        map.line.insert(3, 0);
+        map.column.insert(3, 6);
+        let at_code = map
+            .generated
+            .iter()
+            .map(|&g| g as usize != generated.find(" b()").unwrap())
+            .collect();
+        let mapped = Mapped {
+            map,
+            at_code,
+            originals: vec![crate::script::Original {
+                path: Some("src/o.ts".into()),
+                location: "/app/src/o.ts".into(),
+                content: Some(original.into()),
+                index: std::cell::OnceCell::new(),
+                line_count: 2,
+            }],
+        };
+        let g = |text: &str| generated.find(text).unwrap() as u32;
+        let segments = [
+            segment(0, g("b()"), 4),
+            segment(g("b()"), g("\nx"), 1),
+            segment(g("\nx"), g("?"), 4),
+            segment(g("?"), g(" : "), 3),
+            segment(g(" : "), generated.len() as u32 - 1, 1),
+        ];
+        let mut out = Output::default();
+        let mut cache = BranchCache::default();
+        add_mapped(&mut cache, &mapped, &[7], &segments, &mut out);
+        let expected = [
+            ("src/o.ts|1,0|0", 1),
+            ("src/o.ts|1,0|1", 3),
+            ("src/o.ts|2,4|0", 3), // one code unit before `(d`: the `?` range
+            ("src/o.ts|2,4|1", 1),
+        ];
+        let expected: Vec<(String, u32)> =
+            expected.iter().map(|&(id, n)| (id.to_owned(), n)).collect();
+        assert_eq!(footprints(&out), expected);
+        assert!(out.data.branches.iter().all(|b| b.file == 7));
+        // An original left out (no output file) reports nothing.
+        let mut out = Output::default();
+        add_mapped(&mut cache, &mapped, &[u32::MAX], &segments, &mut out);
+        assert!(out.data.branches.is_empty());
     }
 }

@@ -46,12 +46,11 @@ pub struct Leaf {
 pub struct BranchPoint {
     /// Byte offset of the id position.
     pub at: u32,
-    /// The construct's code.
-    pub whole: Span,
     /// The leaves with code of their own, in leaf order.
     pub leaves: Vec<Leaf>,
-    /// An `if` without `else`: one more leaf, which ran as often as `whole` minus leaf 0.
-    pub implicit_else: bool,
+    /// An `if` without `else`: the statement's code. Its implicit else is one more leaf, which
+    /// ran as often as the statement minus leaf 0.
+    pub implicit_else: Option<Span>,
 }
 
 /// Every branch of `source`, ordered by position. `typescript` reads TypeScript syntax.
@@ -69,7 +68,7 @@ pub fn find_branches(source: &str, typescript: bool) -> Vec<BranchPoint> {
     // In source order; constructs at one position keep the order they were found in. (Keys
     // sorted as the segments' are: one sort in the module.)
     let mut order: Vec<(u64, u32)> = (finder.points.iter().enumerate())
-        .map(|(seq, point)| ((u64::from(point.at) << 32) | seq as u64, seq as u32))
+        .map(|(seq, point)| ((u64::from(point.at) << 32) + seq as u64, seq as u32))
         .collect();
     order.sort_unstable();
     let mut points = finder.points;
@@ -213,16 +212,11 @@ impl Finder<'_> {
     }
 
     #[inline(never)]
-    fn push(&mut self, at: u32, leaves: Vec<Leaf>, implicit_else: bool) {
-        let whole = Span {
-            start: at,
-            end: self.end().max(at),
-        };
+    fn push(&mut self, at: u32, leaves: Vec<Leaf>) {
         self.points.push(BranchPoint {
             at,
-            whole,
             leaves,
-            implicit_else,
+            implicit_else: None,
         });
     }
 
@@ -341,7 +335,15 @@ impl Finder<'_> {
             self.pos += 1;
             leaves.push(self.statement_leaf());
         }
-        self.push(at, leaves, !has_else);
+        let implicit_else = (!has_else).then(|| Span {
+            start: at,
+            end: self.end().max(at),
+        });
+        self.points.push(BranchPoint {
+            at,
+            leaves,
+            implicit_else,
+        });
     }
 
     fn statement_leaf(&mut self) -> Leaf {
@@ -417,7 +419,7 @@ impl Finder<'_> {
         }
         self.leave(close);
         if !leaves.is_empty() {
-            self.push(at, leaves, false);
+            self.push(at, leaves);
         }
     }
 
@@ -576,7 +578,7 @@ impl Finder<'_> {
         } else {
             consequent
         };
-        self.push(at, vec![consequent, alternate], false);
+        self.push(at, vec![consequent, alternate]);
         false
     }
 
@@ -629,7 +631,7 @@ impl Finder<'_> {
             operator = Some(self.start());
             self.pos += 1;
         }
-        self.push(at, leaves, false);
+        self.push(at, leaves);
         true
     }
 
@@ -902,7 +904,7 @@ impl Finder<'_> {
                 let leaf = self.operand_leaf(Some(equals), Self::assignment);
                 if defaults {
                     let at = self.unparenthesised(first, self.pos);
-                    self.push(at, vec![leaf], false);
+                    self.push(at, vec![leaf]);
                 }
             }
             self.eat(Comma);
@@ -1188,7 +1190,11 @@ mod tests {
             .map(|p| {
                 let leaves: Vec<String> = p.leaves.iter().map(|l| cut(l.code)).collect();
                 let at: String = source[p.at as usize..].chars().take(6).collect();
-                let rest = if p.implicit_else { " +else" } else { "" };
+                let rest = if p.implicit_else.is_some() {
+                    " +else"
+                } else {
+                    ""
+                };
                 format!("{at}: {}{rest}", leaves.join(" | "))
             })
             .collect()
