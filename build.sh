@@ -11,7 +11,11 @@ cd "$(dirname "$0")"
 ROOT=$PWD
 export PATH="$HOME/.cargo/bin:$PATH"
 
-WASM_BUDGET_BYTES=300000      # raw size of the optimised .wasm
+# Raw size of the optimised .wasm past which the build fails. The goal is 300 KB (the benchmark prints it);
+# the scanner's branch ids and the invocation windows took the module to ~312 KB, ~15 KB of it the float
+# formatting serde_json's errors pull in (the next cut: a JSON reader of our own). The hard limit keeps a
+# regression from going unnoticed meanwhile.
+WASM_BUDGET_BYTES=320000
 CRATE=v8_footprints
 
 say() { printf '\n==> %s\n' "$*"; }

@@ -300,13 +300,16 @@ fn load_map(
             }
         })
         .collect();
-    let at_code = |k: usize| {
-        let byte = state.index.byte_offset(&state.source, map.generated[k]);
-        crate::method_ids::starts_token(&state.source, byte) // false at the end too
-    };
-    let lines = crate::mapped::line_points(&map, &originals, at_code);
+    let at_code: Vec<bool> = (0..map.generated.len())
+        .map(|k| {
+            let byte = state.index.byte_offset(&state.source, map.generated[k]);
+            crate::method_ids::starts_token(&state.source, byte) // false at the end too
+        })
+        .collect();
+    let lines = crate::mapped::line_points(&map, &originals, |k| at_code[k]);
     Ok(MapState::Ready(Box::new(Mapped {
         map,
+        at_code,
         lines,
         originals,
     })))

@@ -1,10 +1,12 @@
 //! Footprints of a script at its own positions (no source map): line counts in the chosen
-//! line mode, one entry per function with an id, the lines each method owns, and branches.
+//! line mode, one entry per function with an id, the lines each method owns, and the branch
+//! leaves that ran.
 
+use crate::branch_hits::add_direct;
 use crate::compat::CompatLines;
 use crate::converter::LineMode;
 use crate::coverage::Script;
-use crate::footprints::{BranchFootprint, FootprintData};
+use crate::footprints::FootprintData;
 use crate::lines::line_counts;
 use crate::method_ids::{id_site, IdSite};
 use crate::script::{MethodSite, ScriptState};
@@ -31,7 +33,7 @@ pub fn convert_direct(
     work.add_lines(script, state, file, &mut out.data);
     work.add_methods(script, state, shift, file, out);
     work.add_method_lines(&mut out.data);
-    work.add_branches(script, state, shift, file, &mut out.data);
+    work.add_branches(state, file, out);
 }
 
 struct DirectWork<'a> {
@@ -129,41 +131,16 @@ impl DirectWork<'_> {
         }
     }
 
-    fn add_branches(
-        &mut self,
-        script: &Script<'_>,
-        state: &ScriptState,
-        shift: u32,
-        file: u32,
-        data: &mut FootprintData,
-    ) {
-        if !state.scanned {
-            return;
-        }
-        self.b.seen_sites.clear();
-        for function in script.functions() {
-            for block in function.ranges.iter().skip(1) {
-                if self.b.hits_only && block.count == 0 {
-                    continue;
-                }
-                if let Some(&existing) = self.b.seen_sites.get(&(0, 0, block.start)) {
-                    let branch = &mut data.branches[existing as usize];
-                    branch.count = branch.count.max(block.count);
-                    continue;
-                }
-                self.b
-                    .seen_sites
-                    .insert((0, 0, block.start), data.branches.len() as u32);
-                let at = state.index.position(block.start + shift);
-                let id = format!("{}|{},{}|0", state.path, at.line, at.column);
-                data.branches.push(BranchFootprint {
-                    id,
-                    file,
-                    line: at.line,
-                    column: at.column,
-                    count: block.count,
-                });
-            }
+    fn add_branches(&self, state: &mut ScriptState, file: u32, out: &mut Output) {
+        if state.scanned {
+            let ScriptState {
+                branches,
+                source,
+                index,
+                path,
+                ..
+            } = state;
+            add_direct(branches, source, index, path, file, &self.b.segments, out);
         }
     }
 }

@@ -12,7 +12,7 @@ pub struct FootprintData {
     pub files: Vec<FileFootprint>,
     /// Every function V8 reported that has a unique id, in V8's order per file.
     pub methods: Vec<MethodFootprint>,
-    /// Every block range V8 reported, as a branch leaf.
+    /// Every branch leaf (as the build scanner numbers them) that ran.
     pub branches: Vec<BranchFootprint>,
     /// Scripts of the project that could not be converted, and why.
     pub errors: Vec<ScriptError>,
@@ -48,18 +48,18 @@ pub struct MethodFootprint {
     pub lines: Vec<u32>,
 }
 
-/// One branch leaf: a V8 block range.
+/// One branch leaf that ran.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BranchFootprint {
     /// `<relativePath>|<line>,<column>|<leafIndex>`.
     pub id: String,
     /// Index into [`FootprintData::files`].
     pub file: u32,
-    /// Line where the block starts, from 1.
+    /// Line of the branch's id position, from 1.
     pub line: u32,
-    /// Column where the block starts, from 0, in UTF-16 code units.
+    /// Column of the branch's id position, from 0, in UTF-16 code units.
     pub column: u32,
-    /// Times the block ran during the take.
+    /// Times the leaf ran during the take.
     pub count: u32,
 }
 

@@ -9,7 +9,8 @@
 //! [`coverage_json`] reads the input into the flat [`coverage`] model; [`project`] keeps the
 //! project's scripts; [`line_index`] builds each source's line table once; [`segments`] applies
 //! the innermost-range-wins rule; [`lines`] (or [`compat`]) gives line counts; [`method_ids`]
-//! finds each function's id position; [`source_map`] finds and decodes maps; [`converter`]
+//! finds each function's id position; `branches` finds the branches the build scanner numbers
+//! and `branch_hits` counts their leaves; [`source_map`] finds and decodes maps; [`converter`]
 //! orchestrates them into [`footprints`], at a script's own positions (`direct`) or through its
 //! map (`mapped`), keeping per-script state ([`script`]) between calls; [`invocations`] gives
 //! each take to the invocations that were open while it accumulated, [`pending`] keeps the hits
@@ -23,6 +24,8 @@
 #![deny(missing_docs)]
 
 pub mod body;
+mod branch_hits;
+mod branches;
 pub mod compat;
 pub mod converter;
 pub mod coverage;

@@ -10,10 +10,11 @@
 //! it on the same generated line (bundler glue with no mapping of its own on its line gets no
 //! id); its id is then found with the scanner's rules in the original source when the map
 //! carries its text, else at the id position in the generated code mapped back through a mapping
-//! exactly there. Originals outside the project root are left out.
+//! exactly there. Branches are found in the originals too (see [`crate::branch_hits`]).
+//! Originals outside the project root are left out.
 
+use crate::branch_hits::add_mapped;
 use crate::coverage::Script;
-use crate::footprints::BranchFootprint;
 use crate::method_ids::{id_site, IdSite};
 use crate::script::{LinePoint, Mapped, MethodSite, Original, ScriptState};
 use crate::segments::segment_at;
@@ -41,7 +42,7 @@ pub fn convert_mapped(
         .collect();
     add_methods(script, state, mapped, shift, &files, b, out);
     add_lines(mapped, &files, b, out);
-    add_branches(script, mapped, shift, &files, b, out);
+    add_mapped(&mut state.branches, mapped, &files, &b.segments, out);
 }
 
 fn add_methods(
@@ -197,47 +198,6 @@ fn add_lines(mapped: &Mapped, files: &[u32], b: &mut Buffers, out: &mut Output) 
         let method = b.method_of_function[segment.function as usize];
         if method != u32::MAX && out.data.methods[method as usize].file == file {
             add_line(&mut out.data.methods[method as usize].lines, point.line + 1);
-        }
-    }
-}
-
-fn add_branches(
-    script: &Script<'_>,
-    mapped: &Mapped,
-    shift: u32,
-    files: &[u32],
-    b: &mut Buffers,
-    out: &mut Output,
-) {
-    let map = &mapped.map;
-    b.seen_sites.clear();
-    for function in script.functions() {
-        for block in function.ranges.iter().skip(1) {
-            if b.hits_only && block.count == 0 {
-                continue;
-            }
-            let Some(k) = map.mapping_at(block.start + shift) else {
-                continue;
-            };
-            let original = &mapped.originals[map.source[k] as usize];
-            let (Some(path), file) = (&original.path, files[map.source[k] as usize]) else {
-                continue;
-            };
-            let (line, column) = (map.line[k] + 1, map.column[k]);
-            let key = (map.source[k], line, column);
-            if let Some(&at) = b.seen_sites.get(&key) {
-                let branch: &mut BranchFootprint = &mut out.data.branches[at as usize];
-                branch.count = branch.count.max(block.count);
-                continue;
-            }
-            b.seen_sites.insert(key, out.data.branches.len() as u32);
-            out.data.branches.push(BranchFootprint {
-                id: format!("{path}|{line},{column}|0"),
-                file,
-                line,
-                column,
-                count: block.count,
-            });
         }
     }
 }

@@ -2,6 +2,7 @@
 //! table, the id found for each function start, the shift V8's offsets need, and its decoded
 //! source map with the original files it names.
 
+use crate::branch_hits::BranchCache;
 use crate::compat::CompatLines;
 use crate::line_index::LineIndex;
 use crate::source_map::DecodedMap;
@@ -50,6 +51,9 @@ pub struct LinePoint {
 pub struct Mapped {
     /// The mappings.
     pub map: DecodedMap,
+    /// Per mapping: whether generated code starts there (not white space or a line end, where
+    /// tools put mappings that close a statement).
+    pub at_code: Vec<bool>,
     /// The count point of each line of the project's originals that generated code maps to
     /// (not white space or a line end, where tools put mappings that close a statement),
     /// sorted by generated offset.
@@ -89,6 +93,8 @@ pub struct ScriptState {
     pub shift: Option<u32>,
     /// The source map.
     pub map: MapState,
+    /// Its branches (or its originals'), found once.
+    pub branches: BranchCache,
 }
 
 impl Original {
@@ -141,6 +147,7 @@ impl ScriptState {
             scanned,
             shift: None,
             map: MapState::Unknown,
+            branches: BranchCache::default(),
         }
     }
 }

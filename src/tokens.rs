@@ -1,7 +1,8 @@
-//! Just enough of JavaScript's lexical grammar to read a function's surroundings: skipping white
-//! space and comments forward and backward, and reading the word or punctuator at a byte
-//! offset. All keywords and punctuators that matter are ASCII, so this works on UTF-8 bytes and
-//! decodes a character only to test non-ASCII white space.
+//! Just enough of JavaScript's lexical grammar to read a function's surroundings (skipping white
+//! space and comments forward and backward, reading the word or punctuator at a byte offset) and
+//! to cut a whole source into tokens for the branch finder ([`tokenize`]). All keywords and
+//! punctuators that matter are ASCII, so this works on UTF-8 bytes and decodes a character only
+//! to test non-ASCII white space.
 
 /// Whether `b` can be part of an ASCII identifier (non-ASCII bytes count as identifier bytes).
 pub fn is_ident_byte(b: u8) -> bool {
@@ -199,6 +200,390 @@ fn skip_string_or_template(source: &str, at: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// Declares [`Sym`] and the text of each of its variants.
+macro_rules! symbols {
+    ($($name:ident $text:literal)*) => {
+        /// The keywords and punctuators the branch finder tells apart (`Other`: any other token).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum Sym {
+            Other,
+            /// A compound assignment (`+=`, `&&=`, ...).
+            AssignOp,
+            $($name,)*
+        }
+        const SYMBOLS: &[(&str, Sym)] = &[$(($text, Sym::$name),)*];
+    };
+}
+
+symbols! {
+    LParen "("
+    RParen ")"
+    LBracket "["
+    RBracket "]"
+    LBrace "{"
+    RBrace "}"
+    Semi ";"
+    Comma ","
+    Colon ":"
+    Question "?"
+    Dot "."
+    QuestionDot "?."
+    Arrow "=>"
+    Ellipsis "..."
+    Assign "="
+    And "&&"
+    Or "||"
+    Nullish "??"
+    Lt "<"
+    Gt ">"
+    Shr ">>"
+    Ushr ">>>"
+    Bang "!"
+    Inc "++"
+    Dec "--"
+    At "@"
+    Pipe "|"
+    Amp "&"
+    Caret "^"
+    Tilde "~"
+    Minus "-"
+    Plus "+"
+    Star "*"
+    Slash "/"
+    Percent "%"
+    StarStar "**"
+    EqEq "=="
+    NotEq "!="
+    EqEqEq "==="
+    NotEqEq "!=="
+    LtEq "<="
+    GtEq ">="
+    Shl "<<"
+    Async "async"
+    Await "await"
+    Yield "yield"
+    Function "function"
+    Class "class"
+    New "new"
+    Var "var"
+    Let "let"
+    Const "const"
+    For "for"
+    While "while"
+    With "with"
+    Do "do"
+    Else "else"
+    Try "try"
+    Catch "catch"
+    Finally "finally"
+    Return "return"
+    Throw "throw"
+    Break "break"
+    Continue "continue"
+    Import "import"
+    Export "export"
+    Default "default"
+    Type "type"
+    Interface "interface"
+    Enum "enum"
+    Declare "declare"
+    Abstract "abstract"
+    Namespace "namespace"
+    Module "module"
+    Extends "extends"
+    Implements "implements"
+    Static "static"
+    Public "public"
+    Private "private"
+    Protected "protected"
+    Readonly "readonly"
+    Override "override"
+    Accessor "accessor"
+    Get "get"
+    Set "set"
+    Typeof "typeof"
+    Void "void"
+    Delete "delete"
+    In "in"
+    Of "of"
+    Instanceof "instanceof"
+    As "as"
+    Satisfies "satisfies"
+    Is "is"
+    Keyof "keyof"
+    Unique "unique"
+    Infer "infer"
+    Asserts "asserts"
+    From "from"
+    Assert "assert"
+    If "if"
+    Switch "switch"
+    Case "case"
+}
+
+/// The symbol a punctuator's or word's text is.
+fn symbol(text: &str) -> Sym {
+    match SYMBOLS.iter().find(|(known, _)| *known == text) {
+        Some(&(_, sym)) => sym,
+        // Every other punctuator ending in `=` assigns (`==`, `<=`, ... are in the table).
+        None if text.len() > 1 && text.ends_with('=') => Sym::AssignOp,
+        None => Sym::Other,
+    }
+}
+
+/// What a token is, as far as the branch finder cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// An identifier, keyword or `#private` name.
+    Word,
+    /// A number, string, regular expression or template without substitutions.
+    Literal,
+    /// A punctuator (`&&`, `?.`, `(`, ...).
+    Punct,
+    /// A template's text up to its first `${`.
+    TemplateHead,
+    /// A template's text between `}` and the next `${`.
+    TemplateMiddle,
+    /// A template's text from `}` to its closing backquote.
+    TemplateTail,
+}
+
+/// One token: byte offsets of the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// What it is.
+    pub kind: Kind,
+    /// Which keyword or punctuator it is.
+    pub sym: Sym,
+    /// Whether a line ends between the previous token and this one.
+    pub line_before: bool,
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+    /// For `(`, `[`, `{` and a template head: the index of the matching closer (the token count
+    /// when unclosed); for any other token its own index.
+    pub close: u32,
+}
+
+/// Punctuators longer than one byte, longest first.
+const PUNCTUATORS: [&str; 33] = [
+    ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=", "=>", "==", "!=",
+    "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
+    "**", "<<", ">>",
+];
+
+/// Cuts `source` into tokens, pairing brackets. Never fails: an unterminated string, comment,
+/// template or regular expression ends the token at the line end or the end of the source.
+pub fn tokenize(source: &str) -> Vec<Token> {
+    let bytes = source.as_bytes();
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut open: Vec<u32> = Vec::new();
+    let mut at = 0;
+    if source.starts_with("#!") {
+        at = line_end(bytes, 0);
+    }
+    loop {
+        let from = at;
+        at = skip_trivia_forward(source, at);
+        let Some(&b) = bytes.get(at) else {
+            break;
+        };
+        let line_before = source[from..at].contains(['\n', '\r', '\u{2028}', '\u{2029}']);
+        let start = at;
+        let index = tokens.len() as u32;
+        let mut kind = Kind::Punct;
+        let after_operand = tokens.last().is_some_and(ends_operand);
+        if is_ident_byte(b) && !b.is_ascii_digit() || b == b'#' || b == b'\\' {
+            kind = Kind::Word;
+            at += 1;
+            while at < bytes.len() && (is_ident_byte(bytes[at]) || bytes[at] == b'\\') {
+                at += 1;
+            }
+        } else if b.is_ascii_digit()
+            || b == b'.' && bytes.get(at + 1).is_some_and(u8::is_ascii_digit)
+        {
+            kind = Kind::Literal;
+            at = number_end(bytes, at);
+        } else if b == b'\'' || b == b'"' {
+            kind = Kind::Literal;
+            at = quoted_end(bytes, at, b);
+        } else if b == b'`' {
+            (kind, at) = template_end(bytes, at + 1, true);
+        } else if b == b'}'
+            && open
+                .last()
+                .is_some_and(|&i| tokens[i as usize].kind == Kind::TemplateHead)
+        {
+            (kind, at) = template_end(bytes, at + 1, false);
+        } else if b == b'/' && !after_operand {
+            kind = Kind::Literal;
+            at = regex_end(bytes, at);
+        } else {
+            let rest = &bytes[at..];
+            let digit_after = rest.get(2).is_some_and(u8::is_ascii_digit);
+            at += PUNCTUATORS
+                .iter()
+                .find(|p| rest.starts_with(p.as_bytes()) && !(**p == "?." && digit_after))
+                .map_or(1, |p| p.len());
+        }
+        let sym = match kind {
+            Kind::Word | Kind::Punct => symbol(&source[start..at]),
+            _ => Sym::Other,
+        };
+        let mut token = Token {
+            kind,
+            sym,
+            line_before,
+            start: start as u32,
+            end: at as u32,
+            close: index,
+        };
+        match (kind, sym) {
+            (Kind::Punct, Sym::LParen | Sym::LBracket | Sym::LBrace) | (Kind::TemplateHead, _) => {
+                open.push(index)
+            }
+            (Kind::Punct, Sym::RParen | Sym::RBracket | Sym::RBrace) | (Kind::TemplateTail, _) => {
+                if let Some(opener) = open.pop() {
+                    tokens[opener as usize].close = index;
+                }
+            }
+            _ => {}
+        }
+        if kind == Kind::TemplateMiddle {
+            token.close = index;
+        }
+        tokens.push(token);
+    }
+    let count = tokens.len() as u32;
+    for opener in open {
+        tokens[opener as usize].close = count;
+    }
+    tokens
+}
+
+/// Whether `token` can end an operand, so that a `/` after it divides.
+fn ends_operand(token: &Token) -> bool {
+    use Sym::*;
+    match token.kind {
+        Kind::Word => !matches!(
+            token.sym,
+            Return
+                | Typeof
+                | Instanceof
+                | In
+                | Of
+                | New
+                | Delete
+                | Void
+                | Throw
+                | Case
+                | Do
+                | Else
+                | Yield
+                | Await
+        ),
+        Kind::Literal | Kind::TemplateTail => true,
+        Kind::TemplateHead | Kind::TemplateMiddle => false,
+        Kind::Punct => matches!(token.sym, RParen | RBracket | RBrace | Inc | Dec),
+    }
+}
+
+fn line_end(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() && !matches!(bytes[at], b'\n' | b'\r') {
+        at += 1;
+    }
+    at
+}
+
+fn number_end(bytes: &[u8], mut at: usize) -> usize {
+    let hex = bytes.get(at + 1).is_some_and(|b| matches!(b, b'x' | b'X'));
+    while let Some(&b) = bytes.get(at) {
+        let exponent_sign =
+            !hex && matches!(b, b'+' | b'-') && matches!(bytes[at - 1], b'e' | b'E');
+        if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || exponent_sign) {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// The end of a string starting at `at`: past its closing quote, or at the line end.
+fn quoted_end(bytes: &[u8], mut at: usize, quote: u8) -> usize {
+    at += 1;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'\\' => at += 1 + usize::from(bytes.get(at + 1) == Some(&b'\r')),
+            b'\n' | b'\r' => return at,
+            _ if b == quote => return at + 1,
+            _ => {}
+        }
+        at += 1;
+    }
+    bytes.len()
+}
+
+/// Template text from `at` (after a backquote, or after the `}` of a substitution when not
+/// `first`): the kind of token it makes and where it ends.
+fn template_end(bytes: &[u8], mut at: usize, first: bool) -> (Kind, usize) {
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'\\' => at += 1,
+            b'`' => {
+                let kind = if first {
+                    Kind::Literal
+                } else {
+                    Kind::TemplateTail
+                };
+                return (kind, at + 1);
+            }
+            b'$' if bytes.get(at + 1) == Some(&b'{') => {
+                let kind = if first {
+                    Kind::TemplateHead
+                } else {
+                    Kind::TemplateMiddle
+                };
+                return (kind, at + 2);
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    let kind = if first {
+        Kind::Literal
+    } else {
+        Kind::TemplateTail
+    };
+    (kind, bytes.len())
+}
+
+/// The end of a regular expression literal starting at `at` (its flags included), or the line
+/// end when unterminated.
+fn regex_end(bytes: &[u8], mut at: usize) -> usize {
+    let mut class = false;
+    at += 1;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'\\' => at += 1,
+            b'[' => class = true,
+            b']' => class = false,
+            b'/' if !class => {
+                at += 1;
+                while at < bytes.len() && is_ident_byte(bytes[at]) {
+                    at += 1;
+                }
+                return at;
+            }
+            b'\n' | b'\r' => return at,
+            _ => {}
+        }
+        at += 1;
+    }
+    bytes.len()
 }
 
 #[cfg(test)]

@@ -17,6 +17,11 @@ pub struct Output {
     /// The method entry at each `(file, line, column)`: one entry per id in a call, however
     /// many scripts (the same URL twice, URLs that differ only by query) give it.
     methods_by_site: HashMap<(u32, u32, u32), u32>,
+    /// Per branch id position `(file, line, column)` given an entry: its index in
+    /// `branch_leaves`.
+    pub branch_sites: HashMap<(u32, u32, u32), u32>,
+    /// Per branch id position: `(leaf, index in data.branches)` of each leaf given an entry.
+    pub branch_leaves: Vec<Vec<(u32, u32)>>,
 }
 
 impl Output {
@@ -56,9 +61,6 @@ pub struct Buffers {
     pub scratch: Vec<u32>,
     /// Method index (in the output) of each function of the script, or `u32::MAX`.
     pub method_of_function: Vec<u32>,
-    /// Positions already given a branch entry in this script: `(original, line, column)`, or
-    /// `(0, 0, offset)` for a block start.
-    pub seen_sites: HashMap<(u32, u32, u32), u32>,
     /// Whether this call reports only what ran.
     pub hits_only: bool,
 }

@@ -140,3 +140,113 @@ fn random_coverage_never_panics() {
         }
     }
 }
+
+/// Sources that are not JavaScript: real ones cut anywhere and spliced with fragments that open
+/// strings, templates, comments, brackets and types. The branch finder reads what it can, in
+/// plain and TypeScript files, directly and through a map; nothing panics.
+#[test]
+fn garbage_sources_never_panic() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let texts: Vec<String> = ["branchy.js", "branches.js", "unicode.js", "classes.js"]
+        .iter()
+        .map(|name| std::fs::read_to_string(format!("{root}/tests/fixtures/src/{name}")).unwrap())
+        .collect();
+    let fragments = [
+        "if (",
+        "?",
+        ":",
+        "`${",
+        "}",
+        "/",
+        "'",
+        "\"",
+        "(",
+        ")",
+        "{",
+        "[",
+        "<",
+        ">>",
+        "=>",
+        "&&",
+        "??",
+        "case ",
+        "switch",
+        "/*",
+        "//",
+        "\n",
+        "é",
+        "😀",
+        "\u{2028}",
+        "type X = ",
+        "a?.5",
+        "#",
+        "\\",
+        "function (a = ",
+        "class {",
+        "`",
+        "<T>(",
+        "as ",
+        "!",
+        "enum {",
+        "=",
+    ];
+    let mut random = Random(11);
+    for round in 0..300 {
+        let text = &texts[round % texts.len()];
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&at| text.is_char_boundary(at))
+            .collect();
+        let cut = boundaries[random.next(boundaries.len() as u32) as usize];
+        let mut source = text[..cut].to_owned();
+        for _ in 0..random.next(20) {
+            let at: Vec<usize> = (0..=source.len())
+                .filter(|&at| source.is_char_boundary(at))
+                .collect();
+            let at = at[random.next(at.len() as u32) as usize];
+            source.insert_str(at, fragments[random.next(fragments.len() as u32) as usize]);
+        }
+        let length = source.encode_utf16().count() as u32;
+        let with_map = round % 4 == 0;
+        let map = random_map(&mut random, source.lines().count() as u32 + 1, &source);
+        if with_map {
+            source.push_str("\n//# sourceMappingURL=gen.js.map");
+        }
+        let url = if round % 2 == 0 {
+            "file:///p/gen.ts"
+        } else {
+            "file:///p/gen.js"
+        };
+        let mut coverage = Coverage::new();
+        coverage.push_script(url);
+        coverage.push_function("", true);
+        coverage.push_range(CoverageRange {
+            start: 0,
+            end: source.encode_utf16().count() as u32,
+            count: 2,
+        });
+        for _ in 0..random.next(8) {
+            let start = random.next(length + 1);
+            coverage.push_range(CoverageRange {
+                start,
+                end: start + random.next(length + 1 - start),
+                count: random.next(3),
+            });
+        }
+        let options = Options {
+            project_root: "/p".into(),
+            ..Options::default()
+        };
+        let mut converter = Converter::new(&options).unwrap();
+        let mut sources = |_: &str| Some(SourceText::Text(source.clone()));
+        let mut maps = |_: &str| Some(SourceText::Text(map.clone()));
+        let data = converter.convert_with(
+            &coverage,
+            Inputs {
+                sources: &mut sources,
+                source_maps: &mut maps,
+                hits_only: round % 3 == 0,
+            },
+        );
+        assert!(serde_json::from_str::<serde_json::Value>(&data.to_json()).is_ok());
+    }
+}

@@ -4,6 +4,7 @@
 //   node --test tests/node/oracles.test.mjs
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { expectedBranches } from './oracles/branches.mjs';
 import { expectedMethodIds, mapV8Functions } from './oracles/ids.mjs';
 import { istanbulLineCounts } from './oracles/istanbul.mjs';
 import { loadFixtures } from './fixtures.mjs';
@@ -34,7 +35,7 @@ test('index.json lists every kind of fixture', () => {
     'unicode.json', 'crlf.json', 'cr.json', 'separators.json', 'shebang.json', 'bom-cjs.json', 'bom-esm.json',
     'hoisted.json', 'classes.json', 'name-next-line.json', 'exports.json', 'default-anon.json',
     'default-async.json', 'arrows.json', 'async-gen.json', 'object-methods.json', 'iife.json', 'branches.json',
-    'never-called.json', 'module-cjs.json', 'twice.take1.json', 'twice.take2.json', 'lodash.json',
+    'branchy.json', 'never-called.json', 'module-cjs.json', 'twice.take1.json', 'twice.take2.json', 'lodash.json',
     'filtering.json', 'uses-dep.nodev8.json',
   ]) {
     assert.ok(names.includes(expected), `${expected} missing`);
@@ -189,4 +190,42 @@ test('istanbul: known v8-to-istanbul artifacts are reproduced by the oracle', as
   // a later take without the top level: lines outside any reported function stay 1
   const take2 = await linesOf('twice.take2', 'src/twice.js');
   assert.equal(take2[0], 1);
+});
+
+const branchesOf = (name, rel) => {
+  const s = script(name, rel);
+  return Object.fromEntries(expectedBranches(s.script, s.source, s.rel).map((b) => [b.id.slice(rel.length + 1), b.count]));
+};
+
+// Counts checked by hand against the calls in tests/fixtures/generate.mjs (see the comments).
+test('branches: the scanner numbering on acorn, with hand-checked counts (branches.js)', () => {
+  assert.deepEqual(branchesOf('branches', 'src/branches.js'), {
+    // switch at 5,2: 'a' once, 'b' twice (once by fall-through), 'never' not, default once (leaf 3)
+    // if at 24,4 without else: then once (risky(true)), implicit else once
+    // choose(20), choose(10), choose(5), choose(-1, 0): defaults `b = 10` (36,23) and `c = a * 2`
+    // (36,31) take the function's count (V8 has no range for a default value)
+    // logic(1, 0, null), logic(0, 0, 3): `a && b` (47,14), `a || b || c` (48,13), `c ?? ...` (49,18)
+    '5,2|0': 1, '5,2|1': 2, '5,2|3': 1, '24,4|0': 1, '24,4|1': 1, '36,23|0': 4,
+    '36,31|0': 4, '37,2|0': 1, '37,2|1': 3, '39,9|0': 1, '39,9|1': 2, '42,11|0': 1,
+    '42,11|1': 1, '47,14|0': 2, '47,14|1': 1, '48,13|0': 2, '48,13|1': 1, '48,13|2': 1,
+    '49,18|0': 2, '49,18|1': 1,
+  });
+});
+
+test('branches: every form, nested and flattened, with hand-checked counts (branchy.js)', () => {
+  assert.deepEqual(branchesOf('branchy', 'src/branchy.js'), {
+    // 5,30: the default `curve = score > 90 ? ...` and its ternary share a position: 9 calls + 1
+    // 34,12 / 39,27 / 42,43: a ternary whose test is a logical chain shares its position too
+    // 39,27: `((a && b) || c) ?? (...)` is one chain of four leaves; the last never ran
+    '5,30|0': 10, '5,30|1': 7, '5,58|0': 9, '7,2|0': 2, '7,2|1': 7, '9,9|0': 3,
+    '9,9|1': 4, '10,4|0': 1, '10,4|1': 2, '11,11|0': 1, '11,11|1': 1, '13,2|0': 1,
+    '13,2|1': 3, '14,9|0': 2, '14,9|1': 2, '14,23|0': 1, '14,23|1': 1, '18,15|0': 7,
+    '18,15|1': 1, '20,2|0': 1, '20,2|1': 3, '20,2|2': 1, '20,2|4': 3, '23,12|0': 2,
+    '23,12|1': 1, '27,12|0': 1, '34,12|0': 4, '34,12|1': 4, '34,12|2': 1, '39,27|0': 3,
+    '39,27|1': 2, '39,27|2': 2, '42,17|0': 3, '42,17|1': 2, '42,43|0': 4, '42,43|1': 4,
+    '44,12|0': 3, '44,12|1': 2, '45,20|0': 3, '45,20|1': 2, '45,20|2': 2, '49,18|0': 4,
+    '49,25|0': 4, '53,15|0': 3, '54,30|0': 2, '54,30|1': 1, '57,30|0': 4, '57,30|1': 3,
+    '57,52|0': 2, '65,6|0': 2, '65,6|1': 6, '65,10|0': 8, '65,10|1': 3, '66,6|0': 2,
+    '66,6|1': 4,
+  });
 });

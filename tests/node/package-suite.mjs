@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GOLDEN, PKG, PROJECT_ROOT, REPO, isProjectScript, loadFixtures } from './fixtures.mjs';
+import { expectedBranches } from './oracles/branches.mjs';
 import { expectedMethodIds, expectedMethods } from './oracles/ids.mjs';
 import { istanbulLineCounts } from './oracles/istanbul.mjs';
 
@@ -200,6 +201,19 @@ export async function runPackageSuite(t, fp, how) {
         assert.deepStrictEqual(got.map((m) => m.id), expectedMethodIds(s.script, s.source, s.rel), `${s.rel}: method ids`);
         const expected = expectedMethods(s.script, s.source, s.rel);
         assert.deepStrictEqual(got.map((m) => m.count), expected.map((m) => m.count), `${s.rel}: method counts`);
+      });
+    });
+
+    await t.test(`${fx.coverage}: branches equal the leaves that ran by acorn's AST, with their counts`, () => {
+      const data = convert(fx.text, fx.sources);
+      assert.deepStrictEqual(data.hitBranches, data.branches.map((_, i) => i), 'only leaves that ran are listed');
+      data.files.forEach((file, fileIndex) => {
+        const s = kept[fileIndex];
+        const got = data.branches
+          .filter((b) => b.file === fileIndex)
+          .map((b) => ({ id: b.id, count: b.count }))
+          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        assert.deepStrictEqual(got, expectedBranches(s.script, s.source, s.rel), `${s.rel}: branch ids and counts`);
       });
     });
 

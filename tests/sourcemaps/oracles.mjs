@@ -294,3 +294,64 @@ export function flatten(map) {
     mappings: encodedMappings(flat),
   };
 }
+
+/**
+ * Every branch the build scanner numbers in a TypeScript source, from TypeScript's own parser,
+ * with the ESTree node starts a scanner sees (parentheses belong to no node of their own):
+ * [{at, leaves: [{start, end, operator}], implicitElse: {start, end} | null}] (offsets in
+ * UTF-16 code units; `operator` is the offset of the `?`, `:`, `&&`/`||`/`??` or `=` a leaf
+ * follows, else null). The numbering is the README's (Branches): `if` at the keyword, leaf 0 the
+ * then statement, leaf 1 the else statement or the implicit else; `?:` at the test's start (the
+ * conditional's), leaves consequent and alternate; `switch` at the keyword, a leaf per clause;
+ * a `&&`/`||`/`??` chain flattened through parentheses at its start, a leaf per operand; a
+ * default parameter at its value (inside any parentheses), one leaf.
+ */
+export function tsBranchPoints(text, file) {
+  const kind = /\.[cm]?tsx?$/.test(file) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ESNext, true, kind);
+  const points = [];
+  const unparen = (n) => (ts.isParenthesizedExpression(n) ? unparen(n.expression) : n);
+  const isLogical = (n) =>
+    ts.isBinaryExpression(n) &&
+    [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(n.operatorToken.kind);
+  const span = (n) => ({ start: n.getStart(sf), end: n.getEnd() });
+  const leaves = (n, operator, out) => {
+    const inner = unparen(n);
+    if (!isLogical(inner)) {
+      out.push({ ...span(n), operator });
+      return out;
+    }
+    leaves(inner.left, operator, out);
+    leaves(inner.right, inner.operatorToken.getStart(sf), out);
+    return out;
+  };
+  const visit = (node) => {
+    if (ts.isIfStatement(node)) {
+      const arms = [node.thenStatement, node.elseStatement].filter(Boolean).map((n) => ({ ...span(n), operator: null }));
+      points.push({ at: node.getStart(sf), leaves: arms, implicitElse: node.elseStatement ? null : { start: node.getStart(sf), end: node.thenStatement.getEnd() } });
+    } else if (ts.isConditionalExpression(node)) {
+      points.push({
+        at: node.getStart(sf),
+        leaves: [
+          { ...span(node.whenTrue), operator: node.questionToken.getStart(sf) },
+          { ...span(node.whenFalse), operator: node.colonToken.getStart(sf) },
+        ],
+        implicitElse: null,
+      });
+    } else if (ts.isSwitchStatement(node) && node.caseBlock.clauses.length) {
+      points.push({ at: node.getStart(sf), leaves: node.caseBlock.clauses.map((c) => ({ ...span(c), operator: null })), implicitElse: null });
+    } else if (isLogical(node)) {
+      let parent = node.parent;
+      while (parent && ts.isParenthesizedExpression(parent)) parent = parent.parent;
+      if (!(parent && isLogical(parent))) points.push({ at: node.getStart(sf), leaves: leaves(node, null, []), implicitElse: null });
+    } else if (ts.isParameter(node) && node.initializer && ts.isFunctionLike(node.parent)) {
+      const value = unparen(node.initializer);
+      const equals = node.initializer.getFullStart(); // the `=` ends right before the initializer's trivia
+      const eq = text.lastIndexOf('=', equals);
+      points.push({ at: value.getStart(sf), leaves: [{ ...span(node.initializer), operator: eq }], implicitElse: null });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return points;
+}

@@ -1,0 +1,349 @@
+//! How often each branch leaf ran, from V8's ranges, and the leaves that ran as footprints.
+//!
+//! V8 counts a block of its own for most leaves (an `if`'s arms, a `case`, a ternary's arms
+//! starting at `?` and `:`, a logical operand starting at its operator) but omits a block that
+//! ran as often as its parent, so a leaf's count is the count of the innermost range at the
+//! leaf (the innermost-wins segments): at its operator when it follows one (the operand itself
+//! can be a function, whose own range starts there), else at its first code. An `if` without
+//! `else` ran its implicit `else` as often as the statement minus its `then` (never below 0). A
+//! default value has no range of its own and takes the function's count.
+//!
+//! At a script's own positions ([`add_direct`]) the leaf's offset is looked up directly; through
+//! a source map ([`add_mapped`]) the branches are found in the original text, and a leaf's count
+//! is taken at the generated code of the first mapping inside the leaf's original code (one
+//! code unit before it for a leaf after an operator, still inside the operator's range).
+
+use crate::branches::{find_branches, is_typescript, BranchPoint, Span};
+use crate::footprints::BranchFootprint;
+use crate::line_index::LineIndex;
+use crate::script::Mapped;
+use crate::segments::Segment;
+use crate::work::Output;
+
+/// What a script keeps to report its branches: the branch points of its source (or of each
+/// original its map names) and its mappings ordered by original position.
+#[derive(Default)]
+pub struct BranchCache {
+    /// The script's own branches, once found.
+    own: Option<Vec<BranchPoint>>,
+    /// Per original (the map's source index): its branches, once found.
+    originals: Vec<Option<Vec<BranchPoint>>>,
+    /// Per original: `(line << 32 + column, mapping index)` of its mappings, ordered.
+    by_original: Vec<Vec<(u64, u32)>>,
+}
+
+/// The count of the innermost range at `offset`, 0 outside every range.
+fn count_at(segments: &[Segment], offset: u32) -> u32 {
+    let at = segments.partition_point(|segment| segment.end <= offset);
+    segments
+        .get(at)
+        .filter(|segment| segment.start <= offset)
+        .map_or(0, |segment| segment.count)
+}
+
+/// Calls `hit(point, leaf, count)` for every leaf of `points` that ran; `count(code,
+/// after_operator)` gives the count at a leaf's code.
+fn leaf_hits(
+    points: &[BranchPoint],
+    mut count: impl FnMut(Span, Option<u32>) -> u32,
+    mut hit: impl FnMut(&BranchPoint, u32, u32),
+) {
+    for point in points {
+        let mut first = 0;
+        for (index, leaf) in point.leaves.iter().enumerate() {
+            let ran = count(leaf.code, leaf.operator);
+            if index == 0 {
+                first = ran;
+            }
+            if ran > 0 {
+                hit(point, index as u32, ran);
+            }
+        }
+        if let Some(statement) = point.implicit_else {
+            let ran = count(statement, None).saturating_sub(first);
+            if ran > 0 {
+                hit(point, point.leaves.len() as u32, ran);
+            }
+        }
+    }
+}
+
+/// Adds one leaf's footprint to `out`, or its count to the entry of the same id (two scripts
+/// of one file, or two constructs at one position: a ternary's test starting a logical chain).
+fn record(out: &mut Output, file: u32, path: &str, line: u32, column: u32, leaf: u32, count: u32) {
+    let next = out.branch_leaves.len() as u32;
+    let group = *out.branch_sites.entry((file, line, column)).or_insert(next);
+    if group == next {
+        out.branch_leaves.push(Vec::new());
+    }
+    let leaves = &mut out.branch_leaves[group as usize];
+    if let Some(&(_, at)) = leaves.iter().find(|&&(known, _)| known == leaf) {
+        let branch = &mut out.data.branches[at as usize];
+        branch.count = branch.count.saturating_add(count);
+        return;
+    }
+    leaves.push((leaf, out.data.branches.len() as u32));
+    out.data.branches.push(BranchFootprint {
+        id: format!("{path}|{line},{column}|{leaf}"),
+        file,
+        line,
+        column,
+        count,
+    });
+}
+
+/// The branches of a script at its own positions that ran; `segments` are its flattened ranges.
+pub fn add_direct(
+    cache: &mut BranchCache,
+    source: &str,
+    index: &LineIndex,
+    path: &str,
+    file: u32,
+    segments: &[Segment],
+    out: &mut Output,
+) {
+    let points = cache
+        .own
+        .get_or_insert_with(|| find_branches(source, is_typescript(path)));
+    let offset = |byte: u32| index.utf16_offset(source, byte as usize);
+    leaf_hits(
+        points,
+        |code, operator| count_at(segments, offset(operator.unwrap_or(code.start))),
+        |point, leaf, count| {
+            let at = index.position(offset(point.at));
+            record(out, file, path, at.line, at.column, leaf, count);
+        },
+    );
+}
+
+/// The branches of a mapped script's originals that ran, found in the originals' text (from the
+/// map or the disk); `files` gives each original's output file (`u32::MAX`: left out).
+pub fn add_mapped(
+    cache: &mut BranchCache,
+    mapped: &Mapped,
+    files: &[u32],
+    segments: &[Segment],
+    out: &mut Output,
+) {
+    let map = &mapped.map;
+    if cache.by_original.len() != mapped.originals.len() {
+        cache.by_original = vec![Vec::new(); mapped.originals.len()];
+        cache.originals = vec![None; mapped.originals.len()];
+        for k in 0..map.generated.len() {
+            if let Some(list) = cache.by_original.get_mut(map.source[k] as usize) {
+                let key = (u64::from(map.line[k]) << 32) + u64::from(map.column[k]);
+                list.push((key, k as u32));
+            }
+        }
+        for list in &mut cache.by_original {
+            list.sort_unstable();
+        }
+    }
+    for (source, original) in mapped.originals.iter().enumerate() {
+        let (Some(path), Some(&file)) = (&original.path, files.get(source)) else {
+            continue;
+        };
+        let Some((content, index)) = original.lines().filter(|_| file != u32::MAX) else {
+            continue;
+        };
+        let points = cache.originals[source]
+            .get_or_insert_with(|| find_branches(content, is_typescript(path)));
+        let by_original = &cache.by_original[source];
+        // (line from 0, column) of an original byte offset, as the map counts them.
+        let position = |byte: u32| {
+            let at = index.position(index.utf16_offset(content, byte as usize));
+            (at.line - 1, at.column)
+        };
+        let key = |byte: u32| {
+            let (line, column) = position(byte);
+            (u64::from(line) << 32) + u64::from(column)
+        };
+        let count = |code: Span, operator: Option<u32>| {
+            let (from, to) = (key(code.start), key(code.end));
+            let first = by_original.partition_point(|&(at, _)| at < from);
+            by_original[first..]
+                .iter()
+                .take_while(|&&(at, _)| at < to)
+                .find(|&&(_, k)| mapped.at_code[k as usize])
+                .map_or(0, |&(_, k)| {
+                    let generated = map.generated[k as usize];
+                    let probe = generated.saturating_sub(u32::from(operator.is_some()));
+                    count_at(segments, probe)
+                })
+        };
+        leaf_hits(points, count, |point, leaf, ran| {
+            let (line, column) = position(point.at);
+            record(out, file, path, line + 1, column, leaf, ran);
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segment(start: u32, end: u32, count: u32) -> Segment {
+        Segment {
+            start,
+            end,
+            count,
+            function: 0,
+        }
+    }
+
+    #[test]
+    fn counts_of_the_innermost_range() {
+        let segments = [segment(0, 4, 3), segment(4, 6, 1), segment(8, 9, 2)];
+        assert_eq!(count_at(&segments, 0), 3);
+        assert_eq!(count_at(&segments, 3), 3);
+        assert_eq!(count_at(&segments, 4), 1);
+        assert_eq!(count_at(&segments, 6), 0);
+        assert_eq!(count_at(&segments, 8), 2);
+        assert_eq!(count_at(&segments, 9), 0);
+    }
+
+    /// `(id, count)` of each branch footprint.
+    fn footprints(out: &Output) -> Vec<(String, u32)> {
+        let branches = out.data.branches.iter();
+        branches.map(|b| (b.id.clone(), b.count)).collect()
+    }
+
+    /// A script of two lines, with ranges as V8 gives them: then-arms of `if` and `?`
+    /// (starting at `?`) and the right operand of `||` (starting at `||`).
+    const SOURCE: &str = "if (a) b();\nx = c ? () => 1 : d || e;";
+
+    fn at(text: &str) -> u32 {
+        SOURCE.find(text).unwrap() as u32
+    }
+
+    fn direct_segments() -> Vec<Segment> {
+        let end = SOURCE.len() as u32;
+        vec![
+            segment(0, at("b();"), 5),
+            segment(at("b();"), at("\n"), 2),
+            segment(at("\n"), at("?"), 5),
+            segment(at("?"), at("() =>"), 4),
+            // The arrow's own range starts where the consequent does: not the arm's count.
+            segment(at("() =>"), at(" : "), 9),
+            segment(at(" : "), at("|| e"), 1),
+            segment(at("|| e"), SOURCE.len() as u32 - 1, 3),
+            segment(SOURCE.len() as u32 - 1, end, 5),
+        ]
+    }
+
+    #[test]
+    fn leaves_at_a_scripts_own_positions() {
+        let mut cache = BranchCache::default();
+        let index = LineIndex::new(SOURCE);
+        let mut out = Output::default();
+        let segments = direct_segments();
+        add_direct(&mut cache, SOURCE, &index, "t.js", 0, &segments, &mut out);
+        let expected = [
+            ("t.js|1,0|0", 2), // then
+            ("t.js|1,0|1", 3), // implicit else: 5 - 2
+            ("t.js|2,4|0", 4), // at `?`, not the arrow's 9
+            ("t.js|2,4|1", 1), // at `:`
+            ("t.js|2,18|0", 1),
+            ("t.js|2,18|1", 3), // at `||`
+        ];
+        let expected: Vec<(String, u32)> =
+            expected.iter().map(|&(id, n)| (id.to_owned(), n)).collect();
+        assert_eq!(footprints(&out), expected);
+        // A second script of the same file adds to the same entries.
+        add_direct(&mut cache, SOURCE, &index, "t.js", 0, &segments, &mut out);
+        let doubled: Vec<(String, u32)> =
+            expected.iter().map(|(id, n)| (id.clone(), 2 * n)).collect();
+        assert_eq!(footprints(&out), doubled);
+        // A `then` that ran more often than its `if` (a malformed take): no negative else.
+        let mut out = Output::default();
+        let odd = [segment(0, at("b();"), 1), segment(at("b();"), at("\n"), 2)];
+        add_direct(
+            &mut BranchCache::default(),
+            SOURCE,
+            &index,
+            "t.js",
+            3,
+            &odd,
+            &mut out,
+        );
+        assert_eq!(footprints(&out), [("t.js|1,0|0".to_owned(), 2)]);
+        assert_eq!(out.data.branches[0].file, 3);
+        assert_eq!(
+            (out.data.branches[0].line, out.data.branches[0].column),
+            (1, 0)
+        );
+    }
+
+    #[test]
+    fn leaves_of_originals_through_a_map() {
+        // The original is TypeScript; the generated code drops `: T` and is shifted by a
+        // prefix line. Mappings at each generated token start, as tools write them.
+        let original = "if (a) b();\nx = c ? (d as T) : f;";
+        let prefix = "var p;\n";
+        let generated = format!("{prefix}if (a) b();\nx = c ? (d) : f;");
+        let tokens = [
+            ("if", 0, 0),
+            ("a)", 0, 4),
+            ("b()", 0, 7),
+            ("x =", 1, 0),
+            ("c ?", 1, 4),
+            ("(d", 1, 8),
+            ("f;", 1, 19),
+        ];
+        let mut map = crate::source_map::DecodedMap::default();
+        for (text, line, column) in tokens {
+            map.generated.push(generated.find(text).unwrap() as u32);
+            map.source.push(0);
+            map.line.push(line);
+            map.column.push(column);
+        }
+        // A mapping at white space is no code: never the one a leaf is counted at.
+        map.generated
+            .insert(3, generated.find(" b()").unwrap() as u32);
+        map.source.insert(3, 0);
+        map.line.insert(3, 0);
+        map.column.insert(3, 6);
+        let at_code = map
+            .generated
+            .iter()
+            .map(|&g| g as usize != generated.find(" b()").unwrap())
+            .collect();
+        let mapped = Mapped {
+            map,
+            at_code,
+            lines: Vec::new(),
+            originals: vec![crate::script::Original {
+                path: Some("src/o.ts".into()),
+                location: "/app/src/o.ts".into(),
+                content: Some(original.into()),
+                index: std::cell::OnceCell::new(),
+                line_count: 2,
+            }],
+        };
+        let g = |text: &str| generated.find(text).unwrap() as u32;
+        let segments = [
+            segment(0, g("b()"), 4),
+            segment(g("b()"), g("\nx"), 1),
+            segment(g("\nx"), g("?"), 4),
+            segment(g("?"), g(" : "), 3),
+            segment(g(" : "), generated.len() as u32 - 1, 1),
+        ];
+        let mut out = Output::default();
+        let mut cache = BranchCache::default();
+        add_mapped(&mut cache, &mapped, &[7], &segments, &mut out);
+        let expected = [
+            ("src/o.ts|1,0|0", 1),
+            ("src/o.ts|1,0|1", 3),
+            ("src/o.ts|2,4|0", 3), // one code unit before `(d`: the `?` range
+            ("src/o.ts|2,4|1", 1),
+        ];
+        let expected: Vec<(String, u32)> =
+            expected.iter().map(|&(id, n)| (id.to_owned(), n)).collect();
+        assert_eq!(footprints(&out), expected);
+        assert!(out.data.branches.iter().all(|b| b.file == 7));
+        // An original left out (no output file) reports nothing.
+        let mut out = Output::default();
+        add_mapped(&mut cache, &mapped, &[u32::MAX], &segments, &mut out);
+        assert!(out.data.branches.is_empty());
+    }
+}
