@@ -10,6 +10,7 @@
  *   // r.body (parsed JSON, or the streamed text), r.headers, r.trailers, r.ms, r.code/r.signal ('exit')
  *   await fn.idle();  // the runtime is back in GET /next (or exited): the invocation is over for Lambda
  *   fn.output   // everything the process wrote to stdout and stderr
+ *   await fn.terminate('SIGTERM');  // {code, signal, ms}: how the process ended (Lambda's shutdown)
  *   await fn.stop();
  *
  * The process starts at the first invocation and again after it exited (init error, timeout, crash), as
@@ -157,7 +158,7 @@ export async function startFunction({
         const lost = [...inFlight.values()];
         setTimeout(() => {
           for (const inv of lost) settle({ kind: 'exit', code, signal }, inv);
-          resolve();
+          resolve({ code, signal });
         }, 20);
       }),
     );
@@ -232,6 +233,16 @@ export async function startFunction({
     await chain;
     if (!proc || nextWaiters.length > 0) return;
     await new Promise((resolve) => idleWaiters.push(resolve));
+  };
+  /** Sends `signal` to the idle process (as Lambda's shutdown does) and resolves with how it exited: {code, signal, ms}. */
+  fn.terminate = async (signal = 'SIGTERM') => {
+    await chain;
+    if (!proc) return null;
+    const wait = exited;
+    const t0 = Date.now();
+    proc.kill(signal);
+    const how = await wait;
+    return { ...how, ms: Date.now() - t0 - 20 };
   };
   fn.stop = async () => {
     await chain;
