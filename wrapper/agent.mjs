@@ -232,10 +232,18 @@ function queueEventOnce(a, type) {
   a.events.push(agentEvent(type));
 }
 
-/** Posts the queued events in one request (within the flush's deadline). */
+/**
+ * Posts the queued events in one request (within the flush's deadline), only after a registration the
+ * server took: a server that refused it, lacks the route, or cannot be reached (a collector alone) is not
+ * asked again, so that no flush waits for it.
+ */
 async function postEvents(a, deadline) {
   if (a.events.length === 0) return;
   const events = a.events.splice(0);
+  if (!a.registered) {
+    log('debug', `agent events ${events.map((e) => e.type).join(', ')} not sent: the agent is not registered`);
+    return;
+  }
   const result = await a.backend.postEvents(eventsBody(a, events), deadline);
   if (result.error) log('warn', `agent events ${events.map((e) => e.type).join(', ')} not sent (${result.error})`);
 }

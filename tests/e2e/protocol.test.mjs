@@ -150,7 +150,7 @@ for (const runtime of RUNTIMES) {
       }
     });
 
-    test('a backend without the lifecycle endpoints (404): reporting is unchanged, methodLines sent', async () => {
+    test('a backend without the lifecycle endpoints (404): reporting is unchanged, methodLines sent, no later events', async () => {
       assertRuntimesInstalled();
       const s = await standin({ forbidden: [SECRET] });
       s.setMode('404', { endpoints: ['config', 'methodology', 'events'] });
@@ -158,7 +158,8 @@ for (const runtime of RUNTIMES) {
         const run = await runOn(runtime, s, [apiV2('/a'), apiV2('/b')]);
         assertNothingRejected(s);
         assert.deepEqual(hitsOf(s.accepted()).map((h) => h.methods), [INIT, ROUTES['/a'], ROUTES['/b']], run.fn.output);
-        assert.deepEqual(sequence(s), [...COLD_START, 'GET execution', 'POST footprints', 'POST events 1006,1010', 'POST footprints']);
+        // The registration was refused: no later events (and no shutdown event).
+        assert.deepEqual(sequence(s), [...COLD_START, 'GET execution', 'POST footprints', 'POST footprints']);
       } finally {
         await s.close();
       }
