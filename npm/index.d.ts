@@ -108,6 +108,10 @@ export interface BodyMeta {
   agentVersion?: string;
   agentType?: string;
   intervalSeconds?: number;
+  /** `false`: hits carry no `methodLines` (a build whose methodology is `Methods`). Default true. */
+  methodLines?: boolean;
+  /** `"agent"`: `meta.footprintsMapping` is set and executions carry no `executionId` (a collector resolves it). */
+  footprintsMapping?: string;
 }
 
 /** Errors thrown for bad input carry a `kind` and, where known, the script and position; `freed`: a call after `free()`. */

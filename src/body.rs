@@ -29,6 +29,11 @@ pub struct BodyMeta {
     pub agent_type: Option<String>,
     /// Seconds between footprint sends.
     pub interval_seconds: Option<u32>,
+    /// Whether hits carry `methodLines` (the build's methodology is `MethodLines`); `None` means yes.
+    pub method_lines: Option<bool>,
+    /// `meta.footprintsMapping`, when set (`"agent"`: a collector resolves the test execution, so the
+    /// executions carry no `executionId` key).
+    pub footprints_mapping: Option<String>,
 }
 
 /// One hit: what ran during one invocation (or while the module loaded).
@@ -100,9 +105,12 @@ pub fn build_body(hits: &[Hit<'_>], meta: &BodyMeta) -> String {
         push_u32_array(&mut out, methods);
         out.push_str(",\"branches\":");
         push_u32_array(&mut out, branches);
-        out.push_str(",\"methodLines\":{");
-        out.push_str(&method_lines);
-        out.push_str("},\"start\":");
+        if meta.method_lines != Some(false) {
+            out.push_str(",\"methodLines\":{");
+            out.push_str(&method_lines);
+            out.push('}');
+        }
+        out.push_str(",\"start\":");
         push_u64(&mut out, hit.start);
         out.push_str(",\"end\":");
         push_u64(&mut out, hit.end);
@@ -126,9 +134,13 @@ pub fn build_body(hits: &[Hit<'_>], meta: &BodyMeta) -> String {
         if e > 0 {
             out.push(',');
         }
-        out.push_str("{\"executionId\":");
-        push_str(&mut out, execution);
-        out.push_str(",\"hits\":[");
+        if meta.footprints_mapping.is_some() {
+            out.push_str("{\"hits\":[");
+        } else {
+            out.push_str("{\"executionId\":");
+            push_str(&mut out, execution);
+            out.push_str(",\"hits\":[");
+        }
         let mut first = true;
         for (_, json) in hit_json.iter().filter(|(at, _)| *at == e) {
             if !first {
@@ -143,6 +155,10 @@ pub fn build_body(hits: &[Hit<'_>], meta: &BodyMeta) -> String {
     push_str(&mut out, &meta.agent_id);
     out.push_str(",\"labId\":");
     push_str(&mut out, &meta.lab_id);
+    if let Some(mapping) = &meta.footprints_mapping {
+        out.push_str(",\"footprintsMapping\":");
+        push_str(&mut out, mapping);
+    }
     let _ = write!(
         out,
         ",\"intervals\":{{\"timedFootprintsCollectionIntervalSeconds\":{}}}",

@@ -220,4 +220,29 @@ mod tests {
         assert_eq!(body["executions"][0]["executionId"], "e2");
         assert_eq!(body["methods"], serde_json::json!(["init@1,0"]));
     }
+
+    #[test]
+    fn methods_only_and_the_collectors_mapping() {
+        let mut pending = PendingHits::new(10);
+        pending.push(info("", false), data(&[("a@1,0", 1)]));
+        let meta: BodyMeta =
+            serde_json::from_str(r#"{"methodLines":false,"footprintsMapping":"agent"}"#).unwrap();
+        let next = pending.next_body(&meta, "", 10).unwrap();
+        let body: serde_json::Value = serde_json::from_str(&next.body).unwrap();
+        let execution = &body["executions"][0];
+        assert_eq!(
+            execution.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["hits"]
+        );
+        assert!(execution["hits"][0].get("methodLines").is_none());
+        assert_eq!(body["meta"]["footprintsMapping"], "agent");
+        let full = pending.next_body(&BodyMeta::default(), "e", 10).unwrap();
+        let body: serde_json::Value = serde_json::from_str(&full.body).unwrap();
+        assert_eq!(body["executions"][0]["executionId"], "e");
+        assert_eq!(
+            body["executions"][0]["hits"][0]["methodLines"]["0"],
+            serde_json::json!([1])
+        );
+        assert!(body["meta"].get("footprintsMapping").is_none());
+    }
 }

@@ -3,7 +3,9 @@
  * nothing here can reach the function, and afterInvoke runs within SL_FLUSH_BUDGET_MS).
  *
  * - beforeLoad: reads the settings, starts precise coverage before the user's module loads, loads the
- *   converter (the wasm package). Bad settings: one log line, and the function runs without coverage.
+ *   converter (the wasm package), and starts the cold-start calls (remote config, the build's methodology,
+ *   registration), which run while the module loads. Bad settings: one log line, and the function runs
+ *   without coverage.
  * - beforeInvoke: the first invocation takes what ran while the module loaded (the init footprints). While no
  *   test execution is open nothing is collected, except tentatively (from a reset) the invocation whose check
  *   may find one open, so an invocation reports only what ran during it.
@@ -12,12 +14,17 @@
  *   the pending hits while one is. A failed send keeps them for the next one.
  *
  * Until the first answer about the execution, hits are kept tentatively; they are dropped if none is open.
+ * The first flush applies the cold-start answers (a muting remote config stops everything); agent events
+ * (first execution, first footprints) go with the flush that sees them; SIGTERM sends the shutdown event.
+ * The README's "What the layer sends, and why" lists every call.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 import { createBackend } from './lib/agent/backend.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
 import { registerExtension } from './lib/agent/extension.mjs';
@@ -43,6 +50,11 @@ const PACKAGE = fileURLToPath(new URL('../pkg/index.cjs', import.meta.url));
 /** The protocol's anonymous execution: used with SL_ALWAYS_REPORT while no test execution is open. */
 const ANONYMOUS_EXECUTION = '00000000-0000-0000-0000-000000000000';
 const seconds = () => Math.floor(Date.now() / 1000);
+const AGENT_TYPE = 'nodejs-lambda';
+/** Agent event types (the vendor's codes): registration, shutdown, first execution seen, first footprints. */
+export const EVENTS = { STARTED: 1001, SHUTDOWN: 1002, FIRST_EXECUTION: 1006, FIRST_FOOTPRINTS: 1010 };
+/** The longest the shutdown event may hold a SIGTERM'd process (Lambda's shutdown phase is short). */
+const SHUTDOWN_BUDGET_MS = 500;
 
 /** Part of the line each cold start logs about the mode (see coverage-session.mjs and SL_EXACT_COVERAGE). */
 export const EXACT_MODE = "exact coverage: V8's optimizing compilers are off, so every call is counted (SL_EXACT_COVERAGE=false keeps them on)";
@@ -97,13 +109,183 @@ export async function beforeLoad() {
     },
     executions: new Map(),
     postResponse: delivery === 'after-response',
+    everOpen: false,
     invocations: new Map(), // context -> {key, start, testName} of each invocation collected now
     nextKey: 0,
     flushing: null,
     flushAgain: false,
     dropped: 0,
+    methodLines: true,
+    collectorMapping: false,
+    muted: false,
+    registered: false,
+    events: [],
+    sentEvents: new Set(),
+    coldStart: null,
   };
+  agent.coldStart = startColdStart(agent);
+  watchShutdown(agent);
   log('debug', `coverage started for project root ${settings.projectRoot}`);
+}
+
+/**
+ * The once-per-cold-start calls, started now so that they run while the user's module loads (one kept-alive
+ * connection, in this order): the remote configuration, the build's methodology, the registration event.
+ * Resolves (never rejects) once all three answered or their deadline passed; the first flush applies them.
+ */
+function startColdStart(a) {
+  const s = a.settings;
+  const deadline = Date.now() + s.httpTimeoutMs;
+  const query = {
+    agentType: AGENT_TYPE,
+    agentVersion: AGENT_VERSION,
+    agentId: a.agentId,
+    appName: s.appName,
+    branchName: s.branchName,
+    buildName: s.buildName,
+    testStage: s.testStage,
+    labId: s.labId,
+  };
+  const config = a.backend.getConfig(query, deadline);
+  const methodology = a.backend.getMethodology(s.buildSessionId, deadline);
+  const registered = a.backend.postEvents(eventsBody(a, [agentEvent(EVENTS.STARTED, { agentInfo: agentInfo(a), machineInfo: machineInfo() })]), deadline);
+  return Promise.all([config, methodology, registered]).then(
+    ([c, m, r]) => {
+      a.registered = Boolean(r.ok); // known at once: a SIGTERM before the first invocation sends 1002 too
+      return { config: c, methodology: m, registered: r };
+    },
+    (error) => ({ error }),
+  );
+}
+
+/**
+ * Applies the cold-start answers once (the first flush waits for them, until its deadline at most: if they
+ * are late, the flush goes on with the defaults and a later flush applies them): mute, methodology,
+ * registration.
+ */
+async function applyColdStart(a, deadline) {
+  const pending = a.coldStart;
+  if (!pending) return;
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), null);
+  });
+  const answers = await Promise.race([pending, late]);
+  clearTimeout(timer);
+  if (answers === null || a.coldStart !== pending) return;
+  a.coldStart = null;
+  if (answers.error) {
+    log('warn', `the cold-start calls failed (${describe(answers.error)})`);
+    return;
+  }
+  const { config, methodology, registered } = answers;
+  if (registered.error) log('warn', `the agent could not register (${registered.error})`);
+  if (methodology.methodology) a.methodLines = methodology.methodology !== 'Methods';
+  else log('debug', `the build's methodology is not known (${methodology.error}): methodLines are sent`);
+  if (config.config) {
+    const off = (value) => value === false || value === 'false';
+    if (off(config.config.enabled) || off(config.config.sendFootprints)) {
+      mute(a, off(config.config.enabled) ? 'enabled' : 'sendFootprints');
+    }
+  } else {
+    log('debug', `no remote configuration (${config.error}): the local one applies`);
+  }
+}
+
+/** The remote configuration turned the agent off: nothing is collected or sent for the rest of the process. */
+function mute(a, key) {
+  a.muted = true;
+  if (agent === a) agent = null;
+  a.coverage.stop();
+  a.converter.confirmSent(a.converter.pendingCount);
+  log('warn', `the remote configuration sets ${key}=false: coverage is off for this process`);
+}
+
+function agentEvent(type, data) {
+  const event = { type, utcTimestamp_ms: Date.now() };
+  if (data !== undefined) event.data = data;
+  return event;
+}
+
+function eventsBody(a, events) {
+  const s = a.settings;
+  const body = { agentId: a.agentId, buildSessionId: s.buildSessionId, events };
+  if (s.appName) body.appName = s.appName;
+  return body;
+}
+
+/**
+ * Who registers: identifiers and versions only. Never the token, never the environment (the vendor's agent
+ * sends its whole configuration, token included, and its environment variables: not done here).
+ */
+function agentInfo(a) {
+  const s = a.settings;
+  const info = {
+    agentId: a.agentId,
+    agentType: AGENT_TYPE,
+    agentVersion: AGENT_VERSION,
+    technology: 'nodejs',
+    buildSessionId: s.buildSessionId,
+    labId: s.labId,
+    processId: process.pid,
+    nodeVersion: process.version,
+    collectorMode: Boolean(s.collectorUrl),
+  };
+  for (const key of ['testStage', 'appName', 'branchName', 'buildName']) if (s[key]) info[key] = s[key];
+  return info;
+}
+
+function machineInfo() {
+  return { os: process.platform, arch: process.arch, cpus: os.cpus().length };
+}
+
+/** Queues an agent event of `type` once per process; the next flush posts it. */
+function queueEventOnce(a, type) {
+  if (a.sentEvents.has(type)) return;
+  a.sentEvents.add(type);
+  a.events.push(agentEvent(type));
+}
+
+/**
+ * Posts the queued events in one request (within the flush's deadline), only after a registration the
+ * server took: a server that refused it, lacks the route, or cannot be reached (a collector alone) is not
+ * asked again, so that no flush waits for it.
+ */
+async function postEvents(a, deadline) {
+  if (a.events.length === 0) return;
+  const events = a.events.splice(0);
+  if (!a.registered) {
+    log('debug', `agent events ${events.map((e) => e.type).join(', ')} not sent: the agent is not registered`);
+    return;
+  }
+  const result = await a.backend.postEvents(eventsBody(a, events), deadline);
+  if (result.error) log('warn', `agent events ${events.map((e) => e.type).join(', ')} not sent (${result.error})`);
+}
+
+/**
+ * The shutdown event (1002), when Lambda ends the sandbox with SIGTERM (it does when an extension is
+ * registered; without one the process is killed outright and nothing can be sent). Only in the main thread,
+ * only after a registration, within SHUTDOWN_BUDGET_MS. When no other SIGTERM listener exists, the
+ * signal's default (the process ends by SIGTERM) is restored and the signal raised again once the event is
+ * sent, so the process ends as it would without the layer; when the function listens itself, its listeners
+ * decide and nothing is held.
+ */
+function watchShutdown(a) {
+  if (!isMainThread) return;
+  const onTerm = () => {
+    const alone = process.listenerCount('SIGTERM') === 1;
+    process.removeListener('SIGTERM', onTerm);
+    const end = () => {
+      if (alone) process.kill(process.pid, 'SIGTERM');
+    };
+    if (!a.registered || a.muted) {
+      end();
+      return;
+    }
+    const deadline = Date.now() + Math.min(a.settings.httpTimeoutMs, SHUTDOWN_BUDGET_MS);
+    a.backend.postEvents(eventsBody(a, [agentEvent(EVENTS.SHUTDOWN)]), deadline).then(end, end);
+  };
+  process.on('SIGTERM', onTerm);
 }
 
 /** The layer's own files (wrapper entry, wrapper and agent modules, wasm package), never reported. */
@@ -259,10 +441,18 @@ function flush(a, deadline) {
   }
   a.flushing = (async () => {
     try {
+      await applyColdStart(a, deadline);
       do {
         a.flushAgain = false;
+        if (a.muted) return;
         await checkExecution(a, deadline);
-        if (a.execution.status === 'open') await send(a, deadline);
+        if (a.execution.status === 'open' || a.execution.status === 'closing') {
+          if (a.converter.pendingCount > 0) queueEventOnce(a, EVENTS.FIRST_FOOTPRINTS);
+          await Promise.all([send(a, deadline), postEvents(a, deadline)]);
+          if (a.execution.status === 'closing') endCollection(a);
+        } else {
+          await postEvents(a, deadline);
+        }
       } while (a.flushAgain && Date.now() < deadline);
     } finally {
       a.flushing = null;
@@ -297,25 +487,55 @@ function checkDue(a) {
   return !checkedAt || Date.now() - checkedAt >= a.settings.checkIntervalMs;
 }
 
-/** Asks whether a test execution is open, at most once per interval. */
+/**
+ * Asks whether a test execution is open, at most once per interval. `pendingDelete` (the execution is being
+ * closed): what is held for it is sent by this flush, then nothing is collected. With a collector that cannot
+ * tell (error, unreachable, 404), footprints are sent in the collector's mapping (no execution id: the
+ * collector resolves it), as the vendor's agent does in collector mode.
+ */
 async function checkExecution(a, deadline) {
   const known = a.execution;
   if (!checkDue(a)) return;
   if (deadline - Date.now() <= 0) return; // no time to ask: still due at the next invocation
   const answer = await a.backend.getExecution(a.settings.labId, deadline);
   known.checkedAt = Date.now();
+  if (answer.status === 'unknown' && a.settings.collectorUrl) {
+    if (!a.collectorMapping) log('info', `the collector cannot tell the test execution (${answer.error}): footprints are sent for the collector to map`);
+    a.collectorMapping = true;
+    known.status = 'open';
+    known.id = '';
+    return;
+  }
   if (answer.status === 'unknown') {
     log('warn', `cannot tell whether a test execution is open for lab ${a.settings.labId}: ${answer.error}`);
     return;
   }
+  a.collectorMapping = false;
   if (answer.status === 'open') {
     if (known.id !== answer.execution.executionId) log('info', `test execution ${answer.execution.executionId} is open: collecting footprints`);
     known.status = 'open';
     known.id = answer.execution.executionId;
     a.executions.set(known.id, answer.execution);
     a.converter.assignExecution(known.id);
+    a.everOpen = true;
+    queueEventOnce(a, EVENTS.FIRST_EXECUTION);
     return;
   }
+  if (answer.status === 'closing') {
+    a.converter.discardTentative();
+    if (known.status !== 'closed') log('info', `test execution ${answer.execution.executionId} is closing (pendingDelete): sending what is held, then not collecting`);
+    a.executions.set(answer.execution.executionId, answer.execution);
+    // What is held has its execution (the init hit only once one was seen open: else it waits for the next).
+    known.status = a.everOpen ? 'closing' : 'closed';
+    known.id = a.everOpen ? answer.execution.executionId : '';
+    return;
+  }
+  endCollection(a);
+}
+
+/** No test execution open: nothing is collected (SL_ALWAYS_REPORT: the anonymous execution is). */
+function endCollection(a) {
+  const known = a.execution;
   if (a.settings.alwaysReport) {
     known.status = 'open';
     known.id = ANONYMOUS_EXECUTION;
@@ -326,7 +546,6 @@ async function checkExecution(a, deadline) {
   known.status = 'closed';
   known.id = '';
   a.converter.discardTentative();
-
 }
 
 /** Sends the pending hits, a body per test execution, while time remains; failures keep them for later. */
@@ -340,12 +559,16 @@ async function send(a, deadline) {
     buildName: s.buildName,
     branchName: s.branchName,
     agentVersion: AGENT_VERSION,
-    agentType: 'nodejs-lambda',
+    agentType: AGENT_TYPE,
     intervalSeconds: Math.round(s.checkIntervalMs / 1000),
+    methodLines: a.methodLines,
   };
+  const mapped = { ...meta, footprintsMapping: 'agent' };
   while (a.converter.pendingCount > 0 && Date.now() < deadline) {
-    const next = a.converter.nextBody(meta, a.execution.id, MAX_HITS_PER_BODY);
+    let next = a.converter.nextBody(a.collectorMapping ? mapped : meta, a.execution.id, MAX_HITS_PER_BODY);
     if (next === undefined) return;
+    // Only hits without an execution go in the collector's mapping; hits held for a known one keep its id.
+    if (a.collectorMapping && next.executionId) next = a.converter.nextBody(meta, a.execution.id, MAX_HITS_PER_BODY);
     const execution = a.executions.get(next.executionId) || {};
     const ids = {
       buildSessionId: s.buildSessionId,
@@ -361,10 +584,10 @@ async function send(a, deadline) {
         buildName: s.buildName,
         agentId: a.agentId,
         buildSessionId: s.buildSessionId,
-        agentType: 'nodejs-lambda',
+        agentType: AGENT_TYPE,
         agentTechnology: 'nodejs',
         agentVersion: AGENT_VERSION,
-        executionId: next.executionId,
+        executionId: next.executionId || undefined,
       },
     };
     const result = await a.backend.sendFootprints(next.body, ids, deadline);

@@ -24,6 +24,13 @@ const BRANCH_ID = new RegExp(`^(.+)\\|${NUM},${NUM}\\|${NUM}$`);
 const METADATA_REQUIRED = ['labId', 'buildSessionId', 'agentId'];
 const METADATA_OPTIONAL = ['appName', 'branchName', 'buildName', 'agentType', 'agentTechnology', 'agentVersion', 'executionId'];
 
+const safeDecode = (v) => {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+};
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const nonEmptyString = (v) => typeof v === 'string' && v.length > 0;
 const show = (v) => {
@@ -117,7 +124,9 @@ function checkHit(hit, where, sizes, requireMethodLines, problems) {
   checkIndexList(hit.branches, `${where}.branches`, sizes.branches, 'branches', problems);
 
   if (hit.methodLines === undefined) {
-    if (requireMethodLines) problems.push(`${where}.methodLines: missing (the build uses line coverage: "MethodLines")`);
+    if (requireMethodLines === true) problems.push(`${where}.methodLines: missing (the build uses line coverage: "MethodLines")`);
+  } else if (requireMethodLines === false) {
+    problems.push(`${where}.methodLines: sent, but the build's methodology is "Methods" (method coverage only)`);
   } else if (!isObject(hit.methodLines)) {
     problems.push(`${where}.methodLines: must be an object {methodIndex: [lines]}, got ${show(hit.methodLines)}`);
   } else {
@@ -154,7 +163,8 @@ function checkHit(hit, where, sizes, requireMethodLines, problems) {
 /**
  * Checks a parsed body against format 6.0.
  * @param {unknown} body the parsed JSON
- * @param {{methodology?: string}} [opts] `"MethodLines"` (default) makes `methodLines` required in every hit
+ * @param {{methodology?: string}} [opts] `"MethodLines"` (default) makes `methodLines` required in every hit,
+ *   `"Methods"` forbids it (anything else: either)
  * @returns {{problems: string[], warnings: string[]}}
  */
 export function validateBody(body, { methodology = 'MethodLines' } = {}) {
@@ -168,6 +178,13 @@ export function validateBody(body, { methodology = 'MethodLines' } = {}) {
     branches: checkIdTable(body, 'branches', 'branch', problems, warnings),
   };
 
+  const mapped = isObject(body.meta) && body.meta.footprintsMapping === 'agent';
+  if (isObject(body.meta) && 'footprintsMapping' in body.meta && !mapped) {
+    problems.push(`meta.footprintsMapping: must be "agent" when present, got ${show(body.meta.footprintsMapping)}`);
+  }
+  if (mapped && Array.isArray(body.executions) && body.executions.length !== 1) {
+    problems.push('executions: with meta.footprintsMapping "agent" there is one execution entry (the collector maps it)');
+  }
   if (!Array.isArray(body.executions) || body.executions.length === 0) {
     problems.push(`executions: must be a non-empty array, got ${show(body.executions)}`);
   } else {
@@ -179,14 +196,17 @@ export function validateBody(body, { methodology = 'MethodLines' } = {}) {
         return;
       }
       for (const k of Object.keys(ex)) if (!EXECUTION_KEYS.includes(k)) problems.push(`${where}: unknown key ${show(k)}`);
-      if (typeof ex.executionId !== 'string') problems.push(`${where}.executionId: must be a string, got ${show(ex.executionId)}`);
+      if (mapped) {
+        if ('executionId' in ex) problems.push(`${where}.executionId: must be left out with meta.footprintsMapping "agent" (the collector maps it)`);
+      } else if (typeof ex.executionId !== 'string') problems.push(`${where}.executionId: must be a string, got ${show(ex.executionId)}`);
       else if (ids.has(ex.executionId)) problems.push(`${where}.executionId: ${show(ex.executionId)} appears twice`);
       else ids.add(ex.executionId);
       if (!Array.isArray(ex.hits) || ex.hits.length === 0) {
         problems.push(`${where}.hits: must be a non-empty array, got ${show(ex.hits)}`);
         return;
       }
-      ex.hits.forEach((hit, h) => checkHit(hit, `${where}.hits[${h}]`, sizes, methodology === 'MethodLines', problems));
+      const lines = methodology === 'MethodLines' ? true : methodology === 'Methods' ? false : undefined;
+      ex.hits.forEach((hit, h) => checkHit(hit, `${where}.hits[${h}]`, sizes, lines, problems));
     });
   }
 
@@ -241,8 +261,22 @@ export function validateHeaders(headers, { form, params, body }) {
       }
     }
   }
-  for (const h of ['x-sl-labid', 'x-sl-bsid', 'x-sl-executionid', 'x-sl-agentid']) {
+  const mapped = isObject(body) && isObject(body.meta) && body.meta.footprintsMapping === 'agent';
+  if (mapped && form !== 'collector') problems.push('meta.footprintsMapping "agent" is for the collector form only');
+  for (const h of ['x-sl-labid', 'x-sl-bsid', 'x-sl-agentid']) {
     if (!nonEmptyString(headers[h])) problems.push(`header ${h}: missing or empty`);
+  }
+  if (mapped) {
+    if (headers['x-sl-executionid'] !== undefined) problems.push('header x-sl-executionid: must be left out when the collector maps the execution');
+    if (metadata && nonEmptyString(metadata.executionId)) problems.push('header sl-metadata.executionId: must be left out when the collector maps the execution');
+  } else if (!nonEmptyString(headers['x-sl-executionid'])) problems.push('header x-sl-executionid: missing or empty');
+  // The names: present exactly when configured (sl-metadata has them), and the same (URL-decoded when not ASCII).
+  for (const [h, key] of [['x-sl-appname', 'appName'], ['x-sl-branchname', 'branchName'], ['x-sl-buildname', 'buildName']]) {
+    const want = metadata && nonEmptyString(metadata[key]) ? metadata[key] : undefined;
+    const got = headers[h];
+    if (want === undefined && got !== undefined) problems.push(`header ${h}: sent (${show(got)}) but sl-metadata has no ${key}`);
+    else if (want !== undefined && got === undefined) problems.push(`header ${h}: missing (sl-metadata.${key} is ${show(want)})`);
+    else if (want !== undefined && got !== want && safeDecode(got) !== want) problems.push(`header ${h}: ${show(got)} is not sl-metadata.${key} ${show(want)}`);
   }
 
   // Agreement between the headers, the path and the body: a layer that disagrees with itself is broken.
@@ -263,4 +297,76 @@ export function validateHeaders(headers, { form, params, body }) {
     }
   }
   return { problems, metadata };
+}
+
+/** Agent event types the stand-in knows (the vendor's codes). */
+export const EVENT_TYPES = { 1001: 'agent started', 1002: 'agent shutdown', 1003: 'ping', 1006: 'first execution', 1010: 'first footprints' };
+/** Keys that must never appear in an agent event (a token, credentials, an environment dump). */
+const SECRET_KEY = /token|secret|password|credential|^env$|envvars|environment/i;
+
+/**
+ * Checks an agent events POST (`{agentId, appName?, buildSessionId, events: [{type, utcTimestamp_ms, data?}]}`):
+ * the `x-sl-messagetype` header is the first event's type; registration (1001) carries `data.agentInfo` with
+ * the agent's ids; nothing in it is the token (or a part of it), one of `forbidden` (environment values a test
+ * set), or a key that names a secret or the environment.
+ * @param {unknown} body the parsed JSON
+ * @param {Record<string, string>} headers lower-case names
+ * @param {{token?: string, forbidden?: string[]}} [opts]
+ * @returns {{problems: string[]}}
+ */
+export function validateEvents(body, headers, { token = '', forbidden = [] } = {}) {
+  const problems = [];
+  if (!isObject(body)) return { problems: [`events body: must be a JSON object, got ${show(body)}`] };
+  for (const k of ['agentId', 'buildSessionId']) if (!nonEmptyString(body[k])) problems.push(`events body.${k}: must be a non-empty string, got ${show(body[k])}`);
+  if (!Array.isArray(body.events) || body.events.length === 0) {
+    problems.push(`events body.events: must be a non-empty array, got ${show(body.events)}`);
+    return { problems };
+  }
+  body.events.forEach((event, i) => {
+    const where = `events[${i}]`;
+    if (!isObject(event)) {
+      problems.push(`${where}: must be an object`);
+      return;
+    }
+    if (!(event.type in EVENT_TYPES)) problems.push(`${where}.type: ${show(event.type)} is not one of ${Object.keys(EVENT_TYPES).join(', ')}`);
+    if (!Number.isInteger(event.utcTimestamp_ms) || event.utcTimestamp_ms < 1e12 || event.utcTimestamp_ms > 1e14) {
+      problems.push(`${where}.utcTimestamp_ms: must be epoch milliseconds, got ${show(event.utcTimestamp_ms)}`);
+    }
+    if (event.type === 1001) {
+      const info = isObject(event.data) ? event.data.agentInfo : undefined;
+      if (!isObject(info)) problems.push(`${where}.data.agentInfo: missing (registration)`);
+      else {
+        if (info.agentId !== body.agentId) problems.push(`${where}.data.agentInfo.agentId: ${show(info.agentId)} is not the body's ${show(body.agentId)}`);
+        if (info.buildSessionId !== body.buildSessionId) problems.push(`${where}.data.agentInfo.buildSessionId: ${show(info.buildSessionId)} is not the body's`);
+        for (const k of ['agentType', 'agentVersion', 'technology', 'labId']) if (!nonEmptyString(info[k])) problems.push(`${where}.data.agentInfo.${k}: must be a non-empty string`);
+      }
+    }
+  });
+  const type = body.events[0] && body.events[0].type;
+  if (String(headers['x-sl-messagetype'] ?? '') !== String(type)) {
+    problems.push(`header x-sl-messagetype: ${show(headers['x-sl-messagetype'])} is not the first event's type ${show(type)}`);
+  }
+  problems.push(...secretsIn(body, 'events body', { token, forbidden }));
+  return { problems };
+}
+
+/** Where `value` holds the token (or a part of it), a forbidden value, or a key naming a secret. */
+export function secretsIn(value, where, { token = '', forbidden = [] } = {}) {
+  const problems = [];
+  const needles = [...(token ? [token, ...token.split('.').filter((p) => p.length >= 8)] : []), ...forbidden.filter((f) => f.length >= 4)];
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  for (const needle of needles) {
+    if (text.includes(needle)) problems.push(`${where}: carries ${needle === token || token.includes(needle) ? 'the token (or a part of it)' : `an environment value (${show(needle.slice(0, 6))}...)`}`);
+  }
+  const walk = (v, at) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}[${i}]`));
+    else if (isObject(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (SECRET_KEY.test(k)) problems.push(`${where}: key ${at}.${k} names a secret or the environment`);
+        walk(x, `${at}.${k}`);
+      }
+    }
+  };
+  if (typeof value !== 'string') walk(value, '');
+  return problems;
 }

@@ -12,6 +12,11 @@
  *                                                report only while it is "created"); 404 {"error"} when it has none
  *                                                (or 200 {"execution":null} with `noExecutionStatus: 200`)
  *   GET  /api/v5/agents/builds/{bsid}/instrumentation-methodology[/]   200 "MethodLines" (configurable)
+ *   GET  /api/v3/config?agentType&agentVersion&agentId[&appName&branchName&buildName&testStage&labId]
+ *                                                200 the remote configuration (`remoteConfig`, default {}); the
+ *                                                query must name the agent and carry no token or forbidden value
+ *   POST /api/v3/agents/agent-events/            agent events (gzipped or plain JSON), checked by validateEvents:
+ *                                                no token, no environment value (`forbidden`), x-sl-messagetype
  * All of them need `Authorization: Bearer <token>` (401 otherwise). A footprints POST must carry a gzipped format
  * 6.0 body and the reference's headers (see format.mjs); otherwise it gets 400 {"problems": [...]} and is recorded
  * as rejected. A valid one gets 200 {}.
@@ -23,8 +28,14 @@
  *   GET  /__standin/mode         the current fail mode
  *   POST /__standin/mode         {"mode": "down"|"slow"|"500"|"404"|"fail-then-recover"|"normal", "ms", "count", "endpoints"}
  *   POST /__standin/execution    {"labId", "execution": {executionId, buildSessionId, testStage, status} | null}
+ *   POST /__standin/remote-config   the remote configuration to answer from now on (a JSON object)
+ *   POST /__standin/methodology  {"methodology": "Methods" | "MethodLines"}
  *
- * Fail modes (apply to `endpoints`: "all" (default), "footprints", "execution", "methodology" or a list of these):
+ * With `serverReachable: false` the token's x-sl-server is a port nobody listens on: the stand-in then plays a
+ * collector alone (the agent must report through SL_COLLECTOR_URL without reaching the server).
+ *
+ * Fail modes (apply to `endpoints`: "all" (default), "footprints", "execution", "methodology", "config", "events"
+ * or a list of these):
  *   down               the socket is destroyed as soon as a request arrives (the client sees a reset / hang-up;
  *                      for "connection refused", close() the stand-in or use a port nobody listens on)
  *   slow               answer normally after `ms` milliseconds (default 1000); when the client gives up first,
@@ -46,15 +57,15 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { describeBody } from './describe.mjs';
-import { validateBody, validateHeaders } from './format.mjs';
+import { secretsIn, validateBody, validateEvents, validateHeaders } from './format.mjs';
 
 export { describeBody } from './describe.mjs';
-export { parseUniqueId, validateBody, validateHeaders } from './format.mjs';
+export { parseUniqueId, validateBody, validateEvents, validateHeaders } from './format.mjs';
 
 const HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MODES = ['normal', 'down', 'slow', '500', '404', 'fail-then-recover'];
-const ENDPOINTS = ['footprints', 'execution', 'methodology'];
+const ENDPOINTS = ['footprints', 'execution', 'methodology', 'config', 'events'];
 const FORMS_HINT =
   'direct: /api/v6/agents/{executionBsid}/footprints/{testStage}/{buildSessionId}/ (trailing slash); ' +
   'collector: [/api]/v6/agents/{buildSessionId}/footprints (no trailing slash)';
@@ -101,10 +112,14 @@ export function matchRoute(method, rawPath) {
     if (n === c + 4 && s[c] === 'v6' && s[c + 1] === 'agents' && s[c + 3] === 'footprints' && ok(s[c + 2])) {
       return { endpoint: 'footprints', form: 'collector', params: { buildSessionId: s[c + 2] } };
     }
+    if (n === 6 && s[1] === 'api' && s[2] === 'v3' && s[3] === 'agents' && s[4] === 'agent-events' && s[5] === '') {
+      return { endpoint: 'events', params: {} };
+    }
     return null;
   }
   if (method === 'GET') {
     const t = s[n - 1] === '' ? s.slice(0, -1) : s;
+    if (t.length === 4 && t[1] === 'api' && t[2] === 'v3' && t[3] === 'config') return { endpoint: 'config', params: {} };
     if (t.length === 5 && t[1] === 'api' && t[2] === 'v4' && t[3] === 'testExecution' && ok(t[4])) {
       return { endpoint: 'execution', params: { labId: t[4] } };
     }
@@ -206,6 +221,10 @@ function sendJson(res, status, value) {
  *   with "MethodLines" every hit must carry `methodLines`
  * @param {number} [options.port] 0 (default) picks a free port
  * @param {404 | 200} [options.noExecutionStatus] answer for a lab without execution: 404 (default) or 200 {"execution":null}
+ * @param {object} [options.remoteConfig] the remote configuration the config query answers (default {}), e.g.
+ *   `{sendFootprints: false}` to mute the agent
+ * @param {boolean} [options.serverReachable] false: the token's x-sl-server is a port nobody listens on (a collector alone)
+ * @param {string[]} [options.forbidden] values (e.g. of the function's environment) that no event or query may carry
  * @param {(record: object) => void} [options.onRecord] called with each footprints record as it is stored
  * @param {(entry: object) => void} [options.onRequest] called with each request log entry once answered
  */
@@ -215,9 +234,13 @@ export async function startStandin({
   methodology = 'MethodLines',
   port = 0,
   noExecutionStatus = 404,
+  remoteConfig = {},
+  serverReachable = true,
+  forbidden = [],
   onRecord,
   onRequest,
 } = {}) {
+  const events = [];
   const executions = new Map();
   const records = [];
   const requests = [];
@@ -260,6 +283,7 @@ export async function startStandin({
   const reset = () => {
     records.length = 0;
     requests.length = 0;
+    events.length = 0;
     mode = { mode: 'normal' };
   };
 
@@ -427,6 +451,15 @@ export async function startStandin({
       const { mode: name, ...opts } = await readJson();
       return sendJson(res, 200, setMode(name, opts));
     }
+    if (req.method === 'POST' && pathname === '/__standin/remote-config') {
+      api.remoteConfig = await readJson();
+      return sendJson(res, 200, api.remoteConfig);
+    }
+    if (req.method === 'POST' && pathname === '/__standin/methodology') {
+      const { methodology: m } = await readJson();
+      api.methodology = m;
+      return sendJson(res, 200, { methodology: m });
+    }
     if (req.method === 'POST' && pathname === '/__standin/execution') {
       const { labId, execution } = await readJson();
       if (typeof labId !== 'string' || !labId) throw new TypeError('labId must be a non-empty string');
@@ -448,7 +481,8 @@ export async function startStandin({
     }
     const route = matchRoute(req.method, rawPath);
     const endpoint = route?.endpoint ?? (req.method === 'POST' && rawPath.includes('/footprints') ? 'footprints' : null);
-    const entry = { at: new Date().toISOString(), method: req.method, path: rawPath, endpoint, status: null, headers: recordedHeaders(req.headers) };
+    const query = Object.fromEntries(new URL(req.url, 'http://x').searchParams);
+    const entry = { at: new Date().toISOString(), method: req.method, path: rawPath, query, endpoint, status: null, headers: recordedHeaders(req.headers), problems: [] };
     requests.push(entry);
     res.on('finish', () => {
       entry.status = res.statusCode;
@@ -469,7 +503,12 @@ export async function startStandin({
 
     if (endpoint === 'footprints') return handleFootprints(req, res, route, rawPath, failing, failMs);
 
-    await readBody(req);
+    const raw = await readBody(req);
+    if (endpoint === 'events') {
+      // The types are listed whatever the answer (a fail mode too), for tests of exact request sequences.
+      const body = decodeBody(raw, req.headers).body;
+      if (body && Array.isArray(body.events)) entry.eventTypes = body.events.map((e) => e && e.type);
+    }
     if (failing === 'down') {
       entry.status = 'destroyed';
       req.socket.destroy();
@@ -483,6 +522,22 @@ export async function startStandin({
     if (failing === '500' || failing === '404') return sendJson(res, Number(failing), { error: `stand-in mode ${failing}` });
     if (!route) return sendJson(res, 404, { error: `no such endpoint: ${req.method} ${rawPath}` });
     if (!authorized(req.headers)) return sendJson(res, 401, { error: 'unauthorized' });
+    if (route.endpoint === 'config') {
+      for (const k of ['agentType', 'agentVersion', 'agentId']) if (!query[k]) entry.problems.push(`config query: ${k} missing`);
+      entry.problems.push(...secretsIn(req.url, 'config query', { token: api.token, forbidden }));
+      if (entry.problems.length) return sendJson(res, 400, { problems: entry.problems });
+      return sendJson(res, 200, api.remoteConfig);
+    }
+    if (route.endpoint === 'events') {
+      const decoded = decodeBody(raw, req.headers);
+      const problems = [...decoded.problems];
+      if (decoded.body !== null) problems.push(...validateEvents(decoded.body, req.headers, { token: api.token, forbidden }).problems);
+      entry.problems.push(...problems);
+      events.push({ at: entry.at, headers: entry.headers, body: decoded.body, problems, accepted: problems.length === 0 });
+      notify();
+      if (problems.length) return sendJson(res, 400, { problems });
+      return sendJson(res, 200, {});
+    }
     if (route.endpoint === 'execution') {
       const exec = executions.get(route.params.labId);
       if (exec) return sendJson(res, 200, { execution: { ...exec } });
@@ -514,13 +569,34 @@ export async function startStandin({
   });
   const url = `http://${HOST}:${server.address().port}`;
   let closed = null;
+  // A port nobody listens on (taken, then given back at once) for a token whose server cannot be reached.
+  let deadApiUrl = null;
+  if (!serverReachable) {
+    const probe = http.createServer();
+    await new Promise((resolve) => probe.listen(0, HOST, resolve));
+    deadApiUrl = `http://${HOST}:${probe.address().port}/api`;
+    await new Promise((resolve) => probe.close(resolve));
+  }
 
   const api = {
     url,
     apiUrl: `${url}/api`,
     port: server.address().port,
-    token: token ?? makeToken({ server: `${url}/api` }),
+    token: token ?? makeToken({ server: deadApiUrl ?? `${url}/api` }),
+    /** The token's x-sl-server: this stand-in's /api, or with `serverReachable: false` a port nobody listens on. */
+    serverUrl: deadApiUrl ?? `${url}/api`,
     methodology,
+    remoteConfig,
+    /** Every agent events POST: {at, headers (no Authorization), body, problems, accepted}. */
+    events: () => structuredClone(events),
+    /** The types of the events of every accepted events POST, in order (e.g. `[1001, 1006, 1010]`). */
+    eventTypes: () => events.filter((e) => e.accepted).flatMap((e) => e.body.events.map((ev) => ev.type)),
+    /** Every request to an endpoint whose checks failed (events, config query), with its problems. */
+    problems: () => requests.filter((r) => r.problems.length).map((r) => ({ path: r.path, problems: r.problems })),
+    /** The remote configuration answered from now on. */
+    setRemoteConfig: (config) => {
+      api.remoteConfig = config;
+    },
     /** Every footprints POST, in arrival order (copies). */
     received: () => structuredClone(records),
     /** The footprints POSTs that got 200. */

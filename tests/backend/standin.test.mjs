@@ -83,6 +83,9 @@ function validHeaders(form = 'direct') {
     'x-sl-bsid': BSID,
     'x-sl-executionId': EXEC,
     'x-sl-agentId': 'agent-1',
+    'x-sl-appname': 'app',
+    'x-sl-branchname': 'main',
+    'x-sl-buildname': '1',
   };
 }
 
@@ -433,7 +436,7 @@ describe('stand-in', () => {
     assert.equal((await postFootprints(s.url)).status, 200);
 
     r = await request(s.url, '/__standin/mode', { method: 'POST', body: JSON.stringify({ mode: 'slow', ms: 50 }) });
-    assert.deepEqual(r.json, { mode: 'slow', endpoints: ['footprints', 'execution', 'methodology'], ms: 50 });
+    assert.deepEqual(r.json, { mode: 'slow', endpoints: ['footprints', 'execution', 'methodology', 'config', 'events'], ms: 50 });
     r = await request(s.url, '/__standin/mode', { method: 'POST', body: JSON.stringify({ mode: 'sideways' }) });
     assert.equal(r.status, 400);
     assert.match(r.json.error, /unknown mode/);

@@ -293,7 +293,8 @@ describe('the converter failing', () => {
         const lines = layerLines(result.fn.output).filter((l) => /\t(WARN|ERROR)\t/.test(l));
         assert.equal(lines.length, 1, lines.join('\n'));
         assert.match(lines[0], /coverage is off: the converter could not be loaded/);
-        assert.deepEqual(s.requests(), []);
+        // The cold start's calls (config, methodology, registration) may go out first; footprints never do.
+        assert.deepEqual(s.requests().filter((r) => !['config', 'methodology', 'events'].includes(r.endpoint)), []);
         assertNoToken(result.fn.output, s.token);
       } finally {
         await s.close();

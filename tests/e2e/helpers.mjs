@@ -149,6 +149,7 @@ export function union(hits) {
 export function assertNothingRejected(s) {
   const rejected = s.rejected();
   assert.deepEqual(rejected.map((r) => ({ path: r.path, problems: r.problems })), [], 'the stand-in rejected bodies');
+  assert.deepEqual(s.problems(), [], 'the stand-in found problems in agent events or the config query');
 }
 
 /** Asserts the token is nowhere in the function's output (stdout and stderr, every log line). */

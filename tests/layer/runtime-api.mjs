@@ -12,6 +12,7 @@
  *                     // invocation is over for Lambda; with `freeze: true` the process is then stopped
  *                     // (SIGSTOP) until the next invocation is delivered, as Lambda freezes a sandbox
  *   fn.output   // everything the process wrote to stdout and stderr
+ *   await fn.terminate('SIGTERM');  // {code, signal, ms}: how the process ended (Lambda's shutdown)
  *   await fn.stop();
  *
  * The process starts at the first invocation and again after it exited (init error, timeout, crash), as
@@ -197,7 +198,7 @@ export async function startFunction({
         const lost = [...inFlight.values()];
         setTimeout(() => {
           for (const inv of lost) settle({ kind: 'exit', code, signal }, inv);
-          resolve();
+          resolve({ code, signal });
         }, 20);
       }),
     );
@@ -350,6 +351,16 @@ export async function startFunction({
   };
   /** The process id of the running function, or undefined between processes. */
   Object.defineProperty(fn, 'pid', { get: () => proc?.pid });
+  /** Sends `signal` to the idle process (as Lambda's shutdown does) and resolves with how it exited: {code, signal, ms}. */
+  fn.terminate = async (signal = 'SIGTERM') => {
+    await chain;
+    if (!proc) return null;
+    const wait = exited;
+    const t0 = Date.now();
+    proc.kill(signal);
+    const how = await wait;
+    return { ...how, ms: Date.now() - t0 - 20 };
+  };
   fn.stop = async () => {
     await chain;
     for (const timer of deadlineTimers) clearTimeout(timer);

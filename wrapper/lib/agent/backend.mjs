@@ -1,9 +1,10 @@
 /**
- * The backend's two endpoints the agent uses: "is a test execution open for the lab?" and "here are
- * footprints" (format 6.0, gzipped, straight to the server or through a collector). Every request has a
- * deadline; its timer is cleared when it ends, and the one kept-alive connection is unref'd while idle.
- * HTTPS always checks certificates; plain HTTP is used only where the URL says so. The token goes in the
- * Authorization header and nowhere else: never in a log line or an error.
+ * The backend's endpoints the agent uses: "is a test execution open for the lab?" (through the collector when
+ * one is configured), "here are footprints" (format 6.0, gzipped, straight to the server or through a
+ * collector), and the once-per-cold-start calls: remote config, the build's methodology, agent events. Every
+ * request has a deadline; its timer is cleared when it ends, and the one kept-alive connection is unref'd
+ * while idle. HTTPS always checks certificates; plain HTTP is used only where the URL says so. The token goes
+ * in the Authorization header and nowhere else: never in a log line, an error, or a body.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -22,11 +23,21 @@ export function createBackend(settings) {
   const request = (method, url, headers, body, deadline) => send(agents, method, url, headers, body, deadline);
   const gzip = reusedGzip();
 
-  /** `{status: 'open', execution}`, `{status: 'closed'}`, or `{status: 'unknown', error}`. */
+  const auth = { Authorization: `Bearer ${token}` };
+
+  /**
+   * `{status: 'open', execution}`, `{status: 'closing', execution}` (status `pendingDelete`), `{status:
+   * 'closed'}`, or `{status: 'unknown', error}`. With a collector the query goes through it (`GET
+   * {collector}/api/v4/testExecution/{labId}`, as the vendor's Python layer does), and a 404 there means
+   * the collector cannot tell (it does not proxy the route), not that none is open.
+   */
   async function getExecution(labId, deadline) {
-    const url = `${server}/v4/testExecution/${encodeURIComponent(labId)}/`;
-    const answer = await request('GET', url, { Authorization: `Bearer ${token}`, Accept: 'application/json' }, null, deadline);
+    const url = collectorUrl
+      ? `${withApi(collectorUrl)}/v4/testExecution/${encodeURIComponent(labId)}`
+      : `${server}/v4/testExecution/${encodeURIComponent(labId)}/`;
+    const answer = await request('GET', url, { ...auth, Accept: 'application/json' }, null, deadline);
     if (answer.error) return { status: 'unknown', error: answer.error };
+    if (collectorUrl && answer.status === 404) return { status: 'unknown', error: 'HTTP 404 from the collector' };
     if (answer.status === 404 || answer.status === 204) return { status: 'closed' };
     if (answer.status < 200 || answer.status >= 300) return { status: 'unknown', error: `HTTP ${answer.status}` };
     let execution;
@@ -35,8 +46,54 @@ export function createBackend(settings) {
     } catch {
       return { status: 'unknown', error: 'the test execution answer is not JSON' };
     }
-    if (!execution || execution.status !== 'created' || typeof execution.executionId !== 'string') return { status: 'closed' };
+    if (!execution || typeof execution.executionId !== 'string') return { status: 'closed' };
+    if (execution.status === 'pendingDelete') return { status: 'closing', execution };
+    if (execution.status !== 'created') return { status: 'closed' };
     return { status: 'open', execution };
+  }
+
+  /** GET of a JSON answer from the server: `{value}` (2xx), or `{error}` (network, timeout, other status, not JSON). */
+  async function getJson(url, deadline) {
+    const answer = await request('GET', url, { ...auth, Accept: 'application/json' }, null, deadline);
+    if (answer.error) return { error: answer.error };
+    if (answer.status < 200 || answer.status >= 300) return { error: `HTTP ${answer.status}` };
+    const text = answer.body.toString('utf8').trim();
+    try {
+      return { value: JSON.parse(text) };
+    } catch {
+      return /^[A-Za-z]+$/.test(text) ? { value: text } : { error: 'the answer is not JSON' };
+    }
+  }
+
+  /** The remote configuration (`GET {server}/v3/config?...`): `{config}` (an object) or `{error}`. */
+  async function getConfig(query, deadline) {
+    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => typeof v === 'string' && v !== ''));
+    const answer = await getJson(`${server}/v3/config?${params}`, deadline);
+    if (answer.error) return answer;
+    const config = answer.value && typeof answer.value === 'object' && !Array.isArray(answer.value) ? answer.value : null;
+    return config ? { config } : { error: 'the remote configuration is not an object' };
+  }
+
+  /** The build's instrumentation methodology: `{methodology: 'Methods' | 'MethodLines' | ...}` or `{error}`. */
+  async function getMethodology(buildSessionId, deadline) {
+    const answer = await getJson(`${server}/v5/agents/builds/${encodeURIComponent(buildSessionId)}/instrumentation-methodology/`, deadline);
+    if (answer.error) return answer;
+    const value = answer.value && typeof answer.value === 'object' ? answer.value.methodology : answer.value;
+    return typeof value === 'string' ? { methodology: value } : { error: 'the methodology is not a string' };
+  }
+
+  /** Posts agent events (`{agentId, appName, buildSessionId, events}`), gzipped: `{ok}` or `{error}`. */
+  async function postEvents(body, deadline) {
+    const gzipped = zlib.gzipSync(Buffer.from(JSON.stringify(body), 'utf8'));
+    const headers = {
+      ...auth,
+      'Content-Type': 'application/json',
+      'Content-Encoding': 'gzip',
+      'x-sl-messagetype': String(body.events[0].type),
+    };
+    const answer = await request('POST', `${server}/v3/agents/agent-events/`, headers, gzipped, deadline);
+    if (answer.error) return { error: answer.error };
+    return answer.status >= 200 && answer.status < 300 ? { ok: true } : { error: `HTTP ${answer.status}` };
   }
 
   /**
@@ -53,12 +110,16 @@ export function createBackend(settings) {
       Authorization: `Bearer ${token}`,
       'Content-Type': viaCollector ? 'application/json' : 'application/octet-stream',
       'Content-Encoding': 'gzip',
-      'sl-metadata': JSON.stringify(ids.metadata),
+      'sl-metadata': asciiJson(ids.metadata),
       'x-sl-labId': ids.labId,
       'x-sl-bsid': ids.buildSessionId,
-      'x-sl-executionId': ids.executionId,
       'x-sl-agentId': ids.agentId,
     };
+    // With the collector resolving the execution (no id known), no execution header; names only when configured.
+    if (ids.executionId) headers['x-sl-executionId'] = ids.executionId;
+    if (ids.metadata.appName) headers['x-sl-appname'] = headerText(ids.metadata.appName);
+    if (ids.metadata.branchName) headers['x-sl-branchname'] = headerText(ids.metadata.branchName);
+    if (ids.metadata.buildName) headers['x-sl-buildname'] = headerText(ids.metadata.buildName);
     let last = null;
     for (let attempt = 0; attempt < 2; attempt++) {
       const answer = await request('POST', url, headers, gzipped, deadline);
@@ -72,7 +133,17 @@ export function createBackend(settings) {
     return last;
   }
 
-  return { getExecution, sendFootprints };
+  return { getExecution, sendFootprints, getConfig, getMethodology, postEvents };
+}
+
+/** JSON with every character outside printable ASCII escaped (`\\uXXXX`): a valid header value, still the same JSON. */
+function asciiJson(value) {
+  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A name as a header value: as it is when it is printable ASCII, else URL-encoded (Node refuses other characters). */
+function headerText(value) {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
 }
 
 /**
