@@ -23,3 +23,5 @@ fi
 
 mkdir -p .cache/bench
 node bench/bench.mjs
+# The layer's memory over 3,000 warm invocations beside the direct function (issue 9's goal).
+node bench/memory.mjs 3000

@@ -53,16 +53,19 @@ export async function runLayer({ pkg = path.join(root, 'pkg'), corpus, rounds = 
       layerRoot: layer,
       env: { NODE_NO_WARNINGS: '1', SL_TOKEN: standin.token, SL_BUILD_SESSION_ID: 'bsid-1', ...handlers[h].env, ...variants[v].env },
     });
+  // ms: invocation to response; afterMs: response to the runtime and every extension back in next (the
+  // agent's work after the response, with post-response delivery).
   const timed = async (fn, event) => {
     await fn.idle();
     const t0 = now();
     const r = await fn.invoke(event);
     const ms = now() - t0;
     if (r.kind !== 'response') throw new Error(`${fn.handler} (${fn.mode}): ${r.kind} ${JSON.stringify(r.body)}\n${fn.output.slice(-2000)}`);
-    return { ms, body: r.body };
+    await fn.idle();
+    return { ms, afterMs: now() - t0 - ms, body: r.body };
   };
 
-  const out = { latency: {}, rss: {}, cold: {}, coldStats: {}, takeInFunction: null };
+  const out = { latency: {}, afterResponse: {}, rss: {}, cold: {}, coldStats: {}, takeInFunction: null };
   // Cold starts first, on an idle machine state: fresh function per start, the variants interleaved.
   for (const h of Object.keys(handlers)) {
     out.cold[h] = { direct: [], open: [], none: [] };
@@ -86,13 +89,17 @@ export async function runLayer({ pkg = path.join(root, 'pkg'), corpus, rounds = 
   for (const h of Object.keys(handlers)) for (const v of Object.keys(variants)) fns[`${h}/${v}`] = await start(h, v);
   for (const key of Object.keys(fns)) {
     out.latency[key] = [];
+    out.afterResponse[key] = [];
     out.rss[key] = {};
   }
   for (let round = 1; round <= rounds; round++) {
     for (const [key, fn] of Object.entries(fns)) {
       const h = key.split('/')[0];
-      const { ms } = await timed(fn, handlers[h].event);
-      if (round > latencyFrom && round <= latencyFrom + latencyN) out.latency[key].push(ms);
+      const { ms, afterMs } = await timed(fn, handlers[h].event);
+      if (round > latencyFrom && round <= latencyFrom + latencyN) {
+        out.latency[key].push(ms);
+        out.afterResponse[key].push(afterMs);
+      }
       if (round === 100 || round === rounds) out.rss[key][round] = (await timed(fn, { rss: true })).body;
     }
     if (round % 500 === 0) log(`layer: ${round} of ${rounds} rounds`);

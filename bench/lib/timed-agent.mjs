@@ -10,7 +10,6 @@ import inspector from 'node:inspector';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import zlib from 'node:zlib';
 
 const now = () => performance.now();
 const agentFile = process.env.V8FP_BENCH_AGENT;
@@ -58,24 +57,45 @@ function countPending() {
   pending = null;
 }
 timeMethod(inspector.Session.prototype, 'post', 'take', (args) => args[0] === 'Profiler.takePreciseCoverage');
-timeMethod(zlib, 'gzipSync', 'gzip');
+// Bodies are gzipped by one reused compressor (asynchronously, off the thread): counted in the rest.
 
-export function beforeLoad() {
+export async function beforeLoad() {
   const t0 = now();
-  real.beforeLoad();
+  await real.beforeLoad();
   stats.beforeLoad = now() - t0;
-  const { Converter } = createRequire(agentFile)(path.join(path.dirname(agentFile), '../pkg/index.cjs'));
-  timeMethod(Converter.prototype, 'addHit', 'addHit');
-  timeMethod(Converter.prototype, typeof Converter.prototype.nextBody === 'function' ? 'nextBody' : 'pendingBody', 'body');
-  const originalAdd = Converter.prototype.addHit;
-  Converter.prototype.addHit = function (...args) {
+}
+
+// The agent loads the converter on first use (after the first response): its methods are timed from then on.
+const requireHere = createRequire(agentFile);
+const packageFile = requireHere.resolve(path.join(path.dirname(agentFile), '../pkg/index.cjs'));
+let timedConverter = false;
+function timeConverterOnceLoaded() {
+  if (timedConverter || !requireHere.cache[packageFile]) return;
+  timedConverter = true;
+  const { Converter } = requireHere(packageFile);
+  for (const name of ['addHit', 'addWindow']) timeMethod(Converter.prototype, name, 'addHit');
+  timeMethod(Converter.prototype, 'nextBody', 'body');
+  const originalAdd = Converter.prototype.addWindow;
+  Converter.prototype.addWindow = function (...args) {
     const inner = this._inner;
     if (!inner.__timed) {
       inner.__timed = true;
+      timeMethod(inner, 'addWindowPacked', 'addHitRust');
       timeMethod(inner, 'addHitPacked', 'addHitRust');
     }
     return originalAdd.apply(this, args);
   };
+}
+
+/** Post-response delivery: the agent's work after the response, timed from its start to its last await. */
+export function afterResponse(outcome, context) {
+  timeConverterOnceLoaded();
+  const t0 = now();
+  try {
+    return real.afterResponse(outcome, context);
+  } finally {
+    stats.after += now() - t0;
+  }
 }
 
 let skip = null;
@@ -96,6 +116,7 @@ export function beforeInvoke(event, context) {
 }
 
 export async function afterInvoke(outcome, context) {
+  timeConverterOnceLoaded();
   if (skip !== null && context && context.awsRequestId === skip) {
     skip = null;
     return real.afterInvoke(outcome, context);
