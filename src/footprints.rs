@@ -18,6 +18,20 @@ pub struct FootprintData {
     pub errors: Vec<ScriptError>,
 }
 
+/// A method that ran `count` times on line 1 of file 0 (for the unit tests of the modules that keep hits).
+#[cfg(test)]
+pub(crate) fn test_method(id: &str, count: u32) -> MethodFootprint {
+    MethodFootprint {
+        id: id.into(),
+        file: 0,
+        name: String::new(),
+        line: 1,
+        column: 0,
+        count,
+        lines: vec![1],
+    }
+}
+
 /// Line counts of one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileFootprint {

@@ -91,7 +91,7 @@ impl OpenInvocations {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::footprints::{BranchFootprint, FileFootprint, MethodFootprint};
+    use crate::footprints::{test_method, BranchFootprint, FileFootprint};
 
     /// A window in which `ids` ran (`(id, count)`), all in one file.
     fn window(ids: &[(&str, u32)]) -> FootprintData {
@@ -103,15 +103,7 @@ mod tests {
             }],
             methods: ids
                 .iter()
-                .map(|&(id, count)| MethodFootprint {
-                    id: id.into(),
-                    file: 0,
-                    name: String::new(),
-                    line: 1,
-                    column: 0,
-                    count,
-                    lines: vec![1],
-                })
+                .map(|&(id, count)| test_method(id, count))
                 .collect(),
             branches: vec![BranchFootprint {
                 id: "src/a.js|1,0|0".into(),

@@ -153,21 +153,13 @@ impl PendingHits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::footprints::MethodFootprint;
+    use crate::footprints::test_method;
 
     fn data(ids: &[(&str, u32)]) -> FootprintData {
         FootprintData {
             methods: ids
                 .iter()
-                .map(|&(id, count)| MethodFootprint {
-                    id: id.into(),
-                    file: 0,
-                    name: String::new(),
-                    line: 1,
-                    column: 0,
-                    count,
-                    lines: vec![1],
-                })
+                .map(|&(id, count)| test_method(id, count))
                 .collect(),
             ..FootprintData::default()
         }
