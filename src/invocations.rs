@@ -105,13 +105,22 @@ mod tests {
                 .iter()
                 .map(|&(id, count)| test_method(id, count))
                 .collect(),
-            branches: vec![BranchFootprint {
-                id: "src/a.js|1,0|0".into(),
-                file: 0,
-                line: 1,
-                column: 0,
-                count: 0,
-            }],
+            branches: vec![
+                BranchFootprint {
+                    id: "src/a.js|1,0|0".into(),
+                    file: 0,
+                    line: 1,
+                    column: 0,
+                    count: 0,
+                },
+                BranchFootprint {
+                    id: "src/a.js|1,0|1".into(),
+                    file: 0,
+                    line: 1,
+                    column: 0,
+                    count: 3,
+                },
+            ],
             errors: Vec::new(),
         }
     }
@@ -130,11 +139,18 @@ mod tests {
     #[test]
     fn one_invocation_gets_its_window_without_what_did_not_run() {
         let mut open = OpenInvocations::new(8);
+        assert!(open.is_empty());
         open.open(1);
+        assert!(!open.is_empty());
         open.add_window(window(&[("a@1,0", 2), ("b@2,0", 0)]));
         let data = open.close(1).unwrap();
         assert_eq!(counts(&data), pairs(&[("a@1,0", 2)]));
-        assert_eq!(data.branches, vec![]);
+        let branches: Vec<(&str, u32)> = data
+            .branches
+            .iter()
+            .map(|b| (b.id.as_str(), b.count))
+            .collect();
+        assert_eq!(branches, vec![("src/a.js|1,0|1", 3)]);
         assert_eq!(data.files[0].lines, Vec::<Option<u32>>::new());
         assert!(open.is_empty());
     }
