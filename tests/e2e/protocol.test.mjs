@@ -244,5 +244,33 @@ for (const runtime of RUNTIMES) {
         await s.close();
       }
     });
+
+    test('SIGTERM with the function\'s own listener: its listener decides, once, as without the layer', async () => {
+      assertRuntimesInstalled();
+      const s = await standin({ forbidden: [SECRET] });
+      const taskRoot = fixtureRoot();
+      const env = withSecret(agentEnv(s));
+      const direct = await startFunction({ runtime, taskRoot, handler: 'src/sigterm.handler', mode: 'direct', env });
+      const fn = await startFunction({ runtime, taskRoot, handler: 'src/sigterm.handler', mode: 'exec-wrapper', layerRoot: layerRoot(), env });
+      try {
+        const [d, w] = [await direct.invoke(apiV2('/')), await fn.invoke(apiV2('/'))];
+        assert.deepEqual(w.body, d.body);
+        await fn.idle();
+        const [directEnd, wrappedEnd] = [await direct.terminate(), await fn.terminate()];
+        // The fixture's listener ends the process with SIGKILL 500 ms later; the layer neither ends it sooner
+        // nor raises the signal again (its listener would run twice).
+        assert.deepEqual([directEnd.code, directEnd.signal], [null, 'SIGKILL']);
+        assert.deepEqual([wrappedEnd.code, wrappedEnd.signal], [null, 'SIGKILL'], fn.output);
+        const received = (output) => (output.match(/\[fixture\] SIGTERM received/g) || []).length;
+        assert.deepEqual([received(direct.output), received(fn.output)], [1, 1], fn.output);
+        assertNothingRejected(s);
+        // The event still goes out while the function's listener waits.
+        assert.deepEqual(sequence(s).slice(-1), ['POST events 1002']);
+      } finally {
+        await direct.stop();
+        await fn.stop();
+        await s.close();
+      }
+    });
   });
 }
