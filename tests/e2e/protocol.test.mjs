@@ -74,6 +74,26 @@ for (const runtime of RUNTIMES) {
       }
     });
 
+    test('names outside ASCII: URL-encoded name headers, sl-metadata escaped, every request accepted', async () => {
+      assertRuntimesInstalled();
+      const s = await standin({ forbidden: [SECRET] });
+      try {
+        const names = { SL_APP_NAME: 'boutique €', SL_BRANCH_NAME: 'fonctionnalité/été', SL_BUILD_NAME: 'ビルド 7' };
+        const run = await runOn(runtime, s, [apiV2('/b')], names);
+        assertNothingRejected(s);
+        assert.deepEqual(sequence(s), [...COLD_START, 'GET execution', 'POST footprints', 'POST events 1006,1010'], run.fn.output);
+        const [record] = s.accepted();
+        assert.deepEqual([record.headers['x-sl-appname'], record.headers['x-sl-branchname'], record.headers['x-sl-buildname']],
+          [encodeURIComponent('boutique €'), encodeURIComponent('fonctionnalité/été'), encodeURIComponent('ビルド 7')]);
+        const metadata = JSON.parse(record.headers['sl-metadata']);
+        assert.deepEqual([metadata.appName, metadata.branchName, metadata.buildName], ['boutique €', 'fonctionnalité/été', 'ビルド 7']);
+        assert.equal(s.requests()[0].query.buildName, 'ビルド 7');
+        assert.deepEqual(hitsOf(s.accepted()).map((h) => h.methods), [INIT, ROUTES['/b']]);
+      } finally {
+        await s.close();
+      }
+    });
+
     for (const [name, config] of [['sendFootprints: false', { sendFootprints: false }], ['enabled: false', { enabled: false }]]) {
       test(`remote config ${name}: nothing collected, nothing sent after the cold-start calls`, async () => {
         assertRuntimesInstalled();
