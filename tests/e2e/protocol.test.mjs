@@ -148,6 +148,29 @@ for (const runtime of RUNTIMES) {
       }
     });
 
+    test('pendingDelete after a failed send: everything held for the closing execution goes out in its flush', async () => {
+      assertRuntimesInstalled();
+      const s = await standin({ forbidden: [SECRET] });
+      s.setMode('fail-then-recover', { count: 2 }); // the first send and its retry get 500: init and /a are kept
+      try {
+        const run = await runOn(runtime, s, [apiV2('/a', { 'x-sl-test-name': 't-a' }), apiV2('/b', { 'x-sl-test-name': 't-b' }), apiV2('/x')], { SL_EXECUTION_CHECK_INTERVAL_S: '0' }, {
+          between: (i) => {
+            if (i === 0) s.setExecution(LAB, { ...EXECUTION, status: 'pendingDelete' });
+          },
+        });
+        assertNothingRejected(s);
+        assert.deepEqual(s.requests().map((r) => `${r.method} ${r.endpoint} ${r.status}`).slice(3), [
+          'GET execution 200', 'POST footprints 500', 'POST events 200', 'POST footprints 500', 'GET execution 200', 'POST footprints 200', 'GET execution 200',
+        ], run.fn.output);
+        assert.equal(s.accepted().length, 1);
+        assert.deepEqual(hitsOf(s.accepted()).map((h) => [h.executionId, h.init ? 'init' : h.testName, h.methods]), [
+          [EXEC, 'init', INIT], [EXEC, 't-a', ROUTES['/a']], [EXEC, 't-b', ROUTES['/b']],
+        ]);
+      } finally {
+        await s.close();
+      }
+    });
+
     test('test names from the x-sl-testid cookie: API Gateway v2 and function URL cookies, v1 and ALB cookie headers', async () => {
       assertRuntimesInstalled();
       const s = await standin({ forbidden: [SECRET] });
