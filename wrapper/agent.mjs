@@ -122,6 +122,7 @@ export async function beforeLoad() {
     events: [],
     sentEvents: new Set(),
     coldStart: null,
+    coldAnswers: null,
   };
   agent.coldStart = startColdStart(agent);
   watchShutdown(agent);
@@ -152,7 +153,8 @@ function startColdStart(a) {
   return Promise.all([config, methodology, registered]).then(
     ([c, m, r]) => {
       a.registered = Boolean(r.ok); // known at once: a SIGTERM before the first invocation sends 1002 too
-      return { config: c, methodology: m, registered: r };
+      a.coldAnswers = { config: c, methodology: m, registered: r };
+      return a.coldAnswers;
     },
     (error) => ({ error }),
   );
@@ -166,6 +168,10 @@ function startColdStart(a) {
 async function applyColdStart(a, deadline) {
   const pending = a.coldStart;
   if (!pending) return;
+  if (a.coldAnswers) {
+    applyAnswers(a, a.coldAnswers);
+    return;
+  }
   let timer;
   const late = new Promise((resolve) => {
     timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), null);
@@ -173,6 +179,11 @@ async function applyColdStart(a, deadline) {
   const answers = await Promise.race([pending, late]);
   clearTimeout(timer);
   if (answers === null || a.coldStart !== pending) return;
+  applyAnswers(a, answers);
+}
+
+/** Applies the cold-start answers (once). */
+function applyAnswers(a, answers) {
   a.coldStart = null;
   if (answers.error) {
     log('warn', `the cold-start calls failed (${describe(answers.error)})`);
@@ -297,6 +308,11 @@ function ownFiles() {
 
 export function beforeInvoke(event, context) {
   if (!agent) return;
+  // Answers that arrived while the module loaded apply now: a muted agent takes nothing of this invocation.
+  if (agent.coldStart && agent.coldAnswers) {
+    applyAnswers(agent, agent.coldAnswers);
+    if (!agent) return;
+  }
   if (!agent.initDone) {
     agent.initDone = true;
     agent.initTake = { scripts: agent.coverage.take(), end: seconds() };

@@ -74,6 +74,26 @@ for (const runtime of RUNTIMES) {
       }
     });
 
+    test('names outside ASCII: URL-encoded name headers, sl-metadata escaped, every request accepted', async () => {
+      assertRuntimesInstalled();
+      const s = await standin({ forbidden: [SECRET] });
+      try {
+        const names = { SL_APP_NAME: 'boutique €', SL_BRANCH_NAME: 'fonctionnalité/été', SL_BUILD_NAME: 'ビルド 7' };
+        const run = await runOn(runtime, s, [apiV2('/b')], names);
+        assertNothingRejected(s);
+        assert.deepEqual(sequence(s), [...COLD_START, 'GET execution', 'POST footprints', 'POST events 1006,1010'], run.fn.output);
+        const [record] = s.accepted();
+        assert.deepEqual([record.headers['x-sl-appname'], record.headers['x-sl-branchname'], record.headers['x-sl-buildname']],
+          [encodeURIComponent('boutique €'), encodeURIComponent('fonctionnalité/été'), encodeURIComponent('ビルド 7')]);
+        const metadata = JSON.parse(record.headers['sl-metadata']);
+        assert.deepEqual([metadata.appName, metadata.branchName, metadata.buildName], ['boutique €', 'fonctionnalité/été', 'ビルド 7']);
+        assert.equal(s.requests()[0].query.buildName, 'ビルド 7');
+        assert.deepEqual(hitsOf(s.accepted()).map((h) => h.methods), [INIT, ROUTES['/b']]);
+      } finally {
+        await s.close();
+      }
+    });
+
     for (const [name, config] of [['sendFootprints: false', { sendFootprints: false }], ['enabled: false', { enabled: false }]]) {
       test(`remote config ${name}: nothing collected, nothing sent after the cold-start calls`, async () => {
         assertRuntimesInstalled();
@@ -122,6 +142,29 @@ for (const runtime of RUNTIMES) {
         ]);
         assert.deepEqual(sequence(s), [
           ...COLD_START, 'GET execution', 'POST events 1006,1010', 'POST footprints', 'GET execution', 'POST footprints', 'GET execution',
+        ]);
+      } finally {
+        await s.close();
+      }
+    });
+
+    test('pendingDelete after a failed send: everything held for the closing execution goes out in its flush', async () => {
+      assertRuntimesInstalled();
+      const s = await standin({ forbidden: [SECRET] });
+      s.setMode('fail-then-recover', { count: 2 }); // the first send and its retry get 500: init and /a are kept
+      try {
+        const run = await runOn(runtime, s, [apiV2('/a', { 'x-sl-test-name': 't-a' }), apiV2('/b', { 'x-sl-test-name': 't-b' }), apiV2('/x')], { SL_EXECUTION_CHECK_INTERVAL_S: '0' }, {
+          between: (i) => {
+            if (i === 0) s.setExecution(LAB, { ...EXECUTION, status: 'pendingDelete' });
+          },
+        });
+        assertNothingRejected(s);
+        assert.deepEqual(s.requests().map((r) => `${r.method} ${r.endpoint} ${r.status}`).slice(3), [
+          'GET execution 200', 'POST footprints 500', 'POST events 200', 'POST footprints 500', 'GET execution 200', 'POST footprints 200', 'GET execution 200',
+        ], run.fn.output);
+        assert.equal(s.accepted().length, 1);
+        assert.deepEqual(hitsOf(s.accepted()).map((h) => [h.executionId, h.init ? 'init' : h.testName, h.methods]), [
+          [EXEC, 'init', INIT], [EXEC, 't-a', ROUTES['/a']], [EXEC, 't-b', ROUTES['/b']],
         ]);
       } finally {
         await s.close();
@@ -238,6 +281,34 @@ for (const runtime of RUNTIMES) {
         assertNothingRejected(s);
         assert.deepEqual(sequence(s), [...COLD_START, 'GET execution', 'POST events 1006,1010', 'POST footprints', 'POST events 1002'], fn.output);
         assertNoToken(fn.output, s.token);
+      } finally {
+        await direct.stop();
+        await fn.stop();
+        await s.close();
+      }
+    });
+
+    test('SIGTERM with the function\'s own listener: its listener decides, once, as without the layer', async () => {
+      assertRuntimesInstalled();
+      const s = await standin({ forbidden: [SECRET] });
+      const taskRoot = fixtureRoot();
+      const env = withSecret(agentEnv(s));
+      const direct = await startFunction({ runtime, taskRoot, handler: 'src/sigterm.handler', mode: 'direct', env });
+      const fn = await startFunction({ runtime, taskRoot, handler: 'src/sigterm.handler', mode: 'exec-wrapper', layerRoot: layerRoot(), env });
+      try {
+        const [d, w] = [await direct.invoke(apiV2('/')), await fn.invoke(apiV2('/'))];
+        assert.deepEqual(w.body, d.body);
+        await fn.idle();
+        const [directEnd, wrappedEnd] = [await direct.terminate(), await fn.terminate()];
+        // The fixture's listener ends the process with SIGKILL 500 ms later; the layer neither ends it sooner
+        // nor raises the signal again (its listener would run twice).
+        assert.deepEqual([directEnd.code, directEnd.signal], [null, 'SIGKILL']);
+        assert.deepEqual([wrappedEnd.code, wrappedEnd.signal], [null, 'SIGKILL'], fn.output);
+        const received = (output) => (output.match(/\[fixture\] SIGTERM received/g) || []).length;
+        assert.deepEqual([received(direct.output), received(fn.output)], [1, 1], fn.output);
+        assertNothingRejected(s);
+        // The event still goes out while the function's listener waits.
+        assert.deepEqual(sequence(s).slice(-1), ['POST events 1002']);
       } finally {
         await direct.stop();
         await fn.stop();
