@@ -464,7 +464,9 @@ function flush(a, deadline) {
         await checkExecution(a, deadline);
         if (a.execution.status === 'open' || a.execution.status === 'closing') {
           if (a.converter.pendingCount > 0) queueEventOnce(a, EVENTS.FIRST_FOOTPRINTS);
-          await Promise.all([send(a, deadline), postEvents(a, deadline)]);
+          // The events first, then the footprints: one order on the one connection, whatever gzip takes.
+          await postEvents(a, deadline);
+          await send(a, deadline);
           if (a.execution.status === 'closing') endCollection(a);
         } else {
           await postEvents(a, deadline);

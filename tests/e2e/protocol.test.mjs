@@ -81,7 +81,7 @@ for (const runtime of RUNTIMES) {
         const names = { SL_APP_NAME: 'boutique €', SL_BRANCH_NAME: 'fonctionnalité/été', SL_BUILD_NAME: 'ビルド 7' };
         const run = await runOn(runtime, s, [apiV2('/b')], names);
         assertNothingRejected(s);
-        assert.deepEqual(sequence(s), [...COLD_START, 'GET execution', 'POST footprints', 'POST events 1006,1010'], run.fn.output);
+        assert.deepEqual(sequence(s), [...COLD_START, 'GET execution', 'POST events 1006,1010', 'POST footprints'], run.fn.output);
         const [record] = s.accepted();
         assert.deepEqual([record.headers['x-sl-appname'], record.headers['x-sl-branchname'], record.headers['x-sl-buildname']],
           [encodeURIComponent('boutique €'), encodeURIComponent('fonctionnalité/été'), encodeURIComponent('ビルド 7')]);
@@ -160,7 +160,7 @@ for (const runtime of RUNTIMES) {
         });
         assertNothingRejected(s);
         assert.deepEqual(s.requests().map((r) => `${r.method} ${r.endpoint} ${r.status}`).slice(3), [
-          'GET execution 200', 'POST footprints 500', 'POST events 200', 'POST footprints 500', 'GET execution 200', 'POST footprints 200', 'GET execution 200',
+          'GET execution 200', 'POST events 200', 'POST footprints 500', 'POST footprints 500', 'GET execution 200', 'POST footprints 200', 'GET execution 200',
         ], run.fn.output);
         assert.equal(s.accepted().length, 1);
         assert.deepEqual(hitsOf(s.accepted()).map((h) => [h.executionId, h.init ? 'init' : h.testName, h.methods]), [
