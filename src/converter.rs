@@ -384,17 +384,17 @@ mod tests {
     use crate::coverage::CoverageRange;
 
     /// A take without the top level of a file with a byte-order mark, first seen in that take:
-    /// when the functions' starts are on tokens with and without the shift (`f((x) => x)`: `(`
-    /// and `x`), the file is taken as V8 read it (no shift, as CommonJS does).
+    /// when the functions' starts are on tokens with and without the shift (`m() {}`: `m` and
+    /// `(`), the file is taken as V8 read it (no shift, as CommonJS does).
     #[test]
     fn an_undecided_shift_is_none() {
-        let source = "\u{feff}f((x) => x);\n";
+        let source = "\u{feff}x = { m() {} };\n";
         let mut coverage = Coverage::new();
         coverage.push_script("file:///p/a.js");
-        coverage.push_function("", false);
+        coverage.push_function("m", false);
         coverage.push_range(CoverageRange {
-            start: 3,
-            end: 11,
+            start: 7,
+            end: 13,
             count: 2,
         });
         let mut converter = Converter::new(&Options {
@@ -408,6 +408,6 @@ mod tests {
             .iter()
             .map(|m| (m.id.as_str(), m.count))
             .collect();
-        assert_eq!(ids, [("a.js@1,3", 2)]);
+        assert_eq!(ids, [("a.js@1,7", 2)]);
     }
 }

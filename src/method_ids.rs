@@ -40,9 +40,6 @@ pub fn id_site(source: &str, start: usize) -> IdSite {
             id_site(source, next) // past the end: none
         }
         "function" => function_site(source, start, start),
-        // An implicit constructor or a field initializer spans its class (also in an arrow's
-        // parameters: `(a = class { x = 1 }) => a`).
-        "class" => IdSite::None,
         "async" => {
             // V8 starts at `async` only for `async function` when no line break follows `async`.
             let next = skip_trivia_forward(source, start + 5);
@@ -52,6 +49,8 @@ pub fn id_site(source: &str, start: usize) -> IdSite {
                 member_or_arrow_site(source, start)
             }
         }
+        // Also `class` (an implicit constructor or field initializers span their class): no key
+        // is followed by `(` or `=>` there.
         _ => member_or_arrow_site(source, start),
     }
 }
