@@ -36,11 +36,22 @@ impl CompatLines {
         let mut ignore_all = false;
         let mut from = 0usize;
         while from < bytes.len() {
-            let rest = &bytes[from..];
-            let (to, newline) = match rest.iter().position(|&b| b == b'\n') {
-                Some(at) if at > 0 && rest[at - 1] == b'\r' => (from + at + 1, 2),
-                Some(at) => (from + at + 1, 1),
-                None => (bytes.len(), 0),
+            // To the line's `\n`, noting a `/* ` on the way.
+            let mut at = from;
+            let mut comment = false;
+            loop {
+                at = next_of(bytes, at, b'\n', b'/');
+                if at < bytes.len() && bytes[at] == b'/' {
+                    comment |= bytes[at + 1..].starts_with(b"* ");
+                    at += 1;
+                    continue;
+                }
+                break;
+            }
+            let (to, newline) = match at {
+                at if at == bytes.len() => (at, 0),
+                at if at > from && bytes[at - 1] == b'\r' => (at + 1, 2),
+                at => (at + 1, 1),
             };
             let line = &bytes[from..to];
             let length = if ascii {
@@ -57,7 +68,7 @@ impl CompatLines {
                 ignore_all
             };
             position += length;
-            let hint = if find(line, b"/* ").is_some() {
+            let hint = if comment {
                 parse_ignore(&trimmed[from..to])
             } else {
                 None
@@ -242,6 +253,28 @@ fn utf16_len(bytes: &[u8]) -> u32 {
         .iter()
         .map(|&b| u32::from(b & 0xc0 != 0x80) + u32::from(b >= 0xf0))
         .sum()
+}
+
+/// The first offset at or after `from` of the byte `a` or `b` (the length when none), eight
+/// bytes at a time.
+fn next_of(bytes: &[u8], from: usize, a: u8, b: u8) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // The lowest flagged byte is a true match (a false one sits only above a true one).
+        let found = zero_byte(x ^ (ONES * u64::from(a))) | zero_byte(x ^ (ONES * u64::from(b)));
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while at < bytes.len() && bytes[at] != a && bytes[at] != b {
+        at += 1;
+    }
+    at
 }
 
 #[cfg(test)]
