@@ -25,6 +25,11 @@ fn whitespace_len_at(source: &str, at: usize) -> usize {
 pub fn skip_trivia_forward(source: &str, mut at: usize) -> usize {
     let bytes = source.as_bytes();
     while at < bytes.len() {
+        // ASCII white space (most of it: indentation) without a call per byte.
+        if matches!(bytes[at], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+            at += 1;
+            continue;
+        }
         let width = whitespace_len_at(source, at);
         if width > 0 {
             at += width;
