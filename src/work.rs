@@ -9,8 +9,8 @@ use crate::segments::{Flattener, Segment};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// Hashes the `(file, line, column)` keys of one call's entries: a multiply and a rotation per
-/// number. SipHash, the default, is built for keys an adversary picks and took a tenth of a warm
+/// Hashes positions (the `(file, line, column)` keys of one call's entries, a script's function
+/// starts): a multiply and a rotation per number. SipHash, the default, is built for keys an adversary picks and took a tenth of a warm
 /// conversion of typescript.js (tens of thousands of methods and branches).
 #[derive(Default, Clone, Copy)]
 pub struct PositionHasher(u64);
