@@ -120,12 +120,10 @@ struct Finder<'a> {
 impl Finder<'_> {
     // --- tokens --------------------------------------------------------------------------
 
-    #[inline(never)]
     fn token(&self, at: usize) -> Option<&Token> {
         self.tokens.get(at)
     }
 
-    #[inline(never)]
     /// The first byte of the token at `at` (0 past the end).
     fn first_byte(&self, at: usize) -> u8 {
         self.token(at)
@@ -133,32 +131,26 @@ impl Finder<'_> {
             .map_or(0, |&b| b)
     }
 
-    #[inline(never)]
     fn sym(&self, at: usize) -> Sym {
         self.token(at).map_or(Sym::Other, |t| t.sym)
     }
 
-    #[inline(never)]
     fn is(&self, sym: Sym) -> bool {
         self.sym(self.pos) == sym
     }
 
-    #[inline(never)]
     fn is_at(&self, at: usize, sym: Sym) -> bool {
         self.sym(at) == sym
     }
 
-    #[inline(never)]
     fn next_is(&self, sym: Sym) -> bool {
         self.sym(self.pos + 1) == sym
     }
 
-    #[inline(never)]
     fn kind(&self, at: usize) -> Option<Kind> {
         self.token(at).map(|t| t.kind)
     }
 
-    #[inline(never)]
     fn eat(&mut self, sym: Sym) -> bool {
         let found = self.is(sym);
         self.pos += usize::from(found);
@@ -166,20 +158,17 @@ impl Finder<'_> {
     }
 
     /// Whether a line ends before the token at `at`.
-    #[inline(never)]
     fn line_before(&self, at: usize) -> bool {
         self.token(at).is_some_and(|t| t.line_before)
     }
 
     /// Where the current token starts (the source's end past the last token).
-    #[inline(never)]
     fn start(&self) -> u32 {
         self.token(self.pos)
             .map_or(self.source.len() as u32, |t| t.start)
     }
 
     /// Where the last token read ends.
-    #[inline(never)]
     fn end(&self) -> u32 {
         self.pos
             .min(self.tokens.len())
@@ -189,29 +178,24 @@ impl Finder<'_> {
     }
 
     /// The matching closer of the opener at the current token.
-    #[inline(never)]
     fn close(&self) -> usize {
         self.token(self.pos).map_or(self.pos, |t| t.close as usize)
     }
 
     /// Moves past the closer at `close` (never backwards).
-    #[inline(never)]
     fn leave(&mut self, close: usize) {
         self.pos = self.pos.max(close + 1);
     }
 
-    #[inline(never)]
     fn skip_group(&mut self) {
         let close = self.close();
         self.leave(close);
     }
 
-    #[inline(never)]
     fn is_word(&self, at: usize) -> bool {
         self.kind(at) == Some(Kind::Word)
     }
 
-    #[inline(never)]
     fn push(&mut self, at: u32, leaves: Vec<Leaf>) {
         self.points.push(BranchPoint {
             at,
@@ -540,7 +524,6 @@ impl Finder<'_> {
         chain
     }
 
-    #[inline(never)]
     fn starts_expression(&self, at: usize) -> bool {
         match self.kind(at) {
             None => false,
@@ -582,7 +565,6 @@ impl Finder<'_> {
         false
     }
 
-    #[inline(never)]
     fn operand_leaf(&mut self, operator: Option<u32>, read: fn(&mut Self) -> bool) -> Leaf {
         let start = self.start();
         read(self);
@@ -704,7 +686,6 @@ impl Finder<'_> {
         }
     }
 
-    #[inline(never)]
     fn template(&self, at: usize) -> bool {
         match self.kind(at) {
             Some(Kind::TemplateHead) => true,
@@ -714,7 +695,6 @@ impl Finder<'_> {
     }
 
     /// Reads a bracket group's content with `read`, then moves past its closer.
-    #[inline(never)]
     fn group(&mut self, read: fn(&mut Self)) {
         let close = self.close();
         self.pos += 1;
@@ -734,7 +714,6 @@ impl Finder<'_> {
     }
 
     /// Comma-separated items up to the closer at `close`, then past it.
-    #[inline(never)]
     fn list(&mut self, close: usize, item: fn(&mut Self)) {
         while self.pos < close {
             let before = self.pos;
@@ -838,7 +817,6 @@ impl Finder<'_> {
     }
 
     /// A property key: a name, a literal or a computed `[key]`.
-    #[inline(never)]
     fn key(&mut self) {
         if self.is(LBracket) {
             self.group(Self::expression);

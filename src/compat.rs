@@ -21,23 +21,43 @@ pub struct CompatLines {
 }
 
 impl CompatLines {
-    /// Builds the table for `source`.
+    /// Builds the table for `source`: one pass over its bytes, with a hint looked for only on
+    /// the lines that hold `/* ` (every hint starts so).
     pub fn new(source: &str) -> Self {
         let trimmed = source.trim_end_matches(is_js_trim);
-        let mut starts = Vec::new();
-        let mut ends = Vec::new();
-        let mut ignored = Vec::new();
+        let bytes = trimmed.as_bytes();
+        let ascii = trimmed.is_ascii();
+        let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+        let mut starts = Vec::with_capacity(lines);
+        let mut ends = Vec::with_capacity(lines);
+        let mut ignored = Vec::with_capacity(lines);
         let mut position = 0u32;
         let mut ignore_count = 0u32;
         let mut ignore_all = false;
-        for line in trimmed.split_inclusive('\n') {
-            let length = line.encode_utf16().count() as u32;
-            let newline = if line.ends_with("\r\n") {
-                2
-            } else if line.ends_with('\n') {
-                1
+        let mut from = 0usize;
+        while from < bytes.len() {
+            // To the line's `\n`, noting a `/* ` on the way.
+            let mut at = from;
+            let mut comment = false;
+            loop {
+                at = next_of(bytes, at, b'\n', b'/');
+                if at < bytes.len() && bytes[at] == b'/' {
+                    comment |= bytes[at + 1..].starts_with(b"* ");
+                    at += 1;
+                    continue;
+                }
+                break;
+            }
+            let (to, newline) = match at {
+                at if at == bytes.len() => (at, 0),
+                at if at > from && bytes[at - 1] == b'\r' => (at + 1, 2),
+                at => (at + 1, 1),
+            };
+            let line = &bytes[from..to];
+            let length = if ascii {
+                line.len() as u32
             } else {
-                0
+                utf16_len(line)
             };
             starts.push(position);
             ends.push(position + length - newline);
@@ -48,7 +68,12 @@ impl CompatLines {
                 ignore_all
             };
             position += length;
-            if let Some(hint) = parse_ignore(line) {
+            let hint = if comment {
+                parse_ignore(&trimmed[from..to])
+            } else {
+                None
+            };
+            if let Some(hint) = hint {
                 ignore = true;
                 match hint {
                     Hint::Next(count) => ignore_count = count,
@@ -57,6 +82,7 @@ impl CompatLines {
                 }
             }
             ignored.push(ignore);
+            from = to;
         }
         if trimmed.is_empty() {
             starts.push(0);
@@ -92,7 +118,7 @@ impl CompatLines {
                 let end = range.end.min(self.eof);
                 // Lines that start at or after `start`...
                 let first = self.starts.partition_point(|&s| s < start);
-                let mut line = find(scratch, first as u32) as usize;
+                let mut line = find_root(scratch, first as u32) as usize;
                 while line < n && self.ends[line] <= end && self.starts[line] <= end {
                     let empty = self.starts[line] == self.ends[line];
                     if !(self.ignored[line] || empty && self.starts[line] == start) {
@@ -101,7 +127,7 @@ impl CompatLines {
                     if counts[line] != UNSET || self.ignored[line] {
                         scratch[line] = line as u32 + 1;
                     }
-                    line = find(scratch, line as u32 + 1) as usize;
+                    line = find_root(scratch, line as u32 + 1) as usize;
                 }
             }
         }
@@ -113,7 +139,7 @@ impl CompatLines {
     }
 }
 
-fn find(next: &mut [u32], mut at: u32) -> u32 {
+fn find_root(next: &mut [u32], mut at: u32) -> u32 {
     let mut root = at;
     while next[root as usize] != root {
         root = next[root as usize];
@@ -160,33 +186,95 @@ fn parse_ignore(line: &str) -> Option<Hint> {
             }
         }
     }
-    if TOOLS
-        .iter()
-        .any(|tool| line.contains(&format!("/* {tool} ignore next")))
-    {
+    // The other forms, anywhere on the line: `/* <tool> ignore next` (any tool), else the first
+    // `/* (c8|v8||8) ignore (start|stop)`, else the first `/* node:coverage (disable|enable)`.
+    let comments = || {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let found = at + find(&line.as_bytes()[at..], b"/* ")?;
+            at = found + 3;
+            Some(&line[at..])
+        })
+    };
+    if comments().any(|after| {
+        TOOLS.iter().any(|tool| {
+            after
+                .strip_prefix(tool)
+                .is_some_and(|r| r.starts_with(" ignore next"))
+        })
+    }) {
         return Some(Hint::Next(0));
     }
-    let mut first: Option<(usize, Hint)> = None;
-    for tool in ["c8", "v8", "|8"] {
-        for (word, hint) in [("start", true), ("stop", false)] {
-            if let Some(at) = line.find(&format!("/* {tool} ignore {word}")) {
-                if first.as_ref().is_none_or(|(best, _)| at < *best) {
-                    first = Some((at, if hint { Hint::Start } else { Hint::Stop }));
-                }
-            }
+    let range = comments().find_map(|after| {
+        let rest = ["c8", "v8", "|8"]
+            .iter()
+            .find_map(|tool| after.strip_prefix(tool))?
+            .strip_prefix(" ignore ")?;
+        if rest.starts_with("start") {
+            Some(Hint::Start)
+        } else if rest.starts_with("stop") {
+            Some(Hint::Stop)
+        } else {
+            None
         }
+    });
+    if range.is_some() {
+        return range;
     }
-    if let Some((_, hint)) = first {
-        return Some(hint);
+    comments().find_map(|after| {
+        let rest = after.strip_prefix("node:coverage ")?;
+        if rest.starts_with("disable") {
+            Some(Hint::Start)
+        } else if rest.starts_with("enable") {
+            Some(Hint::Stop)
+        } else {
+            None
+        }
+    })
+}
+
+/// The first offset of `needle` (three bytes or more) in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while at + needle.len() <= haystack.len() {
+        let next = haystack[at..].iter().position(|&b| b == needle[0])?;
+        at += next;
+        if haystack[at..].starts_with(needle) {
+            return Some(at);
+        }
+        at += 1;
     }
-    let disable = line.find("/* node:coverage disable");
-    let enable = line.find("/* node:coverage enable");
-    match (disable, enable) {
-        (Some(d), Some(e)) => Some(if d < e { Hint::Start } else { Hint::Stop }),
-        (Some(_), None) => Some(Hint::Start),
-        (None, Some(_)) => Some(Hint::Stop),
-        (None, None) => None,
+    None
+}
+
+/// UTF-16 code units of valid UTF-8 bytes: one per character, two for a four-byte one.
+fn utf16_len(bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .map(|&b| u32::from(b & 0xc0 != 0x80) + u32::from(b >= 0xf0))
+        .sum()
+}
+
+/// The first offset at or after `from` of the byte `a` or `b` (the length when none), eight
+/// bytes at a time.
+fn next_of(bytes: &[u8], from: usize, a: u8, b: u8) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // The lowest flagged byte is a true match (a false one sits only above a true one).
+        let found = zero_byte(x ^ (ONES * u64::from(a))) | zero_byte(x ^ (ONES * u64::from(b)));
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
     }
+    while at < bytes.len() && bytes[at] != a && bytes[at] != b {
+        at += 1;
+    }
+    at
 }
 
 #[cfg(test)]

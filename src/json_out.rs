@@ -33,18 +33,21 @@ pub fn push_str(out: &mut String, text: &str) {
 
 /// Appends an unsigned number (without `fmt`, which is slow for the many counts written).
 pub fn push_u64(out: &mut String, mut value: u64) {
+    if value < 10 {
+        // Most counts and many positions: one digit.
+        out.push(char::from(b'0' + value as u8));
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
-    loop {
+    while value > 0 {
         at -= 1;
         digits[at] = b'0' + (value % 10) as u8;
         value /= 10;
-        if value == 0 {
-            break;
-        }
     }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
+    for &digit in &digits[at..] {
+        out.push(char::from(digit));
+    }
 }
 
 /// Appends `[a,b,c]`.

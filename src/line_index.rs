@@ -11,6 +11,30 @@ const CHECKPOINT_EVERY: u32 = 64;
 /// Marks a line with nothing but white space in [`LineIndex::first_code`].
 pub const BLANK: u32 = u32::MAX;
 
+/// The first offset at or after `from` of a byte that is `\n`, `\r` or not ASCII (the length
+/// when none), eight bytes at a time.
+pub(crate) fn ascii_run_end(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // The lowest flagged byte is a true match (a false one sits only above a true one).
+        let found = zero_byte(x ^ (ONES * u64::from(b'\n')))
+            | zero_byte(x ^ (ONES * u64::from(b'\r')))
+            | (x & HIGH);
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while at < bytes.len() && !matches!(bytes[at], b'\n' | b'\r' | 0x80..) {
+        at += 1;
+    }
+    at
+}
+
 /// Line table of one source text.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
@@ -71,6 +95,18 @@ impl LineIndex {
                             first_code.push(unit);
                             code_seen = true;
                         }
+                        // The rest of a line with code matters only at its end (or at a
+                        // character that is not ASCII): skip to it, checkpoints included.
+                        let end = ascii_run_end(bytes, byte + 1);
+                        let run_end = unit + (end - byte) as u32;
+                        while !ascii && next_checkpoint < run_end {
+                            let at = byte + (next_checkpoint - unit) as usize;
+                            checkpoints.push((next_checkpoint, at as u32));
+                            next_checkpoint += CHECKPOINT_EVERY;
+                        }
+                        byte = end;
+                        unit = run_end;
+                        continue;
                     }
                 }
                 byte += 1;
@@ -214,6 +250,32 @@ mod tests {
             assert_eq!(index.utf16_offset(&source, byte), unit);
             unit += c.len_utf16() as u32;
         }
+    }
+
+    #[test]
+    fn long_ascii_runs_between_other_characters() {
+        let source: String = (0..40)
+            .map(|k| {
+                format!(
+                    "{}é\r\n  x{}😀\u{2028}",
+                    "a".repeat(k * 7),
+                    "b".repeat(130 - k)
+                )
+            })
+            .collect();
+        let index = LineIndex::new(&source);
+        let mut unit = 0u32;
+        for (byte, c) in source.char_indices() {
+            assert_eq!(index.byte_offset(&source, unit), byte);
+            assert_eq!(index.utf16_offset(&source, byte), unit);
+            unit += c.len_utf16() as u32;
+        }
+        assert!(index
+            .checkpoints
+            .windows(2)
+            .all(|w| w[1].0 - w[0].0 <= CHECKPOINT_EVERY + 1));
+        assert_eq!(index.line_count(), 81);
+        assert_eq!(index.first_code()[1], index.line_starts()[1] + 2);
     }
 
     #[test]

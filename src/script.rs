@@ -6,7 +6,9 @@ use crate::branch_hits::BranchCache;
 use crate::compat::CompatLines;
 use crate::line_index::LineIndex;
 use crate::source_map::DecodedMap;
+use crate::work::PositionHasher;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// Where a function's id points, computed once per V8 start offset.
 #[derive(Clone, Debug)]
@@ -86,7 +88,7 @@ pub struct ScriptState {
     /// v8-to-istanbul's line table, built on first use in compat mode.
     pub compat: Option<CompatLines>,
     /// Id site per V8 start offset (before the shift).
-    pub sites: HashMap<u32, Option<MethodSite>>,
+    pub sites: HashMap<u32, Option<MethodSite>, BuildHasherDefault<PositionHasher>>,
     /// Whether the build scanner records ids in this file (not `.cjs`).
     pub scanned: bool,
     /// What V8's offsets lack (1 for a stripped byte-order mark), once a take showed it.
@@ -143,7 +145,7 @@ impl ScriptState {
             source,
             index,
             compat: None,
-            sites: HashMap::new(),
+            sites: HashMap::default(),
             scanned,
             shift: None,
             map: MapState::Unknown,

@@ -25,6 +25,11 @@ fn whitespace_len_at(source: &str, at: usize) -> usize {
 pub fn skip_trivia_forward(source: &str, mut at: usize) -> usize {
     let bytes = source.as_bytes();
     while at < bytes.len() {
+        // ASCII white space (most of it: indentation) without a call per byte.
+        if matches!(bytes[at], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+            at += 1;
+            continue;
+        }
         let width = whitespace_len_at(source, at);
         if width > 0 {
             at += width;
@@ -324,13 +329,62 @@ symbols! {
     Case "case"
 }
 
+/// Slots of [`SYMBOL_TABLE`]: a power of two, several times the number of symbols.
+const SYMBOL_SLOTS: usize = 512;
+
+/// The longest symbol's text.
+const SYMBOL_MAX_LEN: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < SYMBOLS.len() {
+        if SYMBOLS[i].0.len() > longest {
+            longest = SYMBOLS[i].0.len();
+        }
+        i += 1;
+    }
+    longest
+};
+
+/// Where a symbol's text starts looking in [`SYMBOL_TABLE`].
+const fn symbol_slot(text: &[u8]) -> usize {
+    let last = text[text.len() - 1] as usize;
+    (text[0] as usize * 31 + last * 7 + text.len() * 113) & (SYMBOL_SLOTS - 1)
+}
+
+/// Open addressing over [`SYMBOLS`]: per slot, 1 + the index of a symbol, or 0 for none. A text
+/// is looked for from its slot onwards until an empty slot.
+const SYMBOL_TABLE: [u8; SYMBOL_SLOTS] = {
+    let mut table = [0u8; SYMBOL_SLOTS];
+    let mut i = 0;
+    while i < SYMBOLS.len() {
+        let mut slot = symbol_slot(SYMBOLS[i].0.as_bytes());
+        while table[slot] != 0 {
+            slot = (slot + 1) & (SYMBOL_SLOTS - 1);
+        }
+        table[slot] = i as u8 + 1;
+        i += 1;
+    }
+    table
+};
+
 /// The symbol a punctuator's or word's text is.
 fn symbol(text: &str) -> Sym {
-    match SYMBOLS.iter().find(|(known, _)| *known == text) {
-        Some(&(_, sym)) => sym,
-        // Every other punctuator ending in `=` assigns (`==`, `<=`, ... are in the table).
-        None if text.len() > 1 && text.ends_with('=') => Sym::AssignOp,
-        None => Sym::Other,
+    let bytes = text.as_bytes();
+    if !bytes.is_empty() && bytes.len() <= SYMBOL_MAX_LEN {
+        let mut slot = symbol_slot(bytes);
+        while let Some(&(known, sym)) = SYMBOLS.get(usize::from(SYMBOL_TABLE[slot]).wrapping_sub(1))
+        {
+            if known.as_bytes() == bytes {
+                return sym;
+            }
+            slot = (slot + 1) & (SYMBOL_SLOTS - 1);
+        }
+    }
+    // Every other punctuator ending in `=` assigns (`==`, `<=`, ... are in the table).
+    if text.len() > 1 && text.ends_with('=') {
+        Sym::AssignOp
+    } else {
+        Sym::Other
     }
 }
 
@@ -392,7 +446,7 @@ pub fn tokenize(source: &str) -> Vec<Token> {
         let Some(&b) = bytes.get(at) else {
             break;
         };
-        let line_before = source[from..at].contains(['\n', '\r', '\u{2028}', '\u{2029}']);
+        let line_before = breaks_line(&bytes[from..at]);
         let start = at;
         let index = tokens.len() as u32;
         let mut kind = Kind::Punct;
@@ -424,11 +478,17 @@ pub fn tokenize(source: &str) -> Vec<Token> {
             at = regex_end(bytes, at);
         } else {
             let rest = &bytes[at..];
-            let digit_after = rest.get(2).is_some_and(u8::is_ascii_digit);
-            at += PUNCTUATORS
-                .iter()
-                .find(|p| rest.starts_with(p.as_bytes()) && !(**p == "?." && digit_after))
-                .map_or(1, |p| p.len());
+            // Every punctuator of several bytes has a second byte of these: most tokens (`(`,
+            // `.` before a name, `,`) are known to be one byte without reading the table.
+            if rest.len() > 1 && b"=>.*<&|?+-".contains(&rest[1]) {
+                let digit_after = rest.get(2).is_some_and(u8::is_ascii_digit);
+                at += PUNCTUATORS
+                    .iter()
+                    .find(|p| rest.starts_with(p.as_bytes()) && !(**p == "?." && digit_after))
+                    .map_or(1, |p| p.len());
+            } else {
+                at += 1;
+            }
         }
         let sym = match kind {
             Kind::Word | Kind::Punct => symbol(&source[start..at]),
@@ -463,6 +523,17 @@ pub fn tokenize(source: &str) -> Vec<Token> {
         tokens[opener as usize].close = count;
     }
     tokens
+}
+
+/// Whether UTF-8 text holds a line terminator (`\n`, `\r`, U+2028 E2 80 A8, U+2029 E2 80 A9).
+fn breaks_line(text: &[u8]) -> bool {
+    text.iter().enumerate().any(|(at, &b)| {
+        b == b'\n'
+            || b == b'\r'
+            || b == 0xe2
+                && text.get(at + 1) == Some(&0x80)
+                && matches!(text.get(at + 2), Some(0xa8 | 0xa9))
+    })
 }
 
 /// Whether `token` can end an operand, so that a `/` after it divides.
@@ -589,6 +660,32 @@ fn regex_end(bytes: &[u8], mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_symbol_is_found_and_nothing_else() {
+        for &(text, sym) in SYMBOLS {
+            assert_eq!(symbol(text), sym, "{text}");
+        }
+        for text in [
+            "x",
+            "If",
+            "iff",
+            "instanceofx",
+            "+=",
+            ">>>=",
+            "a=",
+            "?",
+            "constructor",
+        ] {
+            let known = SYMBOLS.iter().find(|(t, _)| *t == text).map(|&(_, s)| s);
+            let other = if text.len() > 1 && text.ends_with('=') {
+                Sym::AssignOp
+            } else {
+                Sym::Other
+            };
+            assert_eq!(symbol(text), known.unwrap_or(other), "{text}");
+        }
+    }
 
     #[test]
     fn trivia_both_ways() {
