@@ -264,21 +264,14 @@ impl Finder<'_> {
             LBrace => self.block(),
             If => self.if_statement(),
             Switch => self.switch_statement(),
-            Function | Class | At => self.expression(),
-            Var | Let | Const if !self.next_is(Enum) => self.declaration(),
+            Var | Let | Const => self.declaration(),
             For | While | With => {
                 self.pos += 1;
                 self.eat(Await);
                 self.head();
                 self.statement();
             }
-            Catch => {
-                self.pos += 1;
-                if self.is(LParen) {
-                    self.parameters(false);
-                }
-            }
-            Do | Else | Try | Finally => self.pos += 1,
+            Do => self.pos += 1,
             Return | Throw => {
                 self.pos += 1;
                 if !self.line_before(self.pos) && !self.is(Semi) && !self.is(RBrace) {
@@ -306,17 +299,6 @@ impl Finder<'_> {
                     self.object(); // member initializers are code
                 } else {
                     self.skip_group();
-                }
-            }
-            Const | Declare | Abstract if self.ts && next_word => self.pos += 1,
-            Namespace | Module
-                if self.ts && (next_word || self.kind(self.pos + 1) == Some(Kind::Literal)) =>
-            {
-                while self.pos < self.tokens.len() && !self.is(LBrace) && !self.is(Semi) {
-                    self.pos += 1;
-                }
-                if self.is(LBrace) {
-                    self.block();
                 }
             }
             _ if self.is_word(self.pos) && self.next_is(Colon) => self.pos += 2, // a label
@@ -457,23 +439,14 @@ impl Finder<'_> {
         }
     }
 
-    /// Skips an `import` or `export ... from` clause: up to `;`, the module string, or a line
-    /// end after a complete clause.
+    /// Skips an `import` or `export ... from` clause: up to `;`, or a line end after a complete
+    /// clause (its module string, `with { ... }` or `}`).
     fn module_clause(&mut self) {
         let first = self.pos;
         while let Some(token) = self.token(self.pos).copied() {
             let text = self.sym(self.pos);
             if text == Semi {
                 self.pos += 1;
-                return;
-            }
-            if token.kind == Kind::Literal && matches!(self.first_byte(self.pos), b'\'' | b'"') {
-                self.pos += 1;
-                if (self.is(With) || self.is(Assert)) && !self.line_before(self.pos) {
-                    self.pos += 1;
-                    self.skip_group();
-                }
-                self.eat(Semi);
                 return;
             }
             let previous = self.sym(self.pos.wrapping_sub(1));
@@ -1300,6 +1273,42 @@ mod tests {
              if (a : e(); +else\n\
              a < b : a < b | c > d"
         );
+    }
+
+    #[test]
+    fn statements_around_branches() {
+        // Labels, `static {}` blocks, dynamic imports, `const enum`, `async function` operands.
+        let found = show(
+            "l: if (a) b;\nclass K { static { c || d } }\nimport('m').then((e) => e ?? f);\n\
+             const enum E { A = g ? 1 : 2 }\nh = async function () {} || i;",
+            true,
+        );
+        assert_eq!(
+            found,
+            "if (a): b; +else\nc || d: c | d\ne ?? f: e | f\ng ? 1 : 1 | 2\nasync : async functi | i"
+        );
+        // Module clauses make no branch and end where the next statement starts.
+        let found = show(
+            "import a, {\n b as c } from 'd'\nexport * as e from 'f' with { type: 'json' }\nx = y || z",
+            false,
+        );
+        assert_eq!(found, "y || z: y | z");
+        // A statement keyword is no callee: `(` after it starts an expression (also after a line
+        // break, where an expression statement would go on as a call).
+        let found = show(
+            "do (a || b) && c; while (d) (e || f) && g\nfor (;;) (h || i) && j\nreturn (k || l) && m\n\
+             break\n(n || o) && p\nimport q from 'r'\n(s || t) && u\nexport { v } from 'w'\n(x || y) && z",
+            false,
+        );
+        assert_eq!(
+            found,
+            "(a || : a | b | c\n(e || : e | f | g\n(h || : h | i | j\n(k || : k | l | m\n\
+             (n || : n | o | p\n(s || : s | t | u\n(x || : x | y | z"
+        );
+        // A tagged template is one operand.
+        assert_eq!(show("x = tag`a` || b", false), "tag`a`: tag`a` | b");
+        // A line break before `!` ends the statement (no non-null assertion).
+        assert_eq!(show("x = a\n!b || c", true), "!b || : !b | c");
     }
 
     #[test]

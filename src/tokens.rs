@@ -318,7 +318,6 @@ symbols! {
     Infer "infer"
     Asserts "asserts"
     From "from"
-    Assert "assert"
     If "if"
     Switch "switch"
     Case "case"
