@@ -61,6 +61,7 @@ pub fn find_branches(source: &str, typescript: bool) -> Vec<BranchPoint> {
         pos: 0,
         ts: typescript,
         depth: 0,
+        no_in: false,
         points: Vec::new(),
     };
     let end = finder.tokens.len();
@@ -114,6 +115,8 @@ struct Finder<'a> {
     pos: usize,
     ts: bool,
     depth: u32,
+    /// Reading a `for` head's target, where `in` is no operator.
+    no_in: bool,
     points: Vec<BranchPoint>,
 }
 
@@ -265,9 +268,12 @@ impl Finder<'_> {
             If => self.if_statement(),
             Switch => self.switch_statement(),
             Var | Let | Const => self.declaration(),
-            For | While | With => {
+            For => {
+                self.for_head();
+                self.statement();
+            }
+            While | With => {
                 self.pos += 1;
-                self.eat(Await);
                 self.head();
                 self.statement();
             }
@@ -340,25 +346,33 @@ impl Finder<'_> {
         }
     }
 
-    /// A parenthesised statement head: `(test)`, `(init; test; update)`, `(x of xs)`.
+    /// A parenthesised statement head: `(test)`.
     fn head(&mut self) {
-        if !self.is(LParen) {
-            return;
+        if self.is(LParen) {
+            self.group(Self::expression);
         }
-        let close = self.close();
+    }
+
+    /// A `for` head: `(init; test; update)`, `(x of xs)`, `(const x in o)`.
+    fn for_head(&mut self) {
         self.pos += 1;
-        while self.pos < close {
-            let before = self.pos;
-            match self.sym(self.pos) {
-                Semi => self.pos += 1,
-                Var | Let | Const => self.declaration(),
-                _ => self.expression(),
-            }
-            if self.pos == before {
-                self.pos += 1;
-            }
+        self.eat(Await);
+        if self.is(LParen) {
+            let close = self.close();
+            self.pos += 1;
+            self.list(close, |finder| match finder.sym(finder.pos) {
+                Var | Let | Const => finder.declaration(),
+                _ => {
+                    // `in` ends the target.
+                    finder.no_in = true;
+                    finder.expression();
+                    finder.no_in = false;
+                    if finder.eat(In) || finder.eat(Of) {
+                        finder.expression();
+                    }
+                }
+            });
         }
-        self.leave(close);
     }
 
     fn switch_statement(&mut self) {
@@ -614,9 +628,7 @@ impl Finder<'_> {
         let mut chain = self.unary();
         loop {
             let text = self.sym(self.pos);
-            if self.kind(self.pos) == Some(Kind::Punct) && BINARY.contains(&text)
-                || matches!(text, In | Instanceof)
-            {
+            if BINARY.contains(&text) || text == Instanceof || text == In && !self.no_in {
                 self.pos += 1;
                 self.unary();
             } else if self.ts && matches!(text, As | Satisfies) && !self.line_before(self.pos) {
@@ -1305,10 +1317,37 @@ mod tests {
             "(a || : a | b | c\n(e || : e | f | g\n(h || : h | i | j\n(k || : k | l | m\n\
              (n || : n | o | p\n(s || : s | t | u\n(x || : x | y | z"
         );
+        // Spreads in a `for` head's iterable.
+        let found = show(
+            "for (const k of [a, ...(b || c)]) ;\nfor (k of [...(d ?? e)]) ;\nfor (k in f || g) ;\n\
+             if ('h' in i && j) ;",
+            false,
+        );
+        assert_eq!(
+            found,
+            "b || c: b | c\nd ?? e: d | e\nf || g: f | g\nif ('h: ; +else\n'h' in: 'h' in i | j"
+        );
         // A tagged template is one operand.
         assert_eq!(show("x = tag`a` || b", false), "tag`a`: tag`a` | b");
         // A line break before `!` ends the statement (no non-null assertion).
         assert_eq!(show("x = a\n!b || c", true), "!b || : !b | c");
+    }
+
+    /// Every loop moves on past a token it cannot read, and a bracket group ends at its
+    /// closer: what follows is still read.
+    #[test]
+    fn stray_tokens_are_skipped() {
+        let found = show(
+            "{ ) a || b }\nswitch (c) { ) case 1: ] d && e }\nclass K { ) m() { f ?? g } }\n\
+             o = { ) : h || i, ] }\nfunction p(), q = j || k) {}\nfor (;) ;) l && m;\n\
+             x = `${ ) n || o }`; [ ) p || q ]; (r ? ) s : t)",
+            true,
+        );
+        assert_eq!(
+            found,
+            "a || b: a | b\nswitch: case 1: ] d \nd && e: d | e\nf ?? g: f | g\nh || i: h | i\n\
+             j || k: j | k\nl && m: l | m\nn || o: n | o\np || q: p | q\nr ? ) :  | "
+        );
     }
 
     #[test]
