@@ -443,10 +443,6 @@ impl Finder<'_> {
         self.pos += 1;
         match self.sym(self.pos) {
             Default => self.pos += 1,
-            Assign => {
-                self.pos += 1;
-                self.expression();
-            }
             Star | LBrace | Import => self.module_clause(),
             Type if self.next_is(LBrace) || self.next_is(Star) => self.module_clause(),
             _ => {}
@@ -744,18 +740,6 @@ impl Finder<'_> {
             (Kind::Word, Async) if self.next_is(Function) && !self.line_before(self.pos + 1) => {
                 self.pos += 1;
                 self.function();
-            }
-            (Kind::Word, New) => {
-                self.pos += 1;
-                if !self.eat(Dot) {
-                    self.postfix();
-                }
-            }
-            (Kind::Punct, At) => {
-                // A decorator, then what it decorates.
-                self.pos += 1;
-                self.postfix();
-                self.primary();
             }
             (Kind::Word | Kind::Literal, _) => self.pos += 1,
             (Kind::TemplateHead, _) => {
@@ -1347,6 +1331,42 @@ mod tests {
             found,
             "a || b: a | b\nswitch: case 1: ] d \nd && e: d | e\nf ?? g: f | g\nh || i: h | i\n\
              j || k: j | k\nl && m: l | m\nn || o: n | o\np || q: p | q\nr ? ) :  | "
+        );
+    }
+
+    /// Constructs whose reading decides where an operand starts or ends.
+    #[test]
+    fn operand_boundaries() {
+        let found = show(
+            "x = [a, b] || c\ny = {d: 1} || e\nfunction* g() { yield (h || i) && j }\n\
+             export default (k || l) && m\nz = tag`${n}` || o",
+            false,
+        );
+        assert_eq!(
+            found,
+            "[a, b]: [a, b] | c\n{d: 1}: {d: 1} | e\n(h || : h | i | j\n(k || : k | l | m\n\
+             tag`${: tag`${n}` | o"
+        );
+        // `a < b > c` compares; `f<T>(x)` calls.
+        assert_eq!(
+            show("x = a < b > c || d; y = f<T>(e) || g", true),
+            "a < b : a < b > c | d\nf<T>(e: f<T>(e) | g"
+        );
+    }
+
+    /// Conditional types in every place a type can be: none is a ternary.
+    #[test]
+    fn conditional_types_everywhere() {
+        let source = "\
+            let v: A extends B ? C : D = e || f;\n\
+            const g = (a): A extends B ? C : D => a || b;\n\
+            class K { x: A extends B ? C : D = h || i; m<T extends U ? V : W>(): void {} }\n\
+            y = j<A extends B ? C : D>(k ?? l) satisfies A extends B ? C : D;\n\
+            z = <A extends B ? C : D>m || n;\n\
+            function p<T = A extends B ? C : D>(q: A extends B ? C : D, ...r: X[]): asserts q is Y {}";
+        assert_eq!(
+            show(source, true),
+            "e || f: e | f\na || b: a | b\nh || i: h | i\nk ?? l: k | l\n<A ext: <A extends B | n"
         );
     }
 
