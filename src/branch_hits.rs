@@ -232,6 +232,46 @@ mod tests {
     }
 
     #[test]
+    fn typescript_files_are_read_as_typescript() {
+        for (path, typescript) in [
+            ("a.ts", true),
+            ("a.tsx", true),
+            ("a.mts", true),
+            ("a.cts", true),
+            ("a.js", false),
+            ("a.mjs", false),
+            ("a.d.ts.js", false),
+        ] {
+            assert_eq!(is_typescript(path), typescript, "{path}");
+        }
+        // A conditional type: no branch in TypeScript; JavaScript reads a ternary at `B`.
+        let source = "type T = A extends B ? C : D;";
+        let index = LineIndex::new(source);
+        let segments = [segment(0, source.len() as u32, 1)];
+        let mut out = Output::default();
+        add_direct(
+            &mut BranchCache::default(),
+            source,
+            &index,
+            "t.ts",
+            0,
+            &segments,
+            &mut out,
+        );
+        assert!(out.data.branches.is_empty());
+        add_direct(
+            &mut BranchCache::default(),
+            source,
+            &index,
+            "t.js",
+            0,
+            &segments,
+            &mut out,
+        );
+        assert_eq!(out.data.branches.len(), 2);
+    }
+
+    #[test]
     fn leaves_at_a_scripts_own_positions() {
         let mut cache = BranchCache::default();
         let index = LineIndex::new(SOURCE);
@@ -274,43 +314,18 @@ mod tests {
         );
     }
 
-    #[test]
-    fn leaves_of_originals_through_a_map() {
-        // The original is TypeScript; the generated code drops `: T` and is shifted by a
-        // prefix line. Mappings at each generated token start, as tools write them.
-        let original = "if (a) b();\nx = c ? (d as T) : f;";
-        let prefix = "var p;\n";
-        let generated = format!("{prefix}if (a) b();\nx = c ? (d) : f;");
-        let tokens = [
-            ("if", 0, 0),
-            ("a)", 0, 4),
-            ("b()", 0, 7),
-            ("x =", 1, 0),
-            ("c ?", 1, 4),
-            ("(d", 1, 8),
-            ("f;", 1, 19),
-        ];
+    /// A map of `src/o.ts` with mappings `(generated offset, original line, column, at code)`.
+    fn mapped(original: &str, mappings: &[(u32, u32, u32, bool)]) -> Mapped {
         let mut map = crate::source_map::DecodedMap::default();
-        for (text, line, column) in tokens {
-            map.generated.push(generated.find(text).unwrap() as u32);
+        for &(generated, line, column, _) in mappings {
+            map.generated.push(generated);
             map.source.push(0);
             map.line.push(line);
             map.column.push(column);
         }
-        // A mapping at white space is no code: never the one a leaf is counted at.
-        map.generated
-            .insert(3, generated.find(" b()").unwrap() as u32);
-        map.source.insert(3, 0);
-        map.line.insert(3, 0);
-        map.column.insert(3, 6);
-        let at_code = map
-            .generated
-            .iter()
-            .map(|&g| g as usize != generated.find(" b()").unwrap())
-            .collect();
-        let mapped = Mapped {
+        Mapped {
             map,
-            at_code,
+            at_code: mappings.iter().map(|m| m.3).collect(),
             lines: Vec::new(),
             originals: vec![crate::script::Original {
                 path: Some("src/o.ts".into()),
@@ -319,31 +334,76 @@ mod tests {
                 index: std::cell::OnceCell::new(),
                 line_count: 2,
             }],
-        };
+        }
+    }
+
+    #[test]
+    fn leaves_of_originals_through_a_map() {
+        // TypeScript compiled: the type dropped, a prefix line added; mappings at token starts
+        // as tools write them, and one at the white space before `b()` sent to `b` (no code).
+        let original = "if (a) b();\nx = c ? (d as T) : f;";
+        let generated = "var p;\nif (a) b();\nx = c ? (d) : f;";
         let g = |text: &str| generated.find(text).unwrap() as u32;
+        let end = generated.len() as u32;
         let segments = [
             segment(0, g("b()"), 4),
             segment(g("b()"), g("\nx"), 1),
             segment(g("\nx"), g("?"), 4),
             segment(g("?"), g(" : "), 3),
-            segment(g(" : "), generated.len() as u32 - 1, 1),
+            segment(g(" : "), end - 1, 1),
+            segment(end - 1, end, 4),
+        ];
+        let mut mappings = vec![
+            (g("if"), 0, 0, true),
+            (g("a)"), 0, 4, true),
+            (g(" b()"), 0, 7, false),
+            (g("b()"), 0, 7, true),
+            (g("x ="), 1, 0, true),
+            (g("c ?"), 1, 4, true),
+            (g("(d"), 1, 8, true),
+            (g("f;"), 1, 19, true),
+            (end - 1, 1, 20, true),
         ];
         let mut out = Output::default();
         let mut cache = BranchCache::default();
-        add_mapped(&mut cache, &mapped, &[7], &segments, &mut out);
+        add_mapped(
+            &mut cache,
+            &mapped(original, &mappings),
+            &[7],
+            &segments,
+            &mut out,
+        );
         let expected = [
-            ("src/o.ts|1,0|0", 1),
+            ("src/o.ts|1,0|0", 1), // at `b`, not at the white space mapped there first
             ("src/o.ts|1,0|1", 3),
-            ("src/o.ts|2,4|0", 3), // one code unit before `(d`: the `?` range
+            ("src/o.ts|2,4|0", 3), // one code unit before `(d`: in the `?` range
             ("src/o.ts|2,4|1", 1),
         ];
         let expected: Vec<(String, u32)> =
             expected.iter().map(|&(id, n)| (id.to_owned(), n)).collect();
         assert_eq!(footprints(&out), expected);
         assert!(out.data.branches.iter().all(|b| b.file == 7));
+        // Without a mapping inside `f`, the one right after it (`;`) is not the leaf's.
+        mappings.retain(|m| m.2 != 19);
+        let mut out = Output::default();
+        let without_f = mapped(original, &mappings);
+        add_mapped(
+            &mut BranchCache::default(),
+            &without_f,
+            &[7],
+            &segments,
+            &mut out,
+        );
+        assert_eq!(footprints(&out), expected[..3]);
         // An original left out (no output file) reports nothing.
         let mut out = Output::default();
-        add_mapped(&mut cache, &mapped, &[u32::MAX], &segments, &mut out);
+        add_mapped(
+            &mut BranchCache::default(),
+            &without_f,
+            &[u32::MAX],
+            &segments,
+            &mut out,
+        );
         assert!(out.data.branches.is_empty());
     }
 }

@@ -61,6 +61,7 @@ pub fn find_branches(source: &str, typescript: bool) -> Vec<BranchPoint> {
         pos: 0,
         ts: typescript,
         depth: 0,
+        no_in: false,
         points: Vec::new(),
     };
     let end = finder.tokens.len();
@@ -114,6 +115,8 @@ struct Finder<'a> {
     pos: usize,
     ts: bool,
     depth: u32,
+    /// Reading a `for` head's target, where `in` is no operator.
+    no_in: bool,
     points: Vec<BranchPoint>,
 }
 
@@ -248,21 +251,17 @@ impl Finder<'_> {
             LBrace => self.block(),
             If => self.if_statement(),
             Switch => self.switch_statement(),
-            Function | Class | At => self.expression(),
-            Var | Let | Const if !self.next_is(Enum) => self.declaration(),
-            For | While | With => {
+            Var | Let | Const => self.declaration(),
+            For => {
+                self.for_head();
+                self.statement();
+            }
+            While | With => {
                 self.pos += 1;
-                self.eat(Await);
                 self.head();
                 self.statement();
             }
-            Catch => {
-                self.pos += 1;
-                if self.is(LParen) {
-                    self.parameters(false);
-                }
-            }
-            Do | Else | Try | Finally => self.pos += 1,
+            Do => self.pos += 1,
             Return | Throw => {
                 self.pos += 1;
                 if !self.line_before(self.pos) && !self.is(Semi) && !self.is(RBrace) {
@@ -290,17 +289,6 @@ impl Finder<'_> {
                     self.object(); // member initializers are code
                 } else {
                     self.skip_group();
-                }
-            }
-            Const | Declare | Abstract if self.ts && next_word => self.pos += 1,
-            Namespace | Module
-                if self.ts && (next_word || self.kind(self.pos + 1) == Some(Kind::Literal)) =>
-            {
-                while self.pos < self.tokens.len() && !self.is(LBrace) && !self.is(Semi) {
-                    self.pos += 1;
-                }
-                if self.is(LBrace) {
-                    self.block();
                 }
             }
             _ if self.is_word(self.pos) && self.next_is(Colon) => self.pos += 2, // a label
@@ -342,25 +330,33 @@ impl Finder<'_> {
         }
     }
 
-    /// A parenthesised statement head: `(test)`, `(init; test; update)`, `(x of xs)`.
+    /// A parenthesised statement head: `(test)`.
     fn head(&mut self) {
-        if !self.is(LParen) {
-            return;
+        if self.is(LParen) {
+            self.group(Self::expression);
         }
-        let close = self.close();
+    }
+
+    /// A `for` head: `(init; test; update)`, `(x of xs)`, `(const x in o)`.
+    fn for_head(&mut self) {
         self.pos += 1;
-        while self.pos < close {
-            let before = self.pos;
-            match self.sym(self.pos) {
-                Semi => self.pos += 1,
-                Var | Let | Const => self.declaration(),
-                _ => self.expression(),
-            }
-            if self.pos == before {
-                self.pos += 1;
-            }
+        self.eat(Await);
+        if self.is(LParen) {
+            let close = self.close();
+            self.pos += 1;
+            self.list(close, |finder| match finder.sym(finder.pos) {
+                Var | Let | Const => finder.declaration(),
+                _ => {
+                    // `in` ends the target.
+                    finder.no_in = true;
+                    finder.expression();
+                    finder.no_in = false;
+                    if finder.eat(In) || finder.eat(Of) {
+                        finder.expression();
+                    }
+                }
+            });
         }
-        self.leave(close);
     }
 
     fn switch_statement(&mut self) {
@@ -431,33 +427,20 @@ impl Finder<'_> {
         self.pos += 1;
         match self.sym(self.pos) {
             Default => self.pos += 1,
-            Assign => {
-                self.pos += 1;
-                self.expression();
-            }
             Star | LBrace | Import => self.module_clause(),
             Type if self.next_is(LBrace) || self.next_is(Star) => self.module_clause(),
             _ => {}
         }
     }
 
-    /// Skips an `import` or `export ... from` clause: up to `;`, the module string, or a line
-    /// end after a complete clause.
+    /// Skips an `import` or `export ... from` clause: up to `;`, or a line end after a complete
+    /// clause (its module string, `with { ... }` or `}`).
     fn module_clause(&mut self) {
         let first = self.pos;
         while let Some(token) = self.token(self.pos).copied() {
             let text = self.sym(self.pos);
             if text == Semi {
                 self.pos += 1;
-                return;
-            }
-            if token.kind == Kind::Literal && matches!(self.first_byte(self.pos), b'\'' | b'"') {
-                self.pos += 1;
-                if (self.is(With) || self.is(Assert)) && !self.line_before(self.pos) {
-                    self.pos += 1;
-                    self.skip_group();
-                }
-                self.eat(Semi);
                 return;
             }
             let previous = self.sym(self.pos.wrapping_sub(1));
@@ -623,9 +606,7 @@ impl Finder<'_> {
         let mut chain = self.unary();
         loop {
             let text = self.sym(self.pos);
-            if self.kind(self.pos) == Some(Kind::Punct) && BINARY.contains(&text)
-                || matches!(text, In | Instanceof)
-            {
+            if BINARY.contains(&text) || text == Instanceof || text == In && !self.no_in {
                 self.pos += 1;
                 self.unary();
             } else if self.ts && matches!(text, As | Satisfies) && !self.line_before(self.pos) {
@@ -738,18 +719,6 @@ impl Finder<'_> {
             (Kind::Word, Async) if self.next_is(Function) && !self.line_before(self.pos + 1) => {
                 self.pos += 1;
                 self.function();
-            }
-            (Kind::Word, New) => {
-                self.pos += 1;
-                if !self.eat(Dot) {
-                    self.postfix();
-                }
-            }
-            (Kind::Punct, At) => {
-                // A decorator, then what it decorates.
-                self.pos += 1;
-                self.postfix();
-                self.primary();
             }
             (Kind::Word | Kind::Literal, _) => self.pos += 1,
             (Kind::TemplateHead, _) => {
@@ -1277,6 +1246,105 @@ mod tests {
              f<stri: f<string>(q) | 0\n\
              if (a : e(); +else\n\
              a < b : a < b | c > d"
+        );
+    }
+
+    #[test]
+    fn statements_around_branches() {
+        // Labels, `static {}` blocks, dynamic imports, `const enum`, `async function` operands.
+        let found = show(
+            "l: if (a) b;\nclass K { static { c || d } }\nimport('m').then((e) => e ?? f);\n\
+             const enum E { A = g ? 1 : 2 }\nh = async function () {} || i;",
+            true,
+        );
+        assert_eq!(
+            found,
+            "if (a): b; +else\nc || d: c | d\ne ?? f: e | f\ng ? 1 : 1 | 2\nasync : async functi | i"
+        );
+        // Module clauses make no branch and end where the next statement starts.
+        let found = show(
+            "import a, {\n b as c } from 'd'\nexport * as e from 'f' with { type: 'json' }\nx = y || z",
+            false,
+        );
+        assert_eq!(found, "y || z: y | z");
+        // A statement keyword is no callee: `(` after it starts an expression (also after a line
+        // break, where an expression statement would go on as a call).
+        let found = show(
+            "do (a || b) && c; while (d) (e || f) && g\nfor (;;) (h || i) && j\nreturn (k || l) && m\n\
+             break\n(n || o) && p\nimport q from 'r'\n(s || t) && u\nexport { v } from 'w'\n(x || y) && z",
+            false,
+        );
+        assert_eq!(
+            found,
+            "(a || : a | b | c\n(e || : e | f | g\n(h || : h | i | j\n(k || : k | l | m\n\
+             (n || : n | o | p\n(s || : s | t | u\n(x || : x | y | z"
+        );
+        // Spreads in a `for` head's iterable.
+        let found = show(
+            "for (const k of [a, ...(b || c)]) ;\nfor (k of [...(d ?? e)]) ;\nfor (k in f || g) ;\n\
+             if ('h' in i && j) ;",
+            false,
+        );
+        assert_eq!(
+            found,
+            "b || c: b | c\nd ?? e: d | e\nf || g: f | g\nif ('h: ; +else\n'h' in: 'h' in i | j"
+        );
+        // A tagged template is one operand.
+        assert_eq!(show("x = tag`a` || b", false), "tag`a`: tag`a` | b");
+        // A line break before `!` ends the statement (no non-null assertion).
+        assert_eq!(show("x = a\n!b || c", true), "!b || : !b | c");
+    }
+
+    /// Every loop moves on past a token it cannot read, and a bracket group ends at its
+    /// closer: what follows is still read.
+    #[test]
+    fn stray_tokens_are_skipped() {
+        let found = show(
+            "{ ) a || b }\nswitch (c) { ) case 1: ] d && e }\nclass K { ) m() { f ?? g } }\n\
+             o = { ) : h || i, ] }\nfunction p(), q = j || k) {}\nfor (;) ;) l && m;\n\
+             x = `${ ) n || o }`; [ ) p || q ]; (r ? ) s : t)",
+            true,
+        );
+        assert_eq!(
+            found,
+            "a || b: a | b\nswitch: case 1: ] d \nd && e: d | e\nf ?? g: f | g\nh || i: h | i\n\
+             j || k: j | k\nl && m: l | m\nn || o: n | o\np || q: p | q\nr ? ) :  | "
+        );
+    }
+
+    /// Constructs whose reading decides where an operand starts or ends.
+    #[test]
+    fn operand_boundaries() {
+        let found = show(
+            "x = [a, b] || c\ny = {d: 1} || e\nfunction* g() { yield (h || i) && j }\n\
+             export default (k || l) && m\nz = tag`${n}` || o",
+            false,
+        );
+        assert_eq!(
+            found,
+            "[a, b]: [a, b] | c\n{d: 1}: {d: 1} | e\n(h || : h | i | j\n(k || : k | l | m\n\
+             tag`${: tag`${n}` | o"
+        );
+        // `a < b > c` compares; `f<T>(x)` calls.
+        assert_eq!(
+            show("x = a < b > c || d; y = f<T>(e) || g", true),
+            "a < b : a < b > c | d\nf<T>(e: f<T>(e) | g"
+        );
+    }
+
+    /// Conditional types in every place a type can be: none is a ternary.
+    #[test]
+    fn conditional_types_everywhere() {
+        let source = "\
+            let v: A extends B ? C : D = e || f;\n\
+            const g = (a): A extends B ? C : D => a || b;\n\
+            class K { x: A extends B ? C : D = h || i; m<T extends U ? V : W>(): void {} }\n\
+            y = j<A extends B ? C : D>(k ?? l) satisfies A extends B ? C : D;\n\
+            z = <A extends B ? C : D>m || n;\n\
+            function p<T = A extends B ? C : D>(q: A extends B ? C : D, ...r: X[]): asserts q is Y {}";
+        assert_eq!(
+            show(source, true),
+            "e || f: e | f\na || b: a | b\nh || i: h | i\nk ?? l: k | l\n<A ext: <A extends B | n"
         );
     }
 

@@ -323,7 +323,6 @@ symbols! {
     Infer "infer"
     Asserts "asserts"
     From "from"
-    Assert "assert"
     If "if"
     Switch "switch"
     Case "case"
@@ -507,7 +506,14 @@ pub fn tokenize(source: &str) -> Vec<Token> {
                 open.push(index)
             }
             (Kind::Punct, Sym::RParen | Sym::RBracket | Sym::RBrace) | (Kind::TemplateTail, _) => {
-                if let Some(opener) = open.pop() {
+                // A closer of another kind than the last opener is stray: skipped.
+                let opens = |opener: &Token| match sym {
+                    Sym::RParen => opener.sym == Sym::LParen,
+                    Sym::RBracket => opener.sym == Sym::LBracket,
+                    Sym::RBrace => opener.sym == Sym::LBrace,
+                    _ => opener.kind == Kind::TemplateHead,
+                };
+                if let Some(opener) = open.pop_if(|&mut opener| opens(&tokens[opener as usize])) {
                     tokens[opener as usize].close = index;
                 }
             }
