@@ -25,3 +25,5 @@ mkdir -p .cache/bench
 node bench/bench.mjs
 # The layer's memory over 3,000 warm invocations beside the direct function (issue 9's goal).
 node bench/memory.mjs 3000
+# The converter's first call in fresh processes, both line modes, beside v8-to-istanbul's (issue 11's goal).
+node bench/first-call.mjs --corpus .cache/bench/corpus --entries all
