@@ -1387,6 +1387,16 @@ mod tests {
         );
     }
 
+    /// Decorated parameters and parameter properties keep their defaults.
+    #[test]
+    fn decorated_parameters() {
+        let found = show(
+            "class K { constructor(@inject(a || b) private readonly c = d, @e f?: T = g) {} }",
+            true,
+        );
+        assert_eq!(found, "a || b: a | b\nd, @e : d\ng) {} : g");
+    }
+
     /// Conditional types in every place a type can be: none is a ternary.
     #[test]
     fn conditional_types_everywhere() {
