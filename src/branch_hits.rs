@@ -271,6 +271,38 @@ mod tests {
         assert_eq!(out.data.branches.len(), 2);
     }
 
+    /// A chain flattened through parentheses counts its inner first operand at the outer
+    /// operator, not at the function that starts there.
+    #[test]
+    fn flattened_operands_count_at_the_outer_operator() {
+        let source = "x = a || (function () {} || c);";
+        let index = LineIndex::new(source);
+        let at = |text: &str| source.find(text).unwrap() as u32;
+        let end = source.len() as u32;
+        let segments = [
+            segment(0, at("|| ("), 5),
+            segment(at("|| ("), at("function"), 3),
+            segment(at("function"), at(" ||"), 9),
+            segment(at(" ||"), at("|| c"), 3),
+            segment(at("|| c"), end - 2, 1),
+            segment(end - 2, end, 5),
+        ];
+        let mut out = Output::default();
+        add_direct(
+            &mut BranchCache::default(),
+            source,
+            &index,
+            "t.js",
+            0,
+            &segments,
+            &mut out,
+        );
+        let expected = [("t.js|1,4|0", 5), ("t.js|1,4|1", 3), ("t.js|1,4|2", 1)];
+        let expected: Vec<(String, u32)> =
+            expected.iter().map(|&(id, n)| (id.to_owned(), n)).collect();
+        assert_eq!(footprints(&out), expected);
+    }
+
     #[test]
     fn leaves_at_a_scripts_own_positions() {
         let mut cache = BranchCache::default();

@@ -261,10 +261,17 @@ impl Finder<'_> {
                 self.head();
                 self.statement();
             }
-            Do => self.pos += 1,
+            Do => {
+                self.pos += 1;
+                self.statement();
+                if self.eat(While) {
+                    self.head();
+                }
+            }
             Return | Throw => {
                 self.pos += 1;
-                if !self.line_before(self.pos) && !self.is(Semi) && !self.is(RBrace) {
+                // A line break ends a bare `return`.
+                if !self.line_before(self.pos) {
                     self.expression();
                 }
             }
@@ -291,7 +298,10 @@ impl Finder<'_> {
                     self.skip_group();
                 }
             }
-            _ if self.is_word(self.pos) && self.next_is(Colon) => self.pos += 2, // a label
+            _ if self.is_word(self.pos) && self.next_is(Colon) => {
+                self.pos += 2; // a label, then its statement
+                self.statement();
+            }
             _ => self.expression(),
         }
     }
@@ -344,16 +354,13 @@ impl Finder<'_> {
         if self.is(LParen) {
             let close = self.close();
             self.pos += 1;
-            self.list(close, |finder| match finder.sym(finder.pos) {
-                Var | Let | Const => finder.declaration(),
-                _ => {
-                    // `in` ends the target.
-                    finder.no_in = true;
+            self.list(close, |finder| {
+                // `in` ends the target (`let`, `const` and `var` read as words before it).
+                finder.no_in = true;
+                finder.expression();
+                finder.no_in = false;
+                if finder.eat(In) || finder.eat(Of) {
                     finder.expression();
-                    finder.no_in = false;
-                    if finder.eat(In) || finder.eat(Of) {
-                        finder.expression();
-                    }
                 }
             });
         }
@@ -1330,6 +1337,42 @@ mod tests {
             show("x = a < b > c || d; y = f<T>(e) || g", true),
             "a < b : a < b > c | d\nf<T>(e: f<T>(e) | g"
         );
+    }
+
+    /// Statements that end an `if`'s arm before its `else`.
+    #[test]
+    fn arms_ending_before_else() {
+        let found = show(
+            "l: for (;;) { if (a) return b; else if (c) throw d; else if (e) break l; else if (g) \
+             continue; else if (h) do i; while (j); else if (k) m: n; else o }",
+            false,
+        );
+        assert_eq!(
+            found,
+            "if (a): return b; | if (c) throw\nif (c): throw d; | if (e) break\n\
+             if (e): break l; | if (g) conti\nif (g): continue; | if (h) do i;\n\
+             if (h): do i; while  | if (k) m: n;\nif (k): m: n; | o"
+        );
+        assert_eq!(
+            show("function f() { if (a) return\nif (b) c }", false),
+            "if (a): return +else\nif (b): c +else"
+        );
+        // In sloppy JavaScript `interface` is a name; in TypeScript `export type {}` a clause.
+        assert_eq!(show("interface = a || b", false), "a || b: a | b");
+        assert_eq!(
+            show("export type { A } from 'b'\n(c || d) && e", true),
+            "(c || : c | d | e"
+        );
+    }
+
+    /// Decorated parameters and parameter properties keep their defaults.
+    #[test]
+    fn decorated_parameters() {
+        let found = show(
+            "class K { constructor(@inject(a || b) private readonly c = d, @e f?: T = g) {} }",
+            true,
+        );
+        assert_eq!(found, "a || b: a | b\nd, @e : d\ng) {} : g");
     }
 
     /// Conditional types in every place a type can be: none is a ternary.
