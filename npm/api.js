@@ -209,11 +209,6 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
       return { methods };
     }
 
-    /** Invocations open now. */
-    get openCount() {
-      return live(this, 'openCount').openCount;
-    }
-
     /**
      * The next body to send: {body, hits, executionId} for the first pending hits (at most `max`)
      * of one test execution (hits without one count as `executionId`'s), or undefined when none waits.

@@ -142,8 +142,6 @@ export class Converter {
   addWindow(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): { errors: ScriptError[] };
   /** Closes an invocation and keeps the windows it was open in as one pending hit; returns how many methods ran. */
   closeInvocation(key: number, info: HitInfo): { methods: number };
-  /** Invocations open now. */
-  readonly openCount: number;
   /** The next body to send: the first pending hits (at most `max`) of one test execution, or undefined when none waits. */
   nextBody(meta: BodyMeta, executionId?: string, max?: number): { body: string; hits: number; executionId: string } | undefined;
   confirmSent(count: number): void;

@@ -296,12 +296,6 @@ impl WasmConverter {
         })
     }
 
-    /// How many invocations are open.
-    #[wasm_bindgen(getter, js_name = openCount)]
-    pub fn open_count(&self) -> usize {
-        self.open.len()
-    }
-
     /// The next body to send: the first pending hits (at most `max`) of one test execution
     /// (hits without an execution id count as `execution_id`'s), or `undefined` when none
     /// waits. `meta_json` is as for `buildBodyJson`.

@@ -87,7 +87,10 @@ function timeConverterOnceLoaded() {
   };
 }
 
-/** Post-response delivery: the agent's work after the response, timed from its start to its last await. */
+/**
+ * Post-response delivery: only the scheduling is timed here (the work runs later, from a timer); the take,
+ * the conversion and the body are counted by the method timers above, the HTTP part is not split out.
+ */
 export function afterResponse(outcome, context) {
   timeConverterOnceLoaded();
   const t0 = now();

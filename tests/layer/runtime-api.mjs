@@ -110,7 +110,6 @@ export async function startFunction({
         return;
       }
       ext.waiting = res;
-      ext.nexts++;
       lastDelivered?.extensionsBusy.delete(req.headers['lambda-extension-identifier']);
       deliver();
       if (isIdle()) idleReached();
@@ -219,7 +218,7 @@ export async function startFunction({
       return;
     }
     const id = randomUUID();
-    extensions.set(id, { name, events, waiting: null, nexts: 0 });
+    extensions.set(id, { name, events, waiting: null });
     fn.extensions.push(name);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Lambda-Extension-Identifier': id });
     res.end(JSON.stringify({ functionName: 'v8fp-test', functionVersion: '$LATEST', handler }));

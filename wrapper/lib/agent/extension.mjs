@@ -45,10 +45,6 @@ export async function registerExtension(runtimeApi) {
       req.on('error', () => (waiting = false));
       req.end();
     },
-    /** Whether a request for the next event is pending. */
-    get waiting() {
-      return waiting;
-    },
   };
 }
 
