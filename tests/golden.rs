@@ -4,6 +4,7 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -59,35 +60,9 @@ fn convert_times(fixture: &Fixture, line_mode: LineMode, times: usize) -> Vec<St
         .map(|_| {
             let data = converter.convert(&coverage, &mut sources);
             let value: serde_json::Value = serde_json::from_str(&data.to_json()).unwrap();
-            reviewable(&value)
+            common::reviewable(&value)
         })
         .collect()
-}
-
-/// JSON with one top-level key, file, method or branch per line, so that diffs are readable.
-fn reviewable(value: &serde_json::Value) -> String {
-    let mut out = String::from("{\n");
-    let object = value.as_object().unwrap();
-    for (i, (key, item)) in object.iter().enumerate() {
-        out.push_str(&format!("  {}: ", serde_json::to_string(key).unwrap()));
-        match item.as_array() {
-            Some(items) if items.iter().any(|v| v.is_object()) => {
-                out.push_str("[\n");
-                for (j, element) in items.iter().enumerate() {
-                    let comma = if j + 1 < items.len() { "," } else { "" };
-                    out.push_str(&format!(
-                        "    {}{comma}\n",
-                        serde_json::to_string(element).unwrap()
-                    ));
-                }
-                out.push_str("  ]");
-            }
-            _ => out.push_str(&serde_json::to_string(item).unwrap()),
-        }
-        out.push_str(if i + 1 < object.len() { ",\n" } else { "\n" });
-    }
-    out.push_str("}\n");
-    out
 }
 
 fn golden_name(coverage: &str, line_mode: LineMode) -> String {

@@ -6,6 +6,7 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 use v8_footprints::{parse_coverage, Converter, FootprintData, Inputs, Options, SourceText};
@@ -81,31 +82,9 @@ fn per_take(build: &str) -> Vec<FootprintData> {
     convert_takes(&takes, true)
 }
 
-/// JSON with one top-level key, file, method or branch per line, so that diffs are readable.
+/// The reviewable JSON of a result (see tests/common).
 fn reviewable(data: &FootprintData) -> String {
-    let value: serde_json::Value = serde_json::from_str(&data.to_json()).unwrap();
-    let mut out = String::from("{\n");
-    let object = value.as_object().unwrap();
-    for (i, (key, item)) in object.iter().enumerate() {
-        out.push_str(&format!("  {}: ", serde_json::to_string(key).unwrap()));
-        match item.as_array() {
-            Some(items) if items.iter().any(|v| v.is_object()) => {
-                out.push_str("[\n");
-                for (j, element) in items.iter().enumerate() {
-                    let comma = if j + 1 < items.len() { "," } else { "" };
-                    out.push_str(&format!(
-                        "    {}{comma}\n",
-                        serde_json::to_string(element).unwrap()
-                    ));
-                }
-                out.push_str("  ]");
-            }
-            _ => out.push_str(&serde_json::to_string(item).unwrap()),
-        }
-        out.push_str(if i + 1 < object.len() { ",\n" } else { "\n" });
-    }
-    out.push_str("}\n");
-    out
+    common::reviewable(&serde_json::from_str(&data.to_json()).unwrap())
 }
 
 fn check_golden(name: &str, data: &FootprintData, failures: &mut Vec<String>) {
