@@ -86,6 +86,9 @@ MJS
     echo "export default init;"
   } > pkg/web.js
   cp npm/package.json npm/index.d.ts npm/web.d.ts pkg/
+  # The command line (the package's bin): one module per subcommand, run from pkg/cli/.
+  cp -r npm/cli pkg/cli
+  chmod +x pkg/cli/main.mjs
   # The same declarations for require (a .d.ts in a "type": "module" package describes ESM only).
   cp npm/index.d.ts pkg/index.d.cts
   cp README.md pkg/README.md
