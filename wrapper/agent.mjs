@@ -71,8 +71,13 @@ export function modeLine(exact, delivery) {
  * (+2.6 ms median measured on Node 24 with the next turn; 1 ms later, the response is out).
  */
 const RESPONSE_WRITE_MS = 1;
-/** Time kept free before the invocation's deadline: work after the response never makes it time out. */
+/**
+ * Time kept free before the invocation's deadline, for the take and its conversion (which always run) and the
+ * runtime's own work: the agent never makes an invocation time out, before or after the response.
+ */
 const DEADLINE_MARGIN_MS = 300;
+/** Part of the flush budget (inline delivery) kept for the take and its conversion before the sends. */
+const FLUSH_RESERVE_MS = 100;
 
 let agent = null;
 /** The internal extension (post-response delivery), kept apart from the agent: it must be told `next` after
@@ -351,7 +356,18 @@ export function afterInvoke(outcome, context) {
     return undefined;
   }
   const a = agent;
-  return collectSafely(context, Date.now() + Math.max(0, Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs - 100)));
+  return collectSafely(context, deadlineOf(context, Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs - FLUSH_RESERVE_MS)));
+}
+
+/**
+ * The time by which the agent's work for the invocation of `context` must be over: `budgetMs` from now, and
+ * never later than the invocation's own deadline less DEADLINE_MARGIN_MS (what it left is all there is: the
+ * runtime's timeout counts the agent's time too).
+ */
+function deadlineOf(context, budgetMs) {
+  const remaining = context && typeof context.getRemainingTimeInMillis === 'function' ? Number(context.getRemainingTimeInMillis()) : NaN;
+  const left = Number.isFinite(remaining) ? remaining - DEADLINE_MARGIN_MS : Infinity;
+  return Date.now() + Math.max(0, Math.min(budgetMs, left));
 }
 
 /**
@@ -364,9 +380,7 @@ export function afterResponse(outcome, context) {
   const ext = extension;
   if (!ext) return;
   const a = agent;
-  const remaining = context && typeof context.getRemainingTimeInMillis === 'function' ? Number(context.getRemainingTimeInMillis()) : Infinity;
-  const budget = a ? Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs) : 0;
-  const deadline = Date.now() + Math.max(0, Math.min(budget, (Number.isFinite(remaining) ? remaining : Infinity) - DEADLINE_MARGIN_MS));
+  const deadline = deadlineOf(context, a ? Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs) : 0);
   const done = () => {
     clearTimeout(guard);
     ext.next();
