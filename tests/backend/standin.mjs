@@ -26,7 +26,7 @@
  *   GET  /__standin/requests     every request to the endpoints above: {at, method, path, endpoint, status, headers}
  *   POST /__standin/reset        forget what arrived and go back to mode "normal"
  *   GET  /__standin/mode         the current fail mode
- *   POST /__standin/mode         {"mode": "down"|"slow"|"500"|"404"|"fail-then-recover"|"normal", "ms", "count", "endpoints"}
+ *   POST /__standin/mode         {"mode": "down"|"slow"|"500"|"404"|"fail-then-recover"|"endless"|"normal", "ms", "count", "endpoints"}
  *   POST /__standin/execution    {"labId", "execution": {executionId, buildSessionId, testStage, status} | null}
  *   POST /__standin/remote-config   the remote configuration to answer from now on (a JSON object)
  *   POST /__standin/methodology  {"methodology": "Methods" | "MethodLines"}
@@ -42,6 +42,8 @@
  *                      the footprints are recorded with outcome "aborted", not accepted
  *   500, 404           answer with that status (bodies are still read, checked and recorded)
  *   fail-then-recover  the next `count` footprints POSTs (default 1) get 500, then back to "normal"
+ *   endless            answer 200 with a body that never ends (written as fast as the client reads it, until it
+ *                      closes the connection); footprints are recorded with outcome "endless"
  *
  * Programmatic use:
  *   const s = await startStandin({token, labs: {lab1: {executionId, testStage, buildSessionId, status}}});
@@ -64,7 +66,7 @@ export { parseUniqueId, validateBody, validateEvents, validateHeaders } from './
 
 const HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-const MODES = ['normal', 'down', 'slow', '500', '404', 'fail-then-recover'];
+const MODES = ['normal', 'down', 'slow', '500', '404', 'fail-then-recover', 'endless'];
 const ENDPOINTS = ['footprints', 'execution', 'methodology', 'config', 'events'];
 const FORMS_HINT =
   'direct: /api/v6/agents/{executionBsid}/footprints/{testStage}/{buildSessionId}/ (trailing slash); ' +
@@ -174,6 +176,25 @@ function decodeBody(buf, headers) {
   return { body, problems, rawLength: raw.length };
 }
 
+/**
+ * Fail mode "endless": 200 with a JSON-looking body that never ends, written as fast as the client reads it,
+ * until the client closes the connection. Returns how many bytes were written, once it stopped.
+ */
+function answerEndlessly(res) {
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('{"endless": "');
+  return new Promise((resolve) => {
+    let written = 0;
+    const pump = () => {
+      while (!res.destroyed && res.write(chunk)) written += chunk.length;
+    };
+    res.on('drain', pump);
+    res.on('close', () => resolve(written));
+    pump();
+  });
+}
+
 /** Headers as recorded: lower-case names, Authorization left out (the token is never stored). */
 function recordedHeaders(headers) {
   const out = { ...headers };
@@ -200,7 +221,7 @@ function sendJson(res, status, value) {
  * @property {Record<string, string>} headers   lower-case names; Authorization is never kept
  * @property {boolean} authorized  the bearer token was the configured one
  * @property {number | null} status  the answer (null: socket destroyed, or the client gave up first)
- * @property {'accepted' | 'rejected' | 'unauthorized' | 'down' | 'aborted' | 'mode 500' | 'mode 404' | 'mode fail-then-recover'} outcome
+ * @property {'accepted' | 'rejected' | 'unauthorized' | 'down' | 'aborted' | 'mode 500' | 'mode 404' | 'mode fail-then-recover' | 'endless'} outcome
  * @property {boolean} accepted    answered 200
  * @property {boolean} rejected    refused for its content: 400 (invalid), 401 (token), 404 (path)
  * @property {string[]} problems   why it is invalid (empty when valid); reported whatever the mode
@@ -374,6 +395,13 @@ export async function startStandin({
       record.problems.unshift(`path ${rawPath} matches neither footprints form (${FORMS_HINT})`);
     }
 
+    if (failing === 'endless') {
+      record.outcome = 'endless';
+      record.status = 200;
+      store(record);
+      answerEndlessly(res);
+      return;
+    }
     if (failing === 'slow') {
       await delay(failMs);
       if (req.socket.destroyed || res.destroyed) {
@@ -520,6 +548,7 @@ export async function startStandin({
       if (req.socket.destroyed) return;
     }
     if (failing === '500' || failing === '404') return sendJson(res, Number(failing), { error: `stand-in mode ${failing}` });
+    if (failing === 'endless') return answerEndlessly(res);
     if (!route) return sendJson(res, 404, { error: `no such endpoint: ${req.method} ${rawPath}` });
     if (!authorized(req.headers)) return sendJson(res, 401, { error: 'unauthorized' });
     if (route.endpoint === 'config') {

@@ -3,12 +3,20 @@
  * one is configured), "here are footprints" (format 6.0, gzipped, straight to the server or through a
  * collector), and the once-per-cold-start calls: remote config, the build's methodology, agent events. Every
  * request has a deadline; its timer is cleared when it ends, and the one kept-alive connection is unref'd
- * while idle. HTTPS always checks certificates; plain HTTP is used only where the URL says so. The token goes
+ * while idle. Every answer is read up to MAX_ANSWER_BYTES. HTTPS always checks certificates; plain HTTP is used only where the URL says so. The token goes
  * in the Authorization header and nowhere else: never in a log line, an error, or a body.
  */
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
+import { log } from '../log.mjs';
+
+/**
+ * The largest answer read from the backend, in bytes: the largest legitimate one (the remote configuration,
+ * a few KB) with ample room. Past it the answer is abandoned, so a hostile or broken backend cannot fill the
+ * function's memory or hold it reading.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** A backend client for `settings` (see settings.mjs). */
 export function createBackend(settings) {
@@ -202,6 +210,7 @@ function send(agents, method, url, headers, body, deadline) {
     }
     const client = target.protocol === 'https:' ? https : http;
     let settled = false;
+    let timer;
     const finish = (answer) => {
       if (settled) return;
       settled = true;
@@ -214,13 +223,35 @@ function send(agents, method, url, headers, body, deadline) {
       agent: agents[target.protocol],
       rejectUnauthorized: true,
     };
-    const req = client.request(target, options, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => finish({ status: res.statusCode, body: Buffer.concat(chunks) }));
-      res.on('error', (error) => finish({ error: reason(error) }));
-    });
-    const timer = setTimeout(() => {
+    let req;
+    try {
+      req = client.request(target, options, (res) => {
+        const chunks = [];
+        let size = 0;
+        const tooLarge = () => {
+          req.destroy();
+          log('warn', `an answer of the backend was larger than ${MAX_ANSWER_BYTES} bytes: it was abandoned, and the request counts as failed`);
+          finish({ error: 'answer over the size limit' });
+        };
+        if (Number(res.headers['content-length']) > MAX_ANSWER_BYTES) {
+          tooLarge();
+          return;
+        }
+        res.on('data', (chunk) => {
+          if (settled) return;
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) tooLarge();
+          else chunks.push(chunk);
+        });
+        res.on('end', () => finish({ status: res.statusCode, body: Buffer.concat(chunks) }));
+        res.on('error', (error) => finish({ error: reason(error) }));
+      });
+    } catch (error) {
+      // A header Node refuses (a value the settings check did not see, e.g. an id from the backend).
+      finish({ error: reason(error) });
+      return;
+    }
+    timer = setTimeout(() => {
       req.destroy();
       finish({ error: `timed out after ${remaining} ms` });
     }, remaining);
