@@ -45,6 +45,8 @@ const AGENT_VERSION = '0.1.0';
  */
 const MEMORY_FLAGS = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--semi-space-growth-factor=1'];
 const MAX_HITS_PER_BODY = 200;
+/** How many hits (the init hit and the first invocations) must hold no method before the agent says so. */
+const SCOPE_HITS = 3;
 /** The wasm package (the layer ships it beside the wrapper). */
 const PACKAGE = fileURLToPath(new URL('../pkg/index.cjs', import.meta.url));
 /** The protocol's anonymous execution: used with SL_ALWAYS_REPORT while no test execution is open. */
@@ -91,6 +93,7 @@ export async function beforeLoad() {
     log('error', `coverage is off: ${settings.problems.join('; ')}`);
     return;
   }
+  for (const warning of settings.warnings) log('warn', warning);
   for (const flag of MEMORY_FLAGS) v8.setFlagsFromString(flag);
   // Loaded on first use, after the first response (see lazy-converter.mjs).
   const converter = lazyConverter(PACKAGE, {
@@ -134,6 +137,7 @@ export async function beforeLoad() {
     sentEvents: new Set(),
     coldStart: null,
     coldAnswers: null,
+    scope: { hits: 0, methods: 0 }, // the first hits and how many methods they held (see checkScope)
   };
   agent.coldStart = startColdStart(agent);
   watchShutdown(agent);
@@ -459,7 +463,8 @@ async function collectAndSend(a, context, deadline) {
   if (invocation) {
     addWindow(a);
     const executionId = a.execution.status === 'open' ? a.execution.id : '';
-    a.converter.closeInvocation(invocation.key, { executionId, testName: invocation.testName, start: invocation.start, end: seconds() });
+    const { methods } = a.converter.closeInvocation(invocation.key, { executionId, testName: invocation.testName, start: invocation.start, end: seconds() });
+    checkScope(a, methods);
     noteDropped(a);
   }
   await flush(a, deadline);
@@ -507,9 +512,26 @@ function addWindow(a) {
 
 /** Converts one take and keeps what ran as a pending hit. */
 function keep(a, scripts, info) {
-  const { errors } = a.converter.addHit(scripts, info);
+  const { errors, methods } = a.converter.addHit(scripts, info);
   for (const error of errors) log('warn', error.message);
+  checkScope(a, methods);
   noteDropped(a);
+}
+
+/**
+ * Once SCOPE_HITS hits were collected (the init hit and the first invocations), warns when none held a method:
+ * no script under the project root ran, so SL_PROJECT_ROOT (or SL_EXCLUDE) leaves out the function's code.
+ */
+function checkScope(a, methods) {
+  const scope = a.scope;
+  if (scope.hits >= SCOPE_HITS) return;
+  scope.hits++;
+  scope.methods += Number(methods) || 0;
+  if (scope.hits === SCOPE_HITS && scope.methods === 0) {
+    const s = a.settings;
+    const root = path.resolve(s.taskRoot, s.projectRoot);
+    log('warn', `no script under the project root ${root} ran in the module load and the first ${SCOPE_HITS - 1} invocations: check SL_PROJECT_ROOT${s.exclude.length ? ' and SL_EXCLUDE' : ''}`);
+  }
 }
 
 function noteDropped(a) {

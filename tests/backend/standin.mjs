@@ -248,6 +248,8 @@ function sendJson(res, status, value) {
  * @param {string[]} [options.forbidden] values (e.g. of the function's environment) that no event or query may carry
  * @param {(record: object) => void} [options.onRecord] called with each footprints record as it is stored
  * @param {(entry: object) => void} [options.onRequest] called with each request log entry once answered
+ * @param {string} [options.host] the address to listen on (default 127.0.0.1); tests of the agent's HTTPS rule
+ *   use another address of this machine (traffic to it stays on the machine)
  */
 export async function startStandin({
   token,
@@ -260,6 +262,7 @@ export async function startStandin({
   forbidden = [],
   onRecord,
   onRequest,
+  host = HOST,
 } = {}) {
   const events = [];
   const executions = new Map();
@@ -591,12 +594,12 @@ export async function startStandin({
 
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, HOST, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const url = `http://${HOST}:${server.address().port}`;
+  const url = `http://${host}:${server.address().port}`;
   let closed = null;
   // A port nobody listens on (taken, then given back at once) for a token whose server cannot be reached.
   let deadApiUrl = null;
