@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 import { createBackend } from './lib/agent/backend.mjs';
+import { createHealth } from './lib/agent/backend-health.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
 import { registerExtension } from './lib/agent/extension.mjs';
 import { lazyConverter } from './lib/agent/lazy-converter.mjs';
@@ -107,11 +108,13 @@ export async function beforeLoad() {
   const delivery = await chooseDelivery(settings);
   const coverage = startCoverage({ exact: settings.exactCoverage });
   logMode(modeLine(settings.exactCoverage, delivery));
+  const health = createHealth({ log, pendingHits: settings.pendingHits });
   agent = {
     settings,
     coverage,
     converter,
-    backend: createBackend(settings),
+    health,
+    backend: createBackend(settings, health),
     agentId: randomUUID(),
     loadStart: seconds(),
     initTake: undefined,
@@ -128,7 +131,6 @@ export async function beforeLoad() {
     nextKey: 0,
     flushing: null,
     flushAgain: false,
-    dropped: 0,
     methodLines: true,
     collectorMapping: false,
     muted: false,
@@ -205,7 +207,7 @@ function applyAnswers(a, answers) {
     return;
   }
   const { config, methodology, registered } = answers;
-  if (registered.error) log('warn', `the agent could not register (${registered.error})`);
+  if (registered.error) log(quietUnless(a, 'agent events'), `the agent could not register (${registered.error})`);
   if (methodology.methodology) a.methodLines = methodology.methodology !== 'Methods';
   else log('debug', `the build's methodology is not known (${methodology.error}): methodLines are sent`);
   if (config.config) {
@@ -285,7 +287,7 @@ async function postEvents(a, deadline) {
     return;
   }
   const result = await a.backend.postEvents(eventsBody(a, events), deadline);
-  if (result.error) log('warn', `agent events ${events.map((e) => e.type).join(', ')} not sent (${result.error})`);
+  if (result.error) log(quietUnless(a, 'agent events'), `agent events ${events.map((e) => e.type).join(', ')} not sent (${result.error})`);
 }
 
 /**
@@ -535,11 +537,15 @@ function checkScope(a, methods) {
 }
 
 function noteDropped(a) {
-  const dropped = a.converter.droppedCount;
-  if (dropped > a.dropped) {
-    a.dropped = dropped;
-    log('warn', `${dropped} hits dropped so far: more than SL_PENDING_HITS=${a.settings.pendingHits} waited to be sent`);
-  }
+  a.health.dropped(a.converter.droppedCount);
+}
+
+/**
+ * The level of a line about a failed call to `endpoint`: debug while the endpoint is unreachable (the health
+ * tracker said so once, and says when it answers again), warn for an answer that refuses.
+ */
+function quietUnless(a, endpoint) {
+  return a.health.reachable(endpoint) ? 'warn' : 'debug';
 }
 
 function checkDue(a) {
@@ -567,7 +573,7 @@ async function checkExecution(a, deadline) {
     return;
   }
   if (answer.status === 'unknown') {
-    log('warn', `cannot tell whether a test execution is open for lab ${a.settings.labId}: ${answer.error}`);
+    log(quietUnless(a, 'the test execution check'), `cannot tell whether a test execution is open for lab ${a.settings.labId}: ${answer.error}`);
     return;
   }
   a.collectorMapping = false;
@@ -652,11 +658,15 @@ async function send(a, deadline) {
     };
     const result = await a.backend.sendFootprints(next.body, ids, deadline);
     if (!result.ok && result.retryable) {
-      log('warn', `footprints not sent (${result.error}); ${a.converter.pendingCount} hits kept for the next send`);
+      log('debug', `footprints not sent (${result.error}); ${a.converter.pendingCount} hits kept for the next send`);
       return;
     }
     a.converter.confirmSent(next.hits);
-    if (!result.ok) log('warn', `${next.hits} hits refused by the backend (${result.error}) and dropped`);
-    else log('debug', `sent ${next.hits} hits of execution ${next.executionId}`);
+    if (!result.ok) {
+      a.health.refused(result.status, next.hits);
+    } else {
+      a.health.caughtUp();
+      log('debug', `sent ${next.hits} hits of execution ${next.executionId}`);
+    }
   }
 }

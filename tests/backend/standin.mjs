@@ -26,7 +26,7 @@
  *   GET  /__standin/requests     every request to the endpoints above: {at, method, path, endpoint, status, headers}
  *   POST /__standin/reset        forget what arrived and go back to mode "normal"
  *   GET  /__standin/mode         the current fail mode
- *   POST /__standin/mode         {"mode": "down"|"slow"|"500"|"404"|"fail-then-recover"|"endless"|"normal", "ms", "count", "endpoints"}
+ *   POST /__standin/mode         {"mode": "down"|"slow"|"500"|"404"|"400"|"429"|"fail-then-recover"|"endless"|"normal", "ms", "count", "endpoints"}
  *   POST /__standin/execution    {"labId", "execution": {executionId, buildSessionId, testStage, status} | null}
  *   POST /__standin/remote-config   the remote configuration to answer from now on (a JSON object)
  *   POST /__standin/methodology  {"methodology": "Methods" | "MethodLines"}
@@ -40,7 +40,7 @@
  *                      for "connection refused", close() the stand-in or use a port nobody listens on)
  *   slow               answer normally after `ms` milliseconds (default 1000); when the client gives up first,
  *                      the footprints are recorded with outcome "aborted", not accepted
- *   500, 404           answer with that status (bodies are still read, checked and recorded)
+ *   500, 404, 400, 429 answer with that status (bodies are still read, checked and recorded)
  *   fail-then-recover  the next `count` footprints POSTs (default 1) get 500, then back to "normal"
  *   endless            answer 200 with a body that never ends (written as fast as the client reads it, until it
  *                      closes the connection); footprints are recorded with outcome "endless"
@@ -66,7 +66,9 @@ export { parseUniqueId, validateBody, validateEvents, validateHeaders } from './
 
 const HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-const MODES = ['normal', 'down', 'slow', '500', '404', 'fail-then-recover', 'endless'];
+/** Fail modes that answer with their status (bodies are still read, checked and recorded). */
+const STATUS_MODES = ['500', '404', '400', '429'];
+const MODES = ['normal', 'down', 'slow', ...STATUS_MODES, 'fail-then-recover', 'endless'];
 const ENDPOINTS = ['footprints', 'execution', 'methodology', 'config', 'events'];
 const FORMS_HINT =
   'direct: /api/v6/agents/{executionBsid}/footprints/{testStage}/{buildSessionId}/ (trailing slash); ' +
@@ -221,7 +223,7 @@ function sendJson(res, status, value) {
  * @property {Record<string, string>} headers   lower-case names; Authorization is never kept
  * @property {boolean} authorized  the bearer token was the configured one
  * @property {number | null} status  the answer (null: socket destroyed, or the client gave up first)
- * @property {'accepted' | 'rejected' | 'unauthorized' | 'down' | 'aborted' | 'mode 500' | 'mode 404' | 'mode fail-then-recover' | 'endless'} outcome
+ * @property {'accepted' | 'rejected' | 'unauthorized' | 'down' | 'aborted' | 'mode 500' | 'mode 404' | 'mode 400' | 'mode 429' | 'mode fail-then-recover' | 'endless'} outcome
  * @property {boolean} accepted    answered 200
  * @property {boolean} rejected    refused for its content: 400 (invalid), 401 (token), 404 (path)
  * @property {string[]} problems   why it is invalid (empty when valid); reported whatever the mode
@@ -414,7 +416,7 @@ export async function startStandin({
       }
     }
     let status;
-    if (failing === '500' || failing === '404') {
+    if (STATUS_MODES.includes(failing)) {
       status = Number(failing);
       record.outcome = `mode ${failing}`;
     } else if (failing === 'fail-then-recover') {
@@ -550,7 +552,7 @@ export async function startStandin({
       await delay(failMs);
       if (req.socket.destroyed) return;
     }
-    if (failing === '500' || failing === '404') return sendJson(res, Number(failing), { error: `stand-in mode ${failing}` });
+    if (STATUS_MODES.includes(failing)) return sendJson(res, Number(failing), { error: `stand-in mode ${failing}` });
     if (failing === 'endless') return answerEndlessly(res);
     if (!route) return sendJson(res, 404, { error: `no such endpoint: ${req.method} ${rawPath}` });
     if (!authorized(req.headers)) return sendJson(res, 401, { error: 'unauthorized' });

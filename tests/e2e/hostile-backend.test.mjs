@@ -97,3 +97,69 @@ for (const runtime of ['ric3', 'ric4']) {
     }
   });
 }
+
+const footprintPosts = (s) => s.requests().filter((r) => r.endpoint === 'footprints');
+
+/** Asserts every case's hit arrived exactly once (keyed by test name), except the cases at `except`. */
+function assertArrived(s, list, { except = [] } = {}) {
+  const hits = hitsOf(s.accepted()).filter((h) => !h.init);
+  const names = hits.map((h) => h.testName);
+  assert.equal(new Set(names).size, names.length, `a hit arrived twice: ${names}`);
+  const expected = Object.fromEntries(list.filter((c, i) => !except.includes(i)).map((c) => [c.testName, ROUTES[c.route]]));
+  assert.deepEqual(Object.fromEntries(hits.map((h) => [h.testName, h.methods])), expected);
+}
+
+describe('ric3 and ric4: a 4xx on footprints', () => {
+  for (const runtime of ['ric3', 'ric4']) {
+    test(`${runtime}: 400 is final: one POST per invocation, its hits dropped (one line), later sends go on`, async () => {
+      assertRuntimesInstalled();
+      const s = await standin();
+      const list = cases(4);
+      try {
+        const result = await runPaired({
+          runtime,
+          taskRoot: fixtureRoot(),
+          events: list.map((c) => apiV2(c.route, { 'x-sl-test-name': c.testName })),
+          env: agentEnv(s),
+          between: (i) => {
+            if (i === 0) s.setMode('400', { endpoints: 'footprints' });
+            if (i === 2) s.setMode('normal');
+          },
+        });
+        assertInvisible(result, BUDGET_MS + MARGIN_MS);
+        assert.deepEqual(footprintPosts(s).map((r) => r.status), [200, 400, 400, 200], 'not retried, not resent');
+        assertArrived(s, list, { except: [1, 2] });
+        assert.deepEqual(layerLines(result.fn.output).filter((l) => /refused/.test(l)).map((l) => l.split('\t').pop()), [
+          '[v8-footprints] the backend refused footprints (HTTP 400): 1 hits dropped, not resent; later refusals are counted in a summary',
+        ]);
+      } finally {
+        await s.close();
+      }
+    });
+  }
+
+  test('ric3: 429 is transient: the hits are kept and arrive once the backend takes them', async () => {
+    assertRuntimesInstalled();
+    const s = await standin();
+    const list = cases(4);
+    try {
+      const result = await runPaired({
+        runtime: 'ric3',
+        taskRoot: fixtureRoot(),
+        events: list.map((c) => apiV2(c.route, { 'x-sl-test-name': c.testName })),
+        env: agentEnv(s),
+        between: (i) => {
+          if (i === 0) s.setMode('429', { endpoints: 'footprints' });
+          if (i === 2) s.setMode('normal');
+        },
+      });
+      assertInvisible(result, BUDGET_MS + MARGIN_MS);
+      // Invocations 1 and 2: a send and its one retry each, refused; invocation 3 sends all three.
+      assert.deepEqual(footprintPosts(s).map((r) => r.status), [200, 429, 429, 429, 429, 200]);
+      assertArrived(s, list);
+      assertNothingRejected(s);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -18,8 +18,20 @@ import { log } from '../log.mjs';
  */
 export const MAX_ANSWER_BYTES = 64 * 1024;
 
-/** A backend client for `settings` (see settings.mjs). */
-export function createBackend(settings) {
+/**
+ * Statuses that mean "try again later": 5xx, 408 (request timeout) and 429 (too many requests). Every other
+ * 4xx is final: the protocol retries only on 5xx (a 404 counts as done), and a body resent on every invocation
+ * after a refusal would block the queue.
+ */
+export function isTransient(status) {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/**
+ * A backend client for `settings` (see settings.mjs); every request's outcome is told to `health` (see
+ * backend-health.mjs): `failed(endpoint, reason)` or `answered(endpoint)`.
+ */
+export function createBackend(settings, health = { failed() {}, answered() {} }) {
   const { token, server, collectorUrl } = settings;
   // One kept-alive connection per protocol: a warm function reuses it instead of a new TCP (and TLS)
   // handshake per invocation. Node's agent unrefs an idle pooled socket, so it keeps nothing alive; a
@@ -28,7 +40,13 @@ export function createBackend(settings) {
     'http:': new http.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 }),
     'https:': new https.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 }),
   };
-  const request = (method, url, headers, body, deadline) => send(agents, method, url, headers, body, deadline);
+  const request = async (endpoint, method, url, headers, body, deadline) => {
+    const answer = await send(agents, method, url, headers, body, deadline);
+    if (answer.skipped) return answer;
+    if (answer.error || isTransient(answer.status)) health.failed(endpoint, answer.error || `HTTP ${answer.status}`);
+    else health.answered(endpoint);
+    return answer;
+  };
   const gzip = reusedGzip();
 
   const auth = { Authorization: `Bearer ${token}` };
@@ -43,7 +61,7 @@ export function createBackend(settings) {
     const url = collectorUrl
       ? `${withApi(collectorUrl)}/v4/testExecution/${encodeURIComponent(labId)}`
       : `${server}/v4/testExecution/${encodeURIComponent(labId)}/`;
-    const answer = await request('GET', url, { ...auth, Accept: 'application/json' }, null, deadline);
+    const answer = await request('the test execution check', 'GET', url, { ...auth, Accept: 'application/json' }, null, deadline);
     if (answer.error) return { status: 'unknown', error: answer.error };
     if (collectorUrl && answer.status === 404) return { status: 'unknown', error: 'HTTP 404 from the collector' };
     if (answer.status === 404 || answer.status === 204) return { status: 'closed' };
@@ -61,8 +79,8 @@ export function createBackend(settings) {
   }
 
   /** GET of a JSON answer from the server: `{value}` (2xx), or `{error}` (network, timeout, other status, not JSON). */
-  async function getJson(url, deadline) {
-    const answer = await request('GET', url, { ...auth, Accept: 'application/json' }, null, deadline);
+  async function getJson(endpoint, url, deadline) {
+    const answer = await request(endpoint, 'GET', url, { ...auth, Accept: 'application/json' }, null, deadline);
     if (answer.error) return { error: answer.error };
     if (answer.status < 200 || answer.status >= 300) return { error: `HTTP ${answer.status}` };
     const text = answer.body.toString('utf8').trim();
@@ -76,7 +94,7 @@ export function createBackend(settings) {
   /** The remote configuration (`GET {server}/v3/config?...`): `{config}` (an object) or `{error}`. */
   async function getConfig(query, deadline) {
     const params = new URLSearchParams(Object.entries(query).filter(([, v]) => typeof v === 'string' && v !== ''));
-    const answer = await getJson(`${server}/v3/config?${params}`, deadline);
+    const answer = await getJson('the remote configuration', `${server}/v3/config?${params}`, deadline);
     if (answer.error) return answer;
     const config = answer.value && typeof answer.value === 'object' && !Array.isArray(answer.value) ? answer.value : null;
     return config ? { config } : { error: 'the remote configuration is not an object' };
@@ -84,7 +102,7 @@ export function createBackend(settings) {
 
   /** The build's instrumentation methodology: `{methodology: 'Methods' | 'MethodLines' | ...}` or `{error}`. */
   async function getMethodology(buildSessionId, deadline) {
-    const answer = await getJson(`${server}/v5/agents/builds/${encodeURIComponent(buildSessionId)}/instrumentation-methodology/`, deadline);
+    const answer = await getJson("the build's methodology", `${server}/v5/agents/builds/${encodeURIComponent(buildSessionId)}/instrumentation-methodology/`, deadline);
     if (answer.error) return answer;
     const value = answer.value && typeof answer.value === 'object' ? answer.value.methodology : answer.value;
     return typeof value === 'string' ? { methodology: value } : { error: 'the methodology is not a string' };
@@ -99,14 +117,15 @@ export function createBackend(settings) {
       'Content-Encoding': 'gzip',
       'x-sl-messagetype': String(body.events[0].type),
     };
-    const answer = await request('POST', `${server}/v3/agents/agent-events/`, headers, gzipped, deadline);
+    const answer = await request('agent events', 'POST', `${server}/v3/agents/agent-events/`, headers, gzipped, deadline);
     if (answer.error) return { error: answer.error };
     return answer.status >= 200 && answer.status < 300 ? { ok: true } : { error: `HTTP ${answer.status}` };
   }
 
   /**
    * Sends one body; `{ok: true}` when the backend has it (2xx, or 404: nothing to retry), else
-   * `{ok: false, retryable, error}`. Network errors and 5xx are retried once while time remains.
+   * `{ok: false, retryable, error, status}`: retryable for network errors and transient statuses (isTransient),
+   * which are retried once while time remains; any other 4xx is final.
    */
   async function sendFootprints(bodyText, ids, deadline) {
     const gzipped = await gzip(Buffer.from(bodyText, 'utf8'));
@@ -130,12 +149,12 @@ export function createBackend(settings) {
     if (ids.metadata.buildName) headers['x-sl-buildname'] = headerText(ids.metadata.buildName);
     let last = null;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const answer = await request('POST', url, headers, gzipped, deadline);
+      const answer = await request('footprints', 'POST', url, headers, gzipped, deadline);
       if (!answer.error && ((answer.status >= 200 && answer.status < 300) || answer.status === 404)) {
         return { ok: true, status: answer.status };
       }
-      const retryable = Boolean(answer.error) || answer.status >= 500;
-      last = { ok: false, retryable, error: answer.error || `HTTP ${answer.status}` };
+      const retryable = Boolean(answer.error) || isTransient(answer.status);
+      last = { ok: false, retryable, error: answer.error || `HTTP ${answer.status}`, status: answer.status };
       if (!retryable || deadline - Date.now() < 50) break;
     }
     return last;
@@ -198,7 +217,7 @@ function send(agents, method, url, headers, body, deadline) {
   return new Promise((resolve) => {
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
-      resolve({ error: 'no time left' });
+      resolve({ error: 'no time left', skipped: true });
       return;
     }
     let target;
