@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertRuntimesInstalled } from '../layer/runtime-api.mjs';
-import { agentEnv, apiV2, assertNoToken, fixtureRoot, layerRoot, standin, startFunction } from './helpers.mjs';
+import { agentEnv, apiV2, assertNoToken, fixtureRoot, layerLines, layerRoot, standin, startFunction } from './helpers.mjs';
 
 const TIMEOUT_MS = 3000;
 const SLEEPS = [1600, 2400, 2900];
@@ -54,6 +54,8 @@ for (const runtime of ['ric3', 'ric4']) {
           assert.equal(fn.extensionTimeouts, 0, fn.output);
           assert.equal(fn.starts, 1, `the sandbox was reset; output:\n${fn.output}`);
           assert.ok(s.requests().length > 0, 'the agent did talk to the (hanging) backend');
+          // The agent kept its own deadline: the hook guard (the wrapper's last resort) never had to act.
+          assert.deepEqual(layerLines(fn.output).filter((l) => /did not finish/.test(l)), []);
           assertNoToken(fn.output, s.token);
         } finally {
           await direct.stop();

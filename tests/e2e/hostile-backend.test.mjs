@@ -2,7 +2,8 @@
  * A backend that answers what no backend should (issue 14, findings 2 and 7): an answer that never ends (200
  * with an endless body, on every endpoint) is read up to a small limit and abandoned, once logged, with the
  * function's memory and added time bounded; a 4xx other than 404 on footprints is final (the body is dropped
- * and logged, not resent on every invocation), a 429 is retried later; through the real runtime clients.
+ * and logged, not resent on every invocation), a 429 is retried later; an execution id that cannot go in a
+ * header is no answer (hits wait for a valid one); through the real runtime clients.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -158,6 +159,36 @@ describe('ric3 and ric4: a 4xx on footprints', () => {
       assert.deepEqual(footprintPosts(s).map((r) => r.status), [200, 429, 429, 429, 429, 200]);
       assertArrived(s, list);
       assertNothingRejected(s);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('ric3: an execution id a header cannot carry', () => {
+  test('is no answer: one line, nothing sent for it, the function unchanged; a later valid id gets every hit', async () => {
+    assertRuntimesInstalled();
+    const s = await standin({ open: false });
+    s.setExecution('lab-e2e', { executionId: 'exec-\u00e9\u2028', buildSessionId: 'bsid-e2e', testStage: 'E2E Tests' });
+    const list = cases(4);
+    try {
+      const result = await runPaired({
+        runtime: 'ric3',
+        taskRoot: fixtureRoot(),
+        events: list.map((c) => apiV2(c.route, { 'x-sl-test-name': c.testName })),
+        env: agentEnv(s, { SL_EXECUTION_CHECK_INTERVAL_S: '0' }),
+        between: (i) => {
+          if (i === 1) s.setExecution('lab-e2e', { executionId: 'exec-e2e', buildSessionId: 'bsid-e2e', testStage: 'E2E Tests' });
+        },
+      });
+      assertInvisible(result, BUDGET_MS + MARGIN_MS);
+      assert.deepEqual(layerLines(result.fn.output).filter((l) => /WARN/.test(l)).map((l) => l.split('\t').pop()), [
+        '[v8-footprints] cannot tell whether a test execution is open for lab lab-e2e: the test execution id is not printable ASCII',
+      ]);
+      // Kept tentatively while the execution was not known, then sent with the valid id.
+      assertNothingRejected(s);
+      assertArrived(s, list);
+      assert.deepEqual([...new Set(hitsOf(s.accepted()).map((h) => h.executionId))], ['exec-e2e']);
     } finally {
       await s.close();
     }

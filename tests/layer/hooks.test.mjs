@@ -259,3 +259,29 @@ describe('the budget is kept tightly', () => {
     });
   }
 });
+
+describe("the invocation's deadline bounds the guard too", () => {
+  // A hook that never settles, a budget longer than the function's timeout: the guard lets the response go
+  // before the deadline (less its margin), so the invocation answers as it does without the layer.
+  for (const runtime of ['ric3', 'ric4']) {
+    test(`${runtime}: function timeout 1,000 ms, SL_FLUSH_BUDGET_MS=5000, afterInvoke hanging: answered in time`, async () => {
+      const fn = await startFunction({
+        runtime,
+        taskRoot: taskRoot(),
+        handler: 'forms.asyncOk',
+        mode: 'exec-wrapper',
+        layerRoot: layerRoot(),
+        env: { V8FP_AGENT_MODULE: agent('hanging'), SL_FLUSH_BUDGET_MS: '5000' },
+      });
+      try {
+        const results = [];
+        for (let i = 0; i < 2; i++) results.push(await fn.invoke(EVENTS[0], { timeoutMs: 1000 }));
+        assert.deepEqual(results.map((r) => r.kind), ['response', 'response'], fn.output);
+        for (const r of results) assert.ok(r.ms >= 1000 - 150 - 30 && r.ms < 1000, `answered after ${r.ms} ms`);
+        assert.match(fn.output, /afterInvoke hook did not finish before the invocation's deadline \(less 150 ms\)/);
+      } finally {
+        await fn.stop();
+      }
+    });
+  }
+});

@@ -73,6 +73,8 @@ export function createBackend(settings, health = { failed() {}, answered() {} })
       return { status: 'unknown', error: 'the test execution answer is not JSON' };
     }
     if (!execution || typeof execution.executionId !== 'string') return { status: 'closed' };
+    // The id goes in the x-sl-executionId header as it is: one a header cannot carry is no answer.
+    if (!/^[\x20-\x7e]+$/.test(execution.executionId)) return { status: 'unknown', error: 'the test execution id is not printable ASCII' };
     if (execution.status === 'pendingDelete') return { status: 'closing', execution };
     if (execution.status !== 'created') return { status: 'closed' };
     return { status: 'open', execution };
