@@ -61,10 +61,11 @@ describe('ric3: only files under the project root', () => {
     ['"src/*.js": the folder\'s own files, not its subfolders\'', 'src/*.js', (id) => id.startsWith('src/lib/')],
     ['"**/lazy.js, src/lib": a file at any depth and a folder', '**/lazy.js, src/lib', (id) => !id.startsWith('src/lib/') && !id.startsWith('src/lazy.js')],
   ];
-  for (const [name, value, kept] of excludes) {
-    test(`SL_EXCLUDE ${name}`, async () => {
+  for (const [i, [name, value, kept]] of excludes.entries()) {
+    const runtime = i === 0 ? 'ric4' : 'ric3';
+    test(`${runtime}: SL_EXCLUDE ${name}`, async () => {
       assertRuntimesInstalled();
-      const { hits } = await runWith({ SL_EXCLUDE: value });
+      const { hits } = await runWith({ SL_EXCLUDE: value }, { runtime });
       const only = (methods) => Object.fromEntries(Object.entries(methods).filter(([id]) => kept(id)));
       // Hits left with no method are not sent.
       const expected = expectedUnder('src/', 'src/').map(only).filter((m) => Object.keys(m).length > 0);

@@ -96,27 +96,29 @@ describe('names in any script', () => {
   }
 });
 
-describe('ric3: the project root', () => {
-  test('SL_PROJECT_ROOT that does not exist: a warning naming it at start, then one saying no script ran', async () => {
-    assertRuntimesInstalled();
-    const s = await standin();
-    try {
-      const result = await run(s, { SL_PROJECT_ROOT: './no-such-folder' });
-      assertInvisible(result, 2000 + MARGIN_MS);
-      const root = `${result.fn.output.match(/does not exist \(([^)]*)\)/)[1]}`;
-      assert.match(root, /\/no-such-folder$/);
-      assert.deepEqual(messages(result.fn.output), [
-        `[v8-footprints] SL_PROJECT_ROOT="./no-such-folder" does not exist (${root}): no script can be reported`,
-        MODE,
-        `[v8-footprints] no script under the project root ${root} ran in the module load and the first 2 invocations: check SL_PROJECT_ROOT`,
-      ]);
-      assert.deepEqual(s.accepted(), [], 'a hit without a method is not sent');
-    } finally {
-      await s.close();
-    }
-  });
+describe('the project root', () => {
+  for (const runtime of ['ric3', 'ric4']) {
+    test(`${runtime}: SL_PROJECT_ROOT that does not exist: a warning naming it at start, then one saying no script ran`, async () => {
+      assertRuntimesInstalled();
+      const s = await standin();
+      try {
+        const result = await run(s, { SL_PROJECT_ROOT: './no-such-folder' }, { runtime });
+        assertInvisible(result, 2000 + MARGIN_MS);
+        const root = result.fn.output.match(/does not exist \(([^)]*)\)/)[1];
+        assert.match(root, /\/no-such-folder$/);
+        assert.deepEqual(messages(result.fn.output), [
+          `[v8-footprints] SL_PROJECT_ROOT="./no-such-folder" does not exist (${root}): no script can be reported`,
+          MODE,
+          `[v8-footprints] no script under the project root ${root} ran in the module load and the first 2 invocations: check SL_PROJECT_ROOT`,
+        ]);
+        assert.deepEqual(s.accepted(), [], 'a hit without a method is not sent');
+      } finally {
+        await s.close();
+      }
+    });
+  }
 
-  test('SL_EXCLUDE leaving out every script: one warning naming both settings', async () => {
+  test('ric3: SL_EXCLUDE leaving out every script: one warning naming both settings', async () => {
     assertRuntimesInstalled();
     const s = await standin();
     try {
@@ -131,7 +133,7 @@ describe('ric3: the project root', () => {
     }
   });
 
-  test('a project root where scripts run: no warning', async () => {
+  test('ric3: a project root where scripts run: no warning', async () => {
     assertRuntimesInstalled();
     const s = await standin();
     try {
