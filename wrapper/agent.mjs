@@ -1,6 +1,7 @@
 /**
  * The coverage agent, called by the wrapper around the user's handler (lib/hooks.mjs guards every call:
- * nothing here can reach the function, and afterInvoke runs within SL_FLUSH_BUDGET_MS).
+ * nothing here can reach the function, and afterInvoke runs within SL_FLUSH_BUDGET_MS and the invocation's
+ * deadline).
  *
  * - beforeLoad: reads the settings, starts precise coverage before the user's module loads, loads the
  *   converter (the wasm package), and starts the cold-start calls (remote config, the build's methodology,
@@ -94,7 +95,6 @@ export async function beforeLoad() {
     log('error', `coverage is off: ${settings.problems.join('; ')}`);
     return;
   }
-  for (const warning of settings.warnings) log('warn', warning);
   for (const flag of MEMORY_FLAGS) v8.setFlagsFromString(flag);
   // Loaded on first use, after the first response (see lazy-converter.mjs).
   const converter = lazyConverter(PACKAGE, {
@@ -108,6 +108,7 @@ export async function beforeLoad() {
   const delivery = await chooseDelivery(settings);
   const coverage = startCoverage({ exact: settings.exactCoverage });
   logMode(modeLine(settings.exactCoverage, delivery));
+  for (const warning of settings.warnings) log('warn', warning);
   const health = createHealth({ log, pendingHits: settings.pendingHits });
   agent = {
     settings,

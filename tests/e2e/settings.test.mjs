@@ -107,8 +107,8 @@ describe('the project root', () => {
         const root = result.fn.output.match(/does not exist \(([^)]*)\)/)[1];
         assert.match(root, /\/no-such-folder$/);
         assert.deepEqual(messages(result.fn.output), [
-          `[v8-footprints] SL_PROJECT_ROOT="./no-such-folder" does not exist (${root}): no script can be reported`,
           MODE,
+          `[v8-footprints] SL_PROJECT_ROOT="./no-such-folder" does not exist (${root}): no script can be reported`,
           `[v8-footprints] no script under the project root ${root} ran in the module load and the first 2 invocations: check SL_PROJECT_ROOT`,
         ]);
         assert.deepEqual(s.accepted(), [], 'a hit without a method is not sent');
