@@ -86,6 +86,8 @@ MJS
     echo "export default init;"
   } > pkg/web.js
   cp npm/package.json npm/index.d.ts npm/web.d.ts pkg/
+  node tools/version.mjs stamp pkg/package.json  # the one version (Cargo.toml) into the package
+  cp LICENSE pkg/
   # The command line (the package's bin): one module per subcommand, run from pkg/cli/.
   cp -r npm/cli pkg/cli
   chmod +x pkg/cli/main.mjs

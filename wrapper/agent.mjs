@@ -32,8 +32,10 @@ import { lazyConverter } from './lib/agent/lazy-converter.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
+import { VERSION } from './lib/version.mjs';
 
-const AGENT_VERSION = '0.1.0';
+/** The version the build stamped from Cargo.toml (lib/version.mjs). */
+const AGENT_VERSION = VERSION;
 /**
  * V8 flags that bound what the agent adds to the process's memory, set before the converter compiles
  * (measured after 3,000 invocations, README "What it costs"):
