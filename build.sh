@@ -61,7 +61,7 @@ install_example_tools() {
   if [ "$("$venv/bin/cfn-lint" --version 2>/dev/null)" != "cfn-lint $CFN_LINT_VERSION" ]; then
     say "installing cfn-lint $CFN_LINT_VERSION into $venv"
     command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
-    python3 -m venv "$venv"
+    python3 -m venv --clear "$venv"  # --clear: scripts name the venv by path; a moved one is made anew
     "$venv/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
   fi
   npm_ci examples/cdk tests/examples
