@@ -307,10 +307,10 @@ function watchShutdown(a) {
   process.on('SIGTERM', onTerm);
 }
 
-/** The layer's own files (wrapper entry, wrapper and agent modules, wasm package), never reported. */
+/** The layer's own files (both wrapper entries, wrapper and agent modules, wasm package), never reported. */
 function ownFiles() {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [here, path.resolve(here, '../pkg'), path.resolve(here, '../../wrapper.mjs'), path.resolve(here, 'wrapper.mjs')];
+  const candidates = [here, path.resolve(here, '../pkg'), path.resolve(here, '../../wrapper.mjs'), path.resolve(here, '../handler.mjs'), path.resolve(here, 'wrapper.mjs')];
   return candidates.filter((file) => fs.existsSync(file));
 }
 
