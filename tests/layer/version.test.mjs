@@ -49,6 +49,11 @@ describe('the version in the built artifacts', () => {
     assert.match(agent, /^import \{ VERSION \} from '\.\/lib\/version\.mjs';$/m);
     assert.match(agent, /^const AGENT_VERSION = VERSION;$/m);
     assert.doesNotMatch(agent, /['"]\d+\.\d+\.\d+['"]/);
+    // The version comes from the package the layer ships, not from a constant: another package, another version.
+    const other = path.join(path.dirname(opt), 'other');
+    fs.cpSync(opt, other, { recursive: true });
+    fs.writeFileSync(path.join(other, 'v8-footprints/pkg/package.json'), JSON.stringify({ name: 'v8-footprints', version: '7.7.7-other' }));
+    assert.equal((await import(pathToFileURL(path.join(other, 'v8-footprints/wrapper/lib/version.mjs')).href)).VERSION, '7.7.7-other');
   });
 
   test("the CHANGELOG's latest entry", () => {
