@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the layer zip, whose root becomes /opt:
 #   sealights-extension, setup        exec wrappers (755)
+#   v8-footprints/exec-wrapper        the same exec wrapper in the layer's own folder (755)
 #   wrapper.mjs                       the seed's handler entry (/opt/wrapper.handleExecution), alone at the root
 #   v8-footprints/handler.mjs         the same entry in the layer's own folder
 #                                     (/opt/v8-footprints/handler.handleExecution: no other layer's file replaces it)
@@ -47,6 +48,7 @@ cp -L "$root/layer/setup" "$stage/setup"
 cp "$root/wrapper/wrapper.mjs" "$stage/wrapper.mjs"
 mkdir -p "$stage/v8-footprints/wrapper/lib" "$stage/v8-footprints/pkg"
 cp "$root/wrapper/wrapper.mjs" "$stage/v8-footprints/handler.mjs"
+cp -L "$root/layer/sealights-extension" "$stage/v8-footprints/exec-wrapper"
 cp "$root/LICENSE" "$stage/v8-footprints/LICENSE"
 cp "$root/wrapper/agent.mjs" "$stage/v8-footprints/wrapper/"
 cp -R "$root/wrapper/lib/." "$stage/v8-footprints/wrapper/lib/"
@@ -57,7 +59,7 @@ done
 # Fixed modes, whatever the umask and the sources' modes: only the exec wrappers are executable.
 find "$stage" -type d -exec chmod 755 {} +
 find "$stage" -type f -exec chmod 644 {} +
-chmod 755 "$stage/sealights-extension" "$stage/setup"
+chmod 755 "$stage/sealights-extension" "$stage/setup" "$stage/v8-footprints/exec-wrapper"
 find "$stage" -exec env TZ=UTC touch -h -d "$stamp" {} +
 
 native="$(find "$stage" -type f \( -name '*.node' -o -name '*.so' -o -name '*.so.*' -o -name '*.dylib' \) -print)"

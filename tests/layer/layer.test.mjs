@@ -68,7 +68,8 @@ describe('layer/assemble.sh', () => {
       assert.equal(files['v8-footprints/pkg/v8_footprints_bg.wasm'], 0o644);
       assert.equal(files['v8-footprints/pkg/.gitignore'], undefined);
       for (const [name, mode] of Object.entries(files)) {
-        assert.equal(mode, name === 'sealights-extension' || name === 'setup' ? 0o755 : 0o644, `${name}'s mode`);
+        const exec = ['sealights-extension', 'setup', 'v8-footprints/exec-wrapper'].includes(name);
+        assert.equal(mode, exec ? 0o755 : 0o644, `${name}'s mode`);
       }
       for (const lib of fs.readdirSync(path.join(repoRoot, 'wrapper/lib'), { recursive: true })) {
         if (!lib.endsWith('.mjs')) continue;
@@ -78,7 +79,8 @@ describe('layer/assemble.sh', () => {
       assert.deepEqual(atRoot, ['sealights-extension', 'setup', 'wrapper.mjs'], 'wrapper.mjs alone at the root');
       const opt = fs.mkdtempSync(path.join(tmp, 'opt-'));
       unzip(r.out, opt);
-      assert.equal(fs.readFileSync(path.join(opt, 'setup'), 'utf8'), fs.readFileSync(path.join(opt, 'sealights-extension'), 'utf8'));
+      const execWrapper = fs.readFileSync(path.join(repoRoot, 'layer/sealights-extension'), 'utf8');
+      for (const name of ['sealights-extension', 'setup', 'v8-footprints/exec-wrapper']) assert.equal(fs.readFileSync(path.join(opt, name), 'utf8'), execWrapper, name);
       // Both entries are the wrapper itself; the comment names the version.
       const wrapper = fs.readFileSync(path.join(repoRoot, 'wrapper/wrapper.mjs'), 'utf8');
       assert.equal(fs.readFileSync(path.join(opt, 'wrapper.mjs'), 'utf8'), wrapper);

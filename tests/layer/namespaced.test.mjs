@@ -1,8 +1,9 @@
 /**
- * The namespaced entry, /opt/v8-footprints/handler.handleExecution, through the real runtime clients: as the
- * function's handler (handler-redirect mode) and as the exec wrapper's target, the hooks run and the results
- * are those of the function without the layer; with another layer's `/opt/wrapper.mjs` over the seed's entry
- * (layers merge into one /opt), the exec wrapper and the namespaced entry still work.
+ * The namespaced entries, /opt/v8-footprints/handler.handleExecution and /opt/v8-footprints/exec-wrapper,
+ * through the real runtime clients: as the function's handler (handler-redirect mode) and through the exec
+ * wrapper, the hooks run and the results are those of the function without the layer; with another layer's
+ * `/opt/wrapper.mjs` and `/opt/sealights-extension` over the seed's names (layers merge into one /opt), the
+ * namespaced ones still work.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -23,6 +24,8 @@ before(() => {
   overwritten = path.join(tmp, 'opt-overwritten');
   fs.cpSync(layerRoot(), overwritten, { recursive: true });
   fs.writeFileSync(path.join(overwritten, 'wrapper.mjs'), "throw new Error('another layer\\'s wrapper.mjs');\n");
+  // ... and its own /opt/sealights-extension, which starts the runtime without ours.
+  fs.writeFileSync(path.join(overwritten, 'sealights-extension'), '#!/bin/bash\nexec "$@"\n');
 });
 
 /** Runs the function with both events; returns {results, output, record}. */
@@ -64,16 +67,28 @@ for (const runtime of ['ric3', 'ric4']) {
         assert.deepEqual(r.hooks, HOOKS, r.output);
       });
 
-      test(`${name}: through the exec wrapper`, async () => {
+      test(`${name}: through the namespaced exec wrapper`, async () => {
         const root = opt();
-        const r = await run(runtime, { handler, mode: 'exec-wrapper', layerRoot: root });
+        const r = await run(runtime, { handler, mode: 'exec-wrapper', layerRoot: root, execWrapper: 'v8-footprints/exec-wrapper' });
         assert.deepEqual(r.results.map((x) => normalize(x, { layer: root })), expected.results.map((x) => normalize(x)), r.output);
         assert.deepEqual(r.hooks, HOOKS, r.output);
         // The function sees its own handler name, as without the layer.
-        const env = await run(runtime, { handler: 'forms.layerEnv', mode: 'exec-wrapper', layerRoot: root, agent: false });
+        const env = await run(runtime, { handler: 'forms.layerEnv', mode: 'exec-wrapper', layerRoot: root, execWrapper: 'v8-footprints/exec-wrapper', agent: false });
         assert.deepEqual(env.results[0].body, { ORIG_NAME: 'forms.layerEnv', _HANDLER: 'forms.layerEnv' }, env.output);
       });
     }
+
+    test('the layer: through the seed\'s exec wrapper, which also goes to the namespaced entry', async () => {
+      const r = await run(runtime, { handler, mode: 'exec-wrapper', layerRoot: layerRoot() });
+      assert.deepEqual(r.results.map((x) => normalize(x)), expected.results.map((x) => normalize(x)), r.output);
+      assert.deepEqual(r.hooks, HOOKS, r.output);
+    });
+
+    test("another layer's /opt/sealights-extension runs the function without ours: the reason for the namespaced one", async () => {
+      const r = await run(runtime, { handler, mode: 'exec-wrapper', layerRoot: overwritten });
+      assert.deepEqual(r.results.map((x) => normalize(x, { layer: overwritten })), expected.results.map((x) => normalize(x)), r.output);
+      assert.deepEqual(r.hooks, []);
+    });
 
     test("the seed's entry under another layer's wrapper.mjs fails as that file does: the reason for the namespaced one", async () => {
       const r = await run(runtime, {
