@@ -9,6 +9,7 @@
 #
 # --dry-run prints each AWS CLI call instead of making it (no AWS CLI or credentials needed) and writes the
 # table with the ARN pattern (<ACCOUNT_ID>, <VERSION>). ./build.sh publish builds the zip first, then runs this.
+# V8FP_AWS_CLI names another AWS CLI command than `aws`.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,6 +39,7 @@ usage() {
 fail() { echo "publish: $*" >&2; exit 1; }
 
 dry_run=""
+aws="${V8FP_AWS_CLI:-aws}"
 zip="dist/v8-footprints-layer.zip"
 layer_name="v8-footprints"
 doc="docs/regions.md"
@@ -76,7 +78,7 @@ for o in ${organizations[@]+"${organizations[@]}"}; do
 done
 [ -f "$zip" ] || fail "the layer zip '$zip' is missing (build it with ./build.sh pkg)"
 if [ -z "$dry_run" ]; then
-  command -v aws >/dev/null 2>&1 || fail "the AWS CLI (aws) is not installed; --dry-run prints the calls without it"
+  command -v "$aws" >/dev/null 2>&1 || fail "the AWS CLI ($aws) is not installed; --dry-run prints the calls without it"
 fi
 
 version="$(node "$root/tools/version.mjs")"
@@ -99,7 +101,7 @@ call() {
 
 arns=()
 for region in "${regions[@]}"; do
-  arn="$(call aws lambda publish-layer-version --region "$region" --layer-name "$layer_name" \
+  arn="$(call "$aws" lambda publish-layer-version --region "$region" --layer-name "$layer_name" \
     --description "$description" --license-info MIT \
     --compatible-runtimes "${RUNTIMES[@]}" --compatible-architectures "${ARCHITECTURES[@]}" \
     --zip-file "fileb://$zip" --query LayerVersionArn --output text)"
@@ -112,17 +114,17 @@ for region in "${regions[@]}"; do
   fi
   arns+=("$arn")
   for a in ${accounts[@]+"${accounts[@]}"}; do
-    call aws lambda add-layer-version-permission --region "$region" --layer-name "$layer_name" \
+    call "$aws" lambda add-layer-version-permission --region "$region" --layer-name "$layer_name" \
       --version-number "$number" --statement-id "account-$a" --action lambda:GetLayerVersion \
       --principal "$a" --output text >/dev/null
   done
   for o in ${organizations[@]+"${organizations[@]}"}; do
-    call aws lambda add-layer-version-permission --region "$region" --layer-name "$layer_name" \
+    call "$aws" lambda add-layer-version-permission --region "$region" --layer-name "$layer_name" \
       --version-number "$number" --statement-id "organization-$o" --action lambda:GetLayerVersion \
       --principal '*' --organization-id "$o" --output text >/dev/null
   done
   if [ -n "$public" ]; then
-    call aws lambda add-layer-version-permission --region "$region" --layer-name "$layer_name" \
+    call "$aws" lambda add-layer-version-permission --region "$region" --layer-name "$layer_name" \
       --version-number "$number" --statement-id public --action lambda:GetLayerVersion \
       --principal '*' --output text >/dev/null
   fi

@@ -85,6 +85,17 @@ describe('layer/publish.sh --dry-run', () => {
     assert.match(r.doc, /\| sa-east-1 \| `arn:aws:lambda:sa-east-1:<ACCOUNT_ID>:layer:v8fp_test-2:<VERSION>` \|/);
   });
 
+  test('without --dry-run and without the AWS CLI, it says so before any call', () => {
+    const nodeDir = path.dirname(process.execPath);
+    const missing = path.join(tmp, 'no-such-dir/aws');
+    const env = { PATH: `${nodeDir}:/usr/bin:/bin`, V8FP_AWS_CLI: missing };
+    const r = spawnSync(PUBLISH, ['--zip', zip, '--doc', path.join(tmp, 'never.md')], { cwd: tmp, env, encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `publish: the AWS CLI (${missing}) is not installed; --dry-run prints the calls without it\n`);
+    assert.ok(!fs.existsSync(path.join(tmp, 'never.md')));
+  });
+
   const refused = [
     [['--regions', 'us-east-1,cn-north-1'], /^publish: --regions: 'cn-north-1' is not a commercial region this script publishes to \(us-east-1 /],
     [['--regions', 'us-gov-west-1'], /'us-gov-west-1' is not a commercial region/],
