@@ -53,16 +53,19 @@ ensure_toolchain() {
   npm_ci tools
 }
 
-# The tools the deployment examples are checked with: cfn-lint (PyPI) in a venv under .cache, the CDK app's
-# packages, the Serverless Framework v3 (tests/examples). Each is skipped when already in place.
+# The tools the deployment examples and the publish script are checked with: cfn-lint and the AWS CLI (PyPI)
+# in a venv under .cache, the CDK app's packages, the Serverless Framework v3 (tests/examples). Each is
+# skipped when already in place.
 CFN_LINT_VERSION=1.58.0
+AWSCLI_VERSION=1.46.3
 install_example_tools() {
   local venv=.cache/venv
-  if [ "$("$venv/bin/cfn-lint" --version 2>/dev/null)" != "cfn-lint $CFN_LINT_VERSION" ]; then
-    say "installing cfn-lint $CFN_LINT_VERSION into $venv"
+  if [ "$("$venv/bin/cfn-lint" --version 2>/dev/null)" != "cfn-lint $CFN_LINT_VERSION" ] ||
+    [[ "$("$venv/bin/aws" --version 2>&1)" != "aws-cli/$AWSCLI_VERSION "* ]]; then
+    say "installing cfn-lint $CFN_LINT_VERSION and awscli $AWSCLI_VERSION into $venv"
     command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
     python3 -m venv --clear "$venv"  # --clear: scripts name the venv by path; a moved one is made anew
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION" "awscli==$AWSCLI_VERSION"
   fi
   npm_ci examples/cdk tests/examples
 }

@@ -2,7 +2,7 @@
  * layer/publish.sh --dry-run (./build.sh publish --dry-run): the exact AWS CLI calls for every commercial
  * region, nodejs18.x-24.x on x86_64 and arm64, the permissions for accounts, organizations and everyone, the
  * table of ARN patterns it writes (the committed docs/regions.md is that table), and the arguments it refuses
- * before any call.
+ * before any call. Without --dry-run, through the AWS CLI: publish-cli.test.mjs.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
