@@ -6,9 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../layer/helpers.mjs';
+
+export { tempDir };
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -19,16 +21,6 @@ export function tool(relative) {
   return file;
 }
 
-const temps = [];
-process.once('exit', () => {
-  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-});
-/** A temp dir removed when the test process exits. */
-export function tempDir(prefix) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
 
 /** Runs `command` offline: no AWS credentials or profile, no metadata service, no telemetry or notices. */
 export function runOffline(command, args, { cwd = repoRoot, env = {} } = {}) {
