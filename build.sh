@@ -5,6 +5,9 @@
 #   ./build.sh bench   the benchmark (not part of the tests)
 #   ./build.sh pkg     only build pkg/ and the layer zip (for a quick loop on one test file)
 #   ./build.sh mutants the mutation run of the Rust core (tools/mutants.sh; not part of the tests)
+#   ./build.sh setup   every install, alone (the default and test commands run it first)
+#   ./build.sh check   a quick loop: fmt, clippy, the Rust unit tests and the Node tests that need no build
+#   ./build.sh publish [--dry-run] [args]  build the layer and publish it to every region (layer/publish.sh)
 # Installs are idempotent and quick when already done, so the script works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -50,6 +53,35 @@ ensure_toolchain() {
   npm_ci tools
 }
 
+# The tools the deployment examples and the publish script are checked with: cfn-lint and the AWS CLI (PyPI)
+# in a venv under .cache, the CDK app's packages, the Serverless Framework v3 (tests/examples). Each is
+# skipped when already in place.
+CFN_LINT_VERSION=1.58.0
+AWSCLI_VERSION=1.46.3
+install_example_tools() {
+  local venv=.cache/venv
+  if [ "$("$venv/bin/cfn-lint" --version 2>/dev/null)" != "cfn-lint $CFN_LINT_VERSION" ] ||
+    [[ "$("$venv/bin/aws" --version 2>&1)" != "aws-cli/$AWSCLI_VERSION "* ]]; then
+    say "installing cfn-lint $CFN_LINT_VERSION and awscli $AWSCLI_VERSION into $venv"
+    command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+    python3 -m venv --clear "$venv"  # --clear: scripts name the venv by path; a moved one is made anew
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION" "awscli==$AWSCLI_VERSION"
+  fi
+  npm_ci examples/cdk tests/examples
+}
+
+# Every install the project needs, in one step: Debian packages, the wasm target, wasm-bindgen-cli, the npm
+# folders, the runtime clients and Node 24 (tests/layer/setup.sh), the Node binaries and the browser
+# (tests/platforms/setup.sh), the examples' tools. Quick when everything is in place.
+setup() {
+  say "setup: installing what is missing"
+  ensure_toolchain
+  npm_ci tests tests/sourcemaps bench
+  bash tests/layer/setup.sh
+  bash tests/platforms/setup.sh
+  install_example_tools
+}
+
 # --- build ---------------------------------------------------------------------------------
 
 build_pkg() {
@@ -86,6 +118,8 @@ MJS
     echo "export default init;"
   } > pkg/web.js
   cp npm/package.json npm/index.d.ts npm/web.d.ts pkg/
+  node tools/version.mjs stamp pkg/package.json  # the one version (Cargo.toml) into the package
+  cp LICENSE pkg/
   # The command line (the package's bin): one module per subcommand, run from pkg/cli/.
   cp -r npm/cli pkg/cli
   chmod +x pkg/cli/main.mjs
@@ -160,8 +194,24 @@ layer_tests() {
   node --test tests/e2e/*.test.mjs
 }
 
+example_tests() {
+  say "deployment examples, validated offline (SAM with cfn-lint, CDK synth, serverless package)"
+  install_example_tools
+  node --test tests/examples/*.test.mjs
+}
+
+# The quick loop for a change to Rust only or JS only: no wasm build, no layer, no runtimes.
+quick_check() {
+  say "check: fmt, clippy, Rust unit tests, Node tests that need no build"
+  cargo fmt --all -- --check
+  cargo clippy --locked --all-targets -- -D warnings
+  cargo test --locked --lib
+  node --test tests/backend/*.test.mjs tests/layer/wrapper.test.mjs tests/layer/publish.test.mjs \
+    tests/e2e/backend-client.test.mjs
+}
+
 run_tests() {
-  ensure_toolchain
+  setup
   lints
   native_tests
   build_pkg
@@ -172,13 +222,17 @@ run_tests() {
   build_layer
   backend_tests
   layer_tests
+  example_tests
 }
 
 case "${1:-}" in
-  "") ensure_toolchain; build_pkg; build_layer; bash tests/layer/setup.sh; demo ;;
+  "") setup; build_pkg; build_layer; demo ;;
   test) run_tests ;;
   bench) ensure_toolchain; build_pkg; build_layer; bash tests/layer/setup.sh; bash bench/run.sh ;;
   pkg) ensure_toolchain; build_pkg; build_layer ;;
   mutants) shift; bash tools/mutants.sh "$@" ;;
-  *) echo "usage: ./build.sh [test|bench|pkg|mutants [files...]]" >&2; exit 2 ;;
+  setup) setup ;;
+  check) quick_check ;;
+  publish) shift; ensure_toolchain; build_pkg; build_layer; bash layer/publish.sh "$@" ;;
+  *) echo "usage: ./build.sh [test|bench|pkg|setup|check|publish [--dry-run]|mutants [files...]]" >&2; exit 2 ;;
 esac

@@ -34,8 +34,10 @@ import { lazyConverter } from './lib/agent/lazy-converter.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
+import { VERSION } from './lib/version.mjs';
 
-const AGENT_VERSION = '0.1.0';
+/** The version the build stamped from Cargo.toml (lib/version.mjs). */
+const AGENT_VERSION = VERSION;
 /**
  * V8 flags that bound what the agent adds to the process's memory, set before the converter compiles
  * (measured after 3,000 invocations, README "What it costs"):
@@ -317,10 +319,10 @@ function watchShutdown(a) {
   process.on('SIGTERM', onTerm);
 }
 
-/** The layer's own files (wrapper entry, wrapper and agent modules, wasm package), never reported. */
+/** The layer's own files (both wrapper entries, wrapper and agent modules, wasm package), never reported. */
 function ownFiles() {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [here, path.resolve(here, '../pkg'), path.resolve(here, '../../wrapper.mjs'), path.resolve(here, 'wrapper.mjs')];
+  const candidates = [here, path.resolve(here, '../pkg'), path.resolve(here, '../../wrapper.mjs'), path.resolve(here, '../handler.mjs'), path.resolve(here, 'wrapper.mjs')];
   return candidates.filter((file) => fs.existsSync(file));
 }
 

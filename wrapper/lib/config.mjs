@@ -4,7 +4,8 @@
  *
  * - `ORIG_NAME`: the original handler, set by the exec wrapper (`/opt/sealights-extension`, `/opt/setup`).
  * - `SL_ORIGINAL_HANDLER`: the original handler when the function's handler is set to
- *   `/opt/wrapper.handleExecution` directly (handler-redirect mode, for users who cannot set an exec wrapper).
+ *   `/opt/v8-footprints/handler.handleExecution` (or the seed's `/opt/wrapper.handleExecution`) directly
+ *   (handler-redirect mode, for users who cannot set an exec wrapper).
  * - `SL_DISABLE=true`: load and export the original handler, with no hooks.
  * - `SL_FLUSH_BUDGET_MS` (default 2000, from 200 to 900000): how long, in ms, the response of an invocation may
  *   wait for the agent's `afterInvoke` (and init for `beforeLoad`); past it the response is released anyway.
@@ -35,7 +36,8 @@ export function wholeNumber(env, name, fallback, min, max, problems) {
   problems.push(`${name}=${JSON.stringify(raw)} is not a whole number from ${min} to ${max}`);
   return fallback;
 }
-const WRAPPER_HANDLER = /(^|\/)wrapper\.handleExecution$/;
+/** The layer's entry under either name: /opt/wrapper.handleExecution, /opt/v8-footprints/handler.handleExecution. */
+const WRAPPER_HANDLER = /(^|\/)(wrapper|v8-footprints\/handler)\.handleExecution$/;
 
 /** True for the usual spellings of "yes" in an environment variable. */
 export function isTrue(value) {
@@ -72,9 +74,15 @@ export function readConfig(env = process.env, wrapperFile = '') {
   };
 }
 
+/** True when `handler` names an entry of the layer `wrapperFile` belongs to (under either name). */
 function isSelf(handler, env, wrapperFile) {
   if (!WRAPPER_HANDLER.test(handler)) return false;
   if (!wrapperFile) return true;
-  const dir = path.resolve(env.LAMBDA_TASK_ROOT ?? '', path.dirname(handler));
-  return dir === path.dirname(wrapperFile);
+  const entry = path.resolve(env.LAMBDA_TASK_ROOT ?? '', handler.slice(0, -'.handleExecution'.length));
+  return layerOf(entry) === layerOf(wrapperFile.replace(/\.mjs$/, ''));
+}
+
+/** The layer root of an entry file without its extension: `<root>/wrapper` or `<root>/v8-footprints/handler`. */
+function layerOf(entry) {
+  return path.basename(entry) === 'handler' ? path.dirname(path.dirname(entry)) : path.dirname(entry);
 }
