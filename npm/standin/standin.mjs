@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * A stand-in for the test-intelligence backend, on loopback only: a small real HTTP server that takes footprints
  * the way the footprints protocol describes them (README: "What the layer sends, and why"), checks them strictly, records what
@@ -47,14 +46,15 @@
  *   const s = await startStandin({token, labs: {lab1: {executionId, testStage, buildSessionId, status}}});
  *   ... point the layer at s.apiUrl (token claim x-sl-server) ...; s.accepted(); await s.close();
  *
- * CLI:
+ * Page: with `page` (a request handler, e.g. the inspection page's), GET requests outside /api/ and /__standin/
+ * go to it first (`v8-footprints serve` shows what arrived in the inspection page).
+ *
+ * CLI (`runCli`; `node tests/backend/standin.mjs` and `v8-footprints serve` run it):
  *   node tests/backend/standin.mjs [--port 8080] [--token T] [--lab LAB --execution EXEC --test-stage S --bsid B]
  *        [--status created] [--methodology MethodLines] [--mode slow --ms 3000 --count N] [--verbose]
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
-import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { describeBody } from './describe.mjs';
 import { secretsIn, validateBody, validateEvents, validateHeaders } from './format.mjs';
@@ -227,6 +227,8 @@ function sendJson(res, status, value) {
  * @param {string[]} [options.forbidden] values (e.g. of the function's environment) that no event or query may carry
  * @param {(record: object) => void} [options.onRecord] called with each footprints record as it is stored
  * @param {(entry: object) => void} [options.onRequest] called with each request log entry once answered
+ * @param {(req: http.IncomingMessage, res: http.ServerResponse, rawPath: string) => boolean} [options.page]
+ *   serves other GET requests (outside /api/ and /__standin/); returns false when it has nothing at that path
  */
 export async function startStandin({
   token,
@@ -239,6 +241,7 @@ export async function startStandin({
   forbidden = [],
   onRecord,
   onRequest,
+  page,
 } = {}) {
   const events = [];
   const executions = new Map();
@@ -479,6 +482,7 @@ export async function startStandin({
         return sendJson(res, 400, { error: err.message });
       }
     }
+    if (page && (req.method === 'GET' || req.method === 'HEAD') && !rawPath.startsWith('/api/') && page(req, res, rawPath)) return;
     const route = matchRoute(req.method, rawPath);
     const endpoint = route?.endpoint ?? (req.method === 'POST' && rawPath.includes('/footprints') ? 'footprints' : null);
     const query = Object.fromEntries(new URL(req.url, 'http://x').searchParams);
@@ -687,14 +691,22 @@ function parseArgs(argv) {
   return flags;
 }
 
-const USAGE = `usage: node tests/backend/standin.mjs [--port 8080] [--token T]
+const usage = (command) => `usage: ${command} [--port 8080] [--token T]
          [--lab LAB --execution EXEC --test-stage S --bsid B] [--status created]
          [--methodology MethodLines|Methods] [--mode down|slow|500|404|fail-then-recover [--ms N] [--count N]]
          [--verbose]
 --lab defaults to --bsid; a lab has an open execution when --execution is given.
 Without --token a test token is made whose x-sl-server claim is this stand-in.`;
 
-async function main(argv) {
+/**
+ * The stand-in's command line: starts it, prints its URL and a test token, then each footprints body as it
+ * arrives, until SIGINT or SIGTERM. Returns an exit code for bad arguments, null once it runs.
+ * @param {string[]} argv
+ * @param {{command?: string, page?: Function, onStart?: (standin: object) => void}} [options] `command`: the name
+ *   the usage shows; `page`: as for startStandin; `onStart`: called once it listens (to print more)
+ */
+export async function runCli(argv, { command = 'node tests/backend/standin.mjs', page, onStart } = {}) {
+  const USAGE = usage(command);
   let flags;
   try {
     flags = parseArgs(argv);
@@ -734,6 +746,7 @@ async function main(argv) {
     onRequest(e) {
       if (flags.verbose && e.endpoint !== 'footprints') console.log(`${time()} ${e.method} ${e.path} -> ${e.status}`);
     },
+    page,
   });
   if (flags.mode) standin.setMode(flags.mode, { ms: Number(flags.ms ?? 1000), count: Number(flags.count ?? 1) });
   console.log(`stand-in listening on ${standin.url}`);
@@ -745,27 +758,9 @@ async function main(argv) {
     console.log('  no lab has an open execution (give --execution and --bsid, or POST /__standin/execution)');
   }
   console.log(`  methodology: ${standin.methodology}; mode: ${standin.mode().mode}`);
+  onStart?.(standin);
   const stop = () => standin.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return null;
-}
-
-const invokedAsScript = (() => {
-  try {
-    return process.argv[1] && fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-})();
-if (invokedAsScript) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      if (code !== null) process.exitCode = code;
-    },
-    (err) => {
-      console.error(`stand-in: ${err.message}`);
-      process.exitCode = 1;
-    },
-  );
 }
