@@ -92,6 +92,7 @@ MJS
   # The same declarations for require (a .d.ts in a "type": "module" package describes ESM only).
   cp npm/index.d.ts pkg/index.d.cts
   cp README.md pkg/README.md
+  build_inspector
   local raw gz
   raw=$(stat -c %s "pkg/${CRATE}_bg.wasm")
   gz=$(gzip -9 -c "pkg/${CRATE}_bg.wasm" | wc -c)
@@ -100,6 +101,16 @@ MJS
     echo "error: pkg/${CRATE}_bg.wasm is $raw bytes, over the budget of $WASM_BUDGET_BYTES" >&2
     exit 1
   fi
+}
+
+build_inspector() {  # the inspection page: dist/inspector/ (standalone, the web entry in lib/), pkg/inspector/, pkg/standin/
+  say "building the inspection page"
+  rm -rf dist/inspector pkg/inspector pkg/standin
+  mkdir -p dist/inspector/lib pkg/inspector
+  cp inspector/*.html inspector/*.css inspector/*.mjs dist/inspector/
+  cp pkg/web.js "pkg/${CRATE}_web.js" "pkg/${CRATE}_bg.wasm" dist/inspector/lib/
+  cp inspector/*.html inspector/*.css inspector/*.mjs pkg/inspector/
+  cp -r npm/standin pkg/standin
 }
 
 build_layer() {
@@ -153,6 +164,12 @@ sourcemap_tests() {
   bash tests/sourcemaps/run.sh
 }
 
+inspector_tests() {
+  say "inspection page and the inspect / serve commands in headless Chromium"
+  npm_ci tests/inspector tests/sourcemaps
+  node --test tests/inspector/*.test.mjs
+}
+
 layer_tests() {
   say "layer and end-to-end tests through the real runtime clients"
   bash tests/layer/setup.sh
@@ -171,6 +188,7 @@ run_tests() {
   platform_tests
   build_layer
   backend_tests
+  inspector_tests
   layer_tests
 }
 
