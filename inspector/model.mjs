@@ -167,7 +167,7 @@ export class Workspace {
   add(read, name, root) {
     for (const { path, text } of read.texts) this.pool.add(path, text);
     this.inputProblems.push(...read.problems);
-    if (root) this.setRoot(root, false);
+    if (root) this.setRoot(root, true);
     if (read.coverage.length) this.sets.push({ name, kind: 'coverage', coverage: read.coverage, data: null, errors: [] });
     for (const { name: file, data } of read.results) {
       this.sets.push({ name: file, kind: 'result', data: normalizeResult(data), errors: [] });

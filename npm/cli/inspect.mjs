@@ -53,29 +53,53 @@ function walk(dir, out) {
   }
 }
 
-/** The script files (and their .map files) a coverage file names under `root`, read as the Node API would. */
-function scriptsNamed(file, root) {
-  let json;
+/** The original files a source map names, resolved against the map's location (those on disk under `root`). */
+function mapSources(map, mapFile, root) {
+  if (!map || !Array.isArray(map.sources)) return [];
+  const base = path.resolve(path.dirname(mapFile), typeof map.sourceRoot === 'string' && !/^[a-z]+:/i.test(map.sourceRoot) ? map.sourceRoot : '');
+  return map.sources
+    .filter((source) => typeof source === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(source))
+    .map((source) => path.resolve(base, source));
+}
+
+const readJson = (file) => {
   try {
-    if (!file.endsWith('.json')) return [];
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
-    return [];
+    return undefined;
   }
+};
+
+/**
+ * What a coverage file names under `root`, read as the Node API would read it: each script, its .map file,
+ * and the original files of its maps (the .map's, or the one Node cached with the coverage).
+ */
+function scriptsNamed(file, root) {
+  if (!file.endsWith('.json')) return [];
+  const json = readJson(file);
   const scripts = Array.isArray(json) ? json : Array.isArray(json && json.result) ? json.result : [];
   const out = [];
+  const under = (absolute) => absolute.startsWith(root + path.sep) && !absolute.split(path.sep).some((s) => SKIPPED.has(s));
+  const fromUrl = (url) => {
+    try {
+      return fileURLToPath(url);
+    } catch {
+      return undefined;
+    }
+  };
   for (const script of scripts) {
     if (!script || typeof script.url !== 'string' || !script.url.startsWith('file://')) continue;
-    let absolute;
-    try {
-      absolute = fileURLToPath(script.url);
-    } catch {
-      continue;
-    }
-    if (!absolute.startsWith(root + path.sep) || absolute.split(path.sep).some((s) => SKIPPED.has(s))) continue;
-    for (const candidate of [absolute, `${absolute}.map`]) if (fs.existsSync(candidate)) out.push(candidate);
+    const absolute = fromUrl(script.url);
+    if (!absolute || !under(absolute) || !fs.existsSync(absolute)) continue;
+    out.push(absolute);
+    const mapFile = `${absolute}.map`;
+    if (fs.existsSync(mapFile)) out.push(mapFile, ...mapSources(readJson(mapFile), mapFile, root));
   }
-  return out;
+  for (const entry of Object.values((json && json['source-map-cache']) || {})) {
+    const mapFile = entry && typeof entry.url === 'string' && entry.url.startsWith('file://') ? fromUrl(entry.url) : undefined;
+    if (mapFile) out.push(...mapSources(entry.data, mapFile, root));
+  }
+  return out.filter((f) => under(f) && fs.existsSync(f));
 }
 
 /** The files to preload: {path (absolute, `/`-separated), file, direct}. */
