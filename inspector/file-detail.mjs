@@ -65,7 +65,7 @@ export function fileDetail(host, ws, set, route, go) {
     side.append(el('h3', {}, 'Method'),
       el('div', { class: 'note', id: 'method-info' }, el('code', {}, route.method), method ? ` ${method.name || '(anonymous)'} · ${method.count} call(s)` : ''),
       el('h3', {}, `Tests that ran it (${tests.length})`));
-    const list = el('div', { id: 'method-tests', role: 'listbox' });
+    const list = el('div', { id: 'method-tests', role: 'listbox', tabindex: '0' });
     if (tests.length === 0) list.append(el('p', { class: 'note' }, ws.tests.size ? 'No test of the opened bodies ran it.' : 'Open footprints bodies to see which tests ran it.'));
     for (const t of tests) {
       list.append(el('div', {
@@ -77,7 +77,7 @@ export function fileDetail(host, ws, set, route, go) {
     side.append(list);
   }
   side.append(el('h3', {}, `Methods (${hit} / ${methods.length} run)`));
-  const list = el('div', { id: 'method-list', role: 'listbox' });
+  const list = el('div', { id: 'method-list', role: 'listbox', tabindex: '0' });
   for (const m of methods) {
     list.append(el('div', {
       class: `item${m.count > 0 ? '' : ' zero'}`, tabindex: '-1', role: 'option', 'aria-selected': String(m.id === route.method),

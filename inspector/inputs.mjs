@@ -56,8 +56,8 @@ export async function readFiles(files) {
     if (isGzip(bytes)) {
       try {
         bytes = await gunzip(bytes);
-      } catch (error) {
-        problem(path, `does not gunzip: ${error.message}`);
+      } catch {
+        problem(path, 'does not gunzip: the gzip data is corrupt or cut short');
         continue;
       }
     }

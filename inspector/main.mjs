@@ -61,6 +61,7 @@ async function open(files, name, root, extraProblems = []) {
     setStatus(`could not open: ${error.message}`, true);
   }
   document.body.dataset.state = 'ready';
+  document.body.dataset.opened = String(Number(document.body.dataset.opened || 0) + 1); // openings done
   $('root').value = ws.root;
   if (!location.hash) go({ view: ws.sets.some((s) => s.kind !== 'bodies') || ws.tests.size === 0 ? 'files' : 'tests' });
   else draw();
