@@ -69,7 +69,7 @@ export function compareView(host, pickA, pickB, ws, route, go) {
         out.append(el('div', { class: 'item', tabindex: '-1', dataset: { id: m.id }, onclick: () => openFile(ws, go, path, m) },
           el('code', {}, m.id), el('span', { class: 'count' }, `${m.count}×`)));
       }
-      for (const leaf of leaves.get(path) || []) out.append(el('div', { class: 'item' }, el('code', {}, `⑂ ${leaf.id}`), el('span', { class: 'count' }, `${leaf.count}×`)));
+      for (const leaf of leaves.get(path) || []) out.append(el('div', { class: 'item' }, el('code', {}, `leaf ${leaf.id}`), el('span', { class: 'count' }, `${leaf.count}×`)));
       if (lines.has(path)) out.append(el('div', { class: 'note' }, `lines ${lines.get(path).join(', ')}`));
     }
     return out;

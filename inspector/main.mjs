@@ -30,8 +30,17 @@ function go(changes) {
     else params.set(key, value);
   }
   const hash = `#${params}`;
-  if (hash !== location.hash) location.hash = hash;
-  else draw();
+  if (hash !== location.hash) {
+    location.hash = hash; // a history entry: the back button returns to the view before
+    lastDrawn = hash;
+  }
+  draw(); // now, not at the hashchange event: a key pressed next finds the view in place
+}
+
+let lastDrawn = null;
+function onHashChange() {
+  if (location.hash !== lastDrawn) draw(); // changed by the user (back button, an edited URL)
+  lastDrawn = null;
 }
 
 function setStatus(text, error = false) {
@@ -187,7 +196,7 @@ function wire() {
     localStorage.setItem('v8-footprints-theme', next);
   });
   treeKeys($('tree'));
-  window.addEventListener('hashchange', draw);
+  window.addEventListener('hashchange', onHashChange);
   // Drag and drop anywhere on the page.
   let depth = 0;
   document.addEventListener('dragenter', (event) => {

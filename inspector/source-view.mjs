@@ -59,7 +59,7 @@ export function sourceView(host, file) {
     if (leaves) {
       const tag = document.createElement('span');
       tag.className = 'btag';
-      tag.textContent = `⑂ ${leaves.map((b) => b.id.split('|').pop() + (b.count === undefined ? '' : `:${b.count}×`)).join(' ')}`;
+      tag.textContent = `leaves ${leaves.map((b) => b.id.split('|').pop() + (b.count === undefined ? '' : `:${b.count}×`)).join(' ')}`;
       tag.title = `branch leaves that ran: ${leaves.map((b) => b.id).join(', ')}`;
       code.append(tag);
     }

@@ -36,6 +36,20 @@ function expectedRows(data) {
   }).sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/**
+ * Footprint data without the order of its lists (which follows the order the coverage files came in):
+ * files, methods and branches sorted, file indices and method indices replaced by paths and ids.
+ */
+function normalized(data) {
+  const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return {
+    files: [...data.files].sort((a, b) => a.path.localeCompare(b.path)),
+    methods: data.methods.map((m, i) => ({ ...m, file: data.files[m.file].path, lines: data.methodLines[i] ?? [] })).sort(byId),
+    branches: data.branches.map((b) => ({ ...b, file: data.files[b.file].path })).sort(byId),
+    errors: data.errors,
+  };
+}
+
 /** The file rows of the tree as shown. */
 async function shownRows() {
   const rows = await page.$$eval('#tree [data-kind="file"]', (els) => els.map((el) => {
@@ -140,6 +154,37 @@ describe('the standalone page (dist/inspector/), opened through its file inputs'
     }
   });
 
+  test('sort, filter and search the tree; save the set and open the saved result', async () => {
+    const rows = expectedRows(expected);
+    const missed = (r) => Number(r.lines.split(' ')[1].split('/')[1]) - Number(r.lines.split(' ')[1].split('/')[0]);
+    await page.selectOption('#sort', 'missed');
+    const byMissed = [...rows].sort((a, b) => missed(b) - missed(a) || a.path.split('/').pop().localeCompare(b.path.split('/').pop()));
+    const shownOrder = await page.$$eval('#tree [data-path^="src/"][data-kind="file"]', (els) => els.map((el) => el.dataset.path));
+    // Folders first, then files, each level by lines not covered.
+    assert.deepEqual(shownOrder, ['src/lib/text.ts', ...byMissed.filter((r) => r.path !== 'src/lib/text.ts').map((r) => r.path)]);
+    assert.equal((await hash()).sort, 'missed');
+    await page.selectOption('#filter', 'full');
+    assert.deepEqual(await shownRows(), rows.filter((r) => missed(r) === 0));
+    await page.selectOption('#filter', 'uncovered');
+    assert.deepEqual(await shownRows(), rows.filter((r) => missed(r) > 0));
+    await page.fill('#search', 'dur');
+    assert.deepEqual((await shownRows()).map((r) => r.path), ['src/duration.ts']);
+    await page.fill('#search', '');
+    await page.selectOption('#filter', 'all');
+    await page.selectOption('#sort', 'name');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    const saved = path.join(tmp, download.suggestedFilename());
+    await download.saveAs(saved);
+    assert.equal(download.suggestedFilename(), 'coverage.footprints.json');
+    assert.deepEqual(normalized(JSON.parse(fs.readFileSync(saved, 'utf8'))), normalized(expected), 'the saved result is the converter\'s data');
+    await openFiles(page, '#file-input', saved);
+    await page.selectOption('#set-select', '1');
+    await unfold();
+    assert.deepEqual(await shownRows(), rows, 'the saved result shows the same numbers');
+    await page.selectOption('#set-select', '0');
+    await unfold();
+  });
+
   test('tree -> file -> method: per-line counts, the method list and a jump to its line', async () => {
     await page.click('#tree [data-path="src/handler.ts"]');
     assert.equal(await page.textContent('#file-title'), 'src/handler.ts');
@@ -159,7 +204,8 @@ describe('the standalone page (dist/inspector/), opened through its file inputs'
     assert.deepEqual(listed, methods.map((m) => [m.id, `${m.count}×`]));
     const handler = methods.find((m) => m.name === 'handler');
     await page.click(`#method-list [data-id="${handler.id}"]`);
-    assert.deepEqual(await hash(), { view: 'files', file: 'src/handler.ts', method: handler.id, line: String(handler.line) });
+    const { view, file: f, method, line } = await hash();
+    assert.deepEqual({ view, file: f, method, line }, { view: 'files', file: 'src/handler.ts', method: handler.id, line: String(handler.line) });
     await page.waitForSelector(`.source .ln.at[data-line="${handler.line}"]`);
     assert.match(await page.textContent('#method-info'), new RegExp(`${handler.count} call`));
     await shot('files');
