@@ -12,7 +12,8 @@ import { REPO } from './project.mjs';
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const PKG = process.env.V8_FOOTPRINTS_PKG ? path.resolve(process.env.V8_FOOTPRINTS_PKG) : path.join(REPO, 'pkg');
 export const DIST_PAGE = path.join(REPO, 'dist', 'inspector');
-export const SHOTS = path.join(REPO, '.cache', 'inspector');
+// Screenshots of the main views; INSPECTOR_SHOTS=docs/images refreshes the ones docs/inspector.md shows.
+export const SHOTS = process.env.INSPECTOR_SHOTS ? path.resolve(process.env.INSPECTOR_SHOTS) : path.join(REPO, '.cache', 'inspector');
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
 

@@ -105,7 +105,7 @@ function testsOfBody(body) {
 
 async function shot(name) {
   fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  await page.screenshot({ path: path.join(SHOTS, `inspector-${name}.png`) });
 }
 
 before(async () => {
@@ -219,6 +219,7 @@ describe('the standalone page (dist/inspector/), opened through its file inputs'
     assert.deepEqual(ran, ['greets a user', 'parses durations', 'unknown route']);
     const shown = await page.$$eval('#method-tests .item code', (els) => els.map((el) => el.textContent));
     assert.deepEqual(shown, ran);
+    await shot('method');
     await page.click('#method-tests .item:nth-child(2)');
     assert.equal((await hash()).view, 'tests');
     assert.equal(await page.textContent('#test-title'), 'parses durations');
