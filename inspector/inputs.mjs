@@ -32,7 +32,8 @@ export function kindOf(json) {
     if (Array.isArray(json.files) && Array.isArray(json.methods) && Array.isArray(json.hitMethods)) return 'result';
     return null;
   }
-  if (Array.isArray(json) && json.length > 0) {
+  if (Array.isArray(json) && json.length === 0) return 'records'; // e.g. a stand-in that received nothing yet
+  if (Array.isArray(json)) {
     if (json.every((r) => r && typeof r === 'object' && 'body' in r && 'outcome' in r)) return 'records';
     if (json.every((s) => s && typeof s.url === 'string' && Array.isArray(s.functions))) return 'coverage';
   }

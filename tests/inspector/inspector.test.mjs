@@ -438,18 +438,30 @@ describe('the commands of the package', () => {
         authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'content-encoding': 'gzip', 'sl-metadata': JSON.stringify(meta),
         'x-sl-labId': 'lab-1', 'x-sl-bsid': 'bsid-1', 'x-sl-executionId': 'exec-1', 'x-sl-agentId': 'agent-1', 'x-sl-appname': 'app', 'x-sl-branchname': 'main', 'x-sl-buildname': '1',
       };
+      // Nothing arrived yet: an empty page, no problem.
+      await fresh(pageUrl);
+      assert.match(await page.textContent('#status'), /0 footprints bodies, 0 test\(s\)/);
+      assert.equal(await page.isHidden('#problem-count'), true);
       assert.equal(await post(fs.readFileSync(bodies.gz), headers), 200);
       assert.equal(await post(zlib.gzipSync('{"formatVersion": "6.0"}'), headers), 400);
-      await page.goto(pageUrl);
-      await ready(page);
+      await fresh(pageUrl);
       await page.click('#tabs [data-view="tests"]');
       const names = await page.$$eval('#test-list .item code', (els) => els.map((el) => el.textContent));
       assert.deepEqual(names, TESTS.map((t) => t.name));
-      const problems = await page.$$eval('.problem b', (els) => els.map((el) => el.textContent)).catch(() => []);
-      assert.equal(await page.textContent('#problem-count'), String(problems.length || await page.textContent('#problem-count')));
+      // The refused body: each of the stand-in's reasons is a problem of that recording.
+      const records = await new Promise((resolve, reject) => {
+        http.get(`${base}/__standin/received`, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve(JSON.parse(text)));
+        }).on('error', reject);
+      });
+      assert.deepEqual(records.map((r) => r.outcome), ['accepted', 'rejected']);
       await page.click('#tabs [data-view="problems"]');
       const listed = await page.$$eval('.problem', (els) => els.map((el) => [el.querySelector('b').textContent, el.querySelector('p').textContent]));
-      assert.ok(listed.length > 0 && listed.every(([file, message]) => file === 'stand-in recordings #2 (rejected)' && message.startsWith('the stand-in refused it: ')), JSON.stringify(listed));
+      assert.deepEqual(listed, records[1].problems.map((p) => ['stand-in recordings #2 (rejected)', `the stand-in refused it: ${p}`]));
+      assert.equal(await page.textContent('#problem-count'), String(records[1].problems.length));
+      await shot('serve');
     } finally {
       assert.equal(await stop(child), 0, 'serve ends with 0 on SIGINT');
     }
