@@ -16,7 +16,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import zlib from 'node:zlib';
 import { DIST_PAGE, PKG, SHOTS, launch, openFiles, ready, serveStatic, spawnCli, stop } from './browser.mjs';
-import { TESTS, buildBigFile, buildBodies, buildProject, mergedCoverage } from './project.mjs';
+import { TESTS, buildBigFile, buildBodies, buildBundle, buildProject, mergedCoverage } from './project.mjs';
 
 const api = await import(path.join(PKG, 'index.mjs'));
 
@@ -306,6 +306,26 @@ describe('the standalone page (dist/inspector/), opened through its file inputs'
     assert.deepEqual(await page.$$eval('#set-select option', (els) => els.map((el) => el.textContent)), ['4 files']);
     await unfold();
     assert.deepEqual(await shownRows(), expectedRows(converted([project.takes[1].file], project.app)));
+  });
+
+  test('a bundle whose inline map carries sourcesContent, opened without the source folder; the root typed in', async () => {
+    const built = await buildBundle(project, tmp);
+    await fresh(`${statik.origin}/`);
+    await openFiles(page, '#file-input', [built.bundle, built.coverage]);
+    await page.fill('#root', project.app);
+    await page.press('#root', 'Enter');
+    await page.waitForFunction(() => document.querySelector('#tree [data-path="src"]'));
+    const converter = new api.Converter({ projectRoot: project.app });
+    const data = converter.convert(fs.readFileSync(built.coverage));
+    converter.free();
+    assert.deepEqual(data.errors, []);
+    await unfold();
+    assert.deepEqual(await shownRows(), expectedRows(data));
+    // The original file's text comes from the map's sourcesContent: no folder was opened.
+    await page.click('#tree [data-path="src/handler.ts"]');
+    assert.equal(await page.$('#no-source'), null);
+    const first = await page.$eval('.source .ln[data-line="1"] .code', (el) => el.textContent);
+    assert.equal(first, fs.readFileSync(path.join(project.app, 'src', 'handler.ts'), 'utf8').split('\n')[0]);
   });
 
   test('a 10,000-line file: the numbers are the converter\'s and only the rows in sight are drawn', async (t) => {

@@ -117,3 +117,22 @@ export function mergedCoverage(files) {
   }
   return { result, 'source-map-cache': cache };
 }
+
+/**
+ * The project bundled by the real esbuild with an inline map carrying sourcesContent (dist-bundle/index.js),
+ * run once under NODE_V8_COVERAGE. Returns {bundle, coverage}.
+ */
+export async function buildBundle(project, dir) {
+  const esbuild = require('esbuild');
+  const bundle = path.join(project.app, 'dist-bundle', 'index.js');
+  await esbuild.build({
+    entryPoints: [path.join(project.app, 'src', 'handler.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+    absWorkingDir: project.app, logLevel: 'silent', outfile: bundle, sourcemap: 'inline',
+  });
+  const driver = path.join(dir, 'bundle-driver.cjs');
+  fs.writeFileSync(driver, `require(${JSON.stringify(bundle)}).handler({ path: '/greet', body: 'ada' });\n`);
+  const coverageDir = path.join(dir, 'bundle-coverage');
+  run(process.execPath, [driver], { env: { ...process.env, NODE_V8_COVERAGE: coverageDir } });
+  const [file] = fs.readdirSync(coverageDir);
+  return { bundle, coverage: path.join(coverageDir, file) };
+}
