@@ -4,7 +4,7 @@
 // bookmarked and navigated with the browser's back button.
 import init, { Converter } from './lib/web.js';
 import { compareView } from './compare-view.mjs';
-import { el } from './dom.mjs';
+import { el, listKeys } from './dom.mjs';
 import { fileDetail } from './file-detail.mjs';
 import { filesTree, treeKeys } from './files-view.mjs';
 import { fromDataTransfer, fromFileList, fromPreload, readFiles } from './inputs.mjs';
@@ -196,6 +196,7 @@ function wire() {
     localStorage.setItem('v8-footprints-theme', next);
   });
   treeKeys($('tree'));
+  listKeys($('test-list'), '.item');
   window.addEventListener('hashchange', onHashChange);
   // Drag and drop anywhere on the page.
   let depth = 0;

@@ -4,7 +4,7 @@
 import { el, listKeys } from './dom.mjs';
 import { siteOf } from './model.mjs';
 
-/** The list of tests in `host`. */
+/** The list of tests in `host` (its keys are set up once: `listKeys(host, '.item')`). */
 export function testList(host, ws, route, go) {
   const query = (route.tq || '').toLowerCase();
   host.replaceChildren();
@@ -21,7 +21,6 @@ export function testList(host, ws, route, go) {
     }, el('code', {}, t.name, several ? el('small', {}, ` ${t.executionId}`) : null),
     el('span', { class: 'count' }, `${t.methods.size} methods · ${t.branches.size} leaves · ${t.hits} hit(s)`)));
   }
-  listKeys(host, '.item');
 }
 
 /** The chosen test: its numbers and its methods grouped by file. */

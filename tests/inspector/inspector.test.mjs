@@ -394,6 +394,17 @@ describe('the standalone page (dist/inspector/), opened through its file inputs'
     await page.keyboard.press('t');
     const afterTheme = await page.evaluate(() => [document.documentElement.dataset.theme, getComputedStyle(document.documentElement).colorScheme]);
     assert.deepEqual(afterTheme, before === 'dark' ? ['light', 'light'] : ['dark', 'dark']);
+    // The tests list, drawn several times: one step per key.
+    await openFiles(page, '#file-input', bodies.json);
+    await page.focus('#tree');
+    for (const key of ['2', '1', '2']) await page.keyboard.press(key);
+    await page.focus('#test-list');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.textContent('#test-title'), TESTS[1].name);
+    await page.keyboard.press('Escape');
+    assert.equal((await hash()).test, undefined);
     await fresh(`${statik.origin}/#view=files&file=src/greeter.ts`);
     await openFiles(page, '#folder-input', project.app);
     await openFiles(page, '#folder-input', project.coverageDir);
