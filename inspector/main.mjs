@@ -2,7 +2,7 @@
 // file pickers, or files preloaded by `v8-footprints inspect` / the stand-in), and shows the view the URL
 // hash names (`#view=files&set=0&file=src/a.js&line=12&method=...&test=...`), so a view can be reloaded,
 // bookmarked and navigated with the browser's back button.
-import init, { Converter } from './lib/web.js';
+import init, { Converter, merge } from './lib/web.js';
 import { compareView } from './compare-view.mjs';
 import { el, listKeys } from './dom.mjs';
 import { fileDetail } from './file-detail.mjs';
@@ -143,7 +143,8 @@ function drawProblems(problems) {
   host.replaceChildren();
   if (problems.length === 0) host.append(el('p', { class: 'note' }, 'Every opened file was read and every script converted.'));
   for (const p of problems) {
-    host.append(el('div', { class: 'problem' }, el('b', {}, p.file), p.set ? el('small', {}, ` (set ${p.set})`) : null, el('p', {}, p.message)));
+    const where = p.inputs ? ` (set ${p.set}, named by ${p.inputs.length} coverage file(s))` : p.set ? ` (set ${p.set})` : '';
+    host.append(el('div', { class: 'problem' }, el('b', {}, p.file), where ? el('small', { title: (p.inputs || []).join('\n') }, where) : null, el('p', {}, p.message)));
   }
 }
 
@@ -243,7 +244,7 @@ function wire() {
 applyTheme(localStorage.getItem('v8-footprints-theme'));
 try {
   await init();
-  ws = new Workspace({ Converter });
+  ws = new Workspace({ Converter, merge });
   wire();
   const params = new URLSearchParams(location.search);
   if (params.has('preload')) {

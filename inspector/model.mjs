@@ -1,5 +1,5 @@
 // The page's data: the source pool (texts found by path suffix), coverage sets converted by the wasm
-// converter (the files of one opening summed in one conversion), tests read from footprints bodies, and
+// converter (the files of one opening added into one total), tests read from footprints bodies, and
 // the problems of every input. The converter decides every count; this module only looks things up and
 // groups what it returned.
 
@@ -149,7 +149,7 @@ export function fileSummaries(data) {
 }
 
 /**
- * Everything opened so far. `api` is the package's web entry ({Converter}).
+ * Everything opened so far. `api` is the package's web entry ({Converter, merge}).
  */
 export class Workspace {
   constructor(api) {
@@ -169,8 +169,16 @@ export class Workspace {
     this.inputProblems.push(...read.problems);
     if (root) this.setRoot(root, true);
     if (read.coverage.length) this.sets.push({ name, kind: 'coverage', coverage: read.coverage, data: null, errors: [] });
-    for (const { name: file, data } of read.results) {
-      this.sets.push({ name: file, kind: 'result', data: normalizeResult(data), errors: [] });
+    if (read.results.length) {
+      // Saved results opened together are summed by the converter (merge), as coverage files are.
+      const names = read.results.map((r) => r.name);
+      const set = { name: names.length === 1 ? names[0] : `${name} (${names.length} results)`, kind: 'result', errors: [] };
+      try {
+        set.data = this.api.merge(...read.results.map((r) => r.data));
+        this.sets.push(set);
+      } catch (error) {
+        this.inputProblems.push({ file: names.join(', '), message: `${error.kind ? `${error.kind}: ` : ''}${error.message}` });
+      }
     }
     for (const body of read.bodies) {
       this.bodies.push(body);
@@ -196,37 +204,32 @@ export class Workspace {
   }
 
   /**
-   * One conversion of all of a set's coverage files: their scripts in one input, so that the converter
-   * sums what several processes and takes ran. A file the converter refuses is listed and left out.
+   * Converts a set's coverage files into one total (Converter#add per file, Converter#total): the
+   * converter sums what several processes and takes ran. A file the converter refuses is listed with
+   * the reason and left out; a script it leaves out is listed once with the files that named it.
    */
   convert(set) {
-    set.errors = [];
     const sources = (url) => this.pool.lookup(url);
     const maps = (location) => this.pool.lookup(location);
-    const run = (files) => {
-      const converter = new this.api.Converter({ projectRoot: this.root || '/' });
-      try {
-        return converter.convert(merged(files), sources, maps);
-      } finally {
-        converter.free();
-      }
-    };
-    let good = set.coverage;
+    const problems = new Map();
+    const converter = new this.api.Converter({ projectRoot: this.root || '/' });
     try {
-      set.data = run(good);
-    } catch {
-      good = set.coverage.filter((file) => {
+      for (const file of set.coverage) {
         try {
-          run([file]);
-          return true;
+          for (const e of converter.add(file.json, sources, maps).errors) {
+            const key = `${e.url}\u0000${e.kind}\u0000${e.message}`;
+            if (!problems.has(key)) problems.set(key, { file: e.url, message: `${e.kind}: ${e.message}`, inputs: [] });
+            problems.get(key).inputs.push(file.name);
+          }
         } catch (error) {
-          set.errors.push({ file: file.name, message: `${error.kind ? `${error.kind}: ` : ''}${error.message}` });
-          return false;
+          problems.set(file.name, { file: file.name, message: `${error.kind ? `${error.kind}: ` : ''}${error.message}` });
         }
-      });
-      set.data = good.length ? run(good) : { files: [], methods: [], branches: [], hitMethods: [], hitBranches: [], methodLines: {}, errors: [] };
+      }
+      set.data = converter.total;
+    } finally {
+      converter.free();
     }
-    for (const e of set.data.errors) set.errors.push({ file: e.url, message: `${e.kind}: ${e.message}` });
+    set.errors = [...problems.values()];
   }
 
   /** The tests of a footprints body: per execution and test name, every hit's methods, branches and lines. */
@@ -388,23 +391,4 @@ export class Workspace {
 
 function scriptsOf(json) {
   return Array.isArray(json) ? json : json.result;
-}
-
-/** The coverage files of a set as one input: every script, and every source map Node cached. */
-function merged(files) {
-  const result = [];
-  const cache = {};
-  for (const { json } of files) {
-    result.push(...scriptsOf(json));
-    if (!Array.isArray(json) && json['source-map-cache']) Object.assign(cache, json['source-map-cache']);
-  }
-  return Object.keys(cache).length ? { result, 'source-map-cache': cache } : { result };
-}
-
-/** A saved result as the converter writes it; missing lists become empty so that a partial file still shows. */
-function normalizeResult(data) {
-  return {
-    files: data.files || [], methods: data.methods || [], branches: data.branches || [],
-    hitMethods: data.hitMethods || [], hitBranches: data.hitBranches || [], methodLines: data.methodLines || {}, errors: data.errors || [],
-  };
 }

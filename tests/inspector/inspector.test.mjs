@@ -16,7 +16,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import zlib from 'node:zlib';
 import { DIST_PAGE, PKG, SHOTS, launch, openFiles, ready, serveStatic, spawnCli, stop } from './browser.mjs';
-import { TESTS, buildBigFile, buildBodies, buildBundle, buildProject, mergedCoverage } from './project.mjs';
+import { TESTS, buildBigFile, buildBodies, buildBundle, buildProject } from './project.mjs';
 
 const api = await import(path.join(PKG, 'index.mjs'));
 
@@ -77,11 +77,12 @@ async function unfold() {
   }
 }
 
-/** The converter's data for a set of coverage files (one input, as the page converts a set). */
+/** The converter's total of a set of coverage files (Converter#add each, sources and maps read from disk). */
 function converted(files, projectRoot) {
   const converter = new api.Converter({ projectRoot });
   try {
-    return converter.convert(mergedCoverage(files));
+    for (const file of files) converter.add(fs.readFileSync(file));
+    return converter.total;
   } finally {
     converter.free();
   }
@@ -181,6 +182,20 @@ describe('the standalone page (dist/inspector/), opened through its file inputs'
     await page.selectOption('#set-select', '1');
     await unfold();
     assert.deepEqual(await shownRows(), rows, 'the saved result shows the same numbers');
+    // Two saved results opened together: one set, summed by the converter (merge).
+    const parts = project.takes.slice(0, 2).map((take, i) => {
+      const file = path.join(tmp, `take${i}.footprints.json`);
+      fs.writeFileSync(file, JSON.stringify(converted([take.file], project.app)));
+      return file;
+    });
+    await openFiles(page, '#file-input', parts);
+    assert.deepEqual(await page.$$eval('#set-select option', (els) => els.map((el) => el.textContent)),
+      ['coverage', 'coverage.footprints.json', '2 files (2 results)']);
+    await page.selectOption('#set-select', '2');
+    await unfold();
+    const summed = api.merge(...parts.map((f) => fs.readFileSync(f, 'utf8')));
+    assert.deepEqual(await shownRows(), expectedRows(summed));
+    assert.notDeepEqual(expectedRows(summed), rows, 'two takes of three differ from all three');
     await page.selectOption('#set-select', '0');
     await unfold();
   });

@@ -106,18 +106,6 @@ export function buildBigFile(dir) {
   return { root, script, coverage: path.join(coverageDir, file) };
 }
 
-/** Every coverage file of a set as one input, as the page gives it to the converter. */
-export function mergedCoverage(files) {
-  const result = [];
-  const cache = {};
-  for (const file of files) {
-    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-    result.push(...json.result);
-    Object.assign(cache, json['source-map-cache'] || {});
-  }
-  return { result, 'source-map-cache': cache };
-}
-
 /**
  * The project bundled by the real esbuild with an inline map carrying sourcesContent (dist-bundle/index.js),
  * run once under NODE_V8_COVERAGE. Returns {bundle, coverage}.
