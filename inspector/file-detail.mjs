@@ -19,7 +19,8 @@ export function fileDetail(host, ws, set, route, go) {
     return null;
   }
   const methods = set.data.methods.filter((m) => m.file === fileIndex).sort((a, b) => a.line - b.line || a.column - b.column);
-  const branches = set.data.branches.filter((b) => b.file === fileIndex && b.count > 0);
+  const listed = set.data.branches.filter((b) => b.file === fileIndex);
+  const branches = listed.filter((b) => b.count > 0);
   const executable = file.lines.filter((c) => c !== null).length;
   const covered = file.lines.filter((c) => c !== null && c > 0).length;
   const hit = methods.filter((m) => m.count > 0).length;
@@ -28,7 +29,7 @@ export function fileDetail(host, ws, set, route, go) {
     el('h2', { id: 'file-title' }, file.path),
     el('p', { id: 'file-numbers' },
       `lines ${covered} / ${executable} (${percent(covered, executable)}) · methods ${hit} / ${methods.length} (${percent(hit, methods.length)}) · ` +
-      `branch leaves run ${branches.length}` + (test ? ` · highlighted: lines of test “${test.name}”` : '')),
+      `branch leaves run ${branches.length}${listed.length > branches.length ? ` / ${listed.length}` : ''}` + (test ? ` · highlighted: lines of test “${test.name}”` : '')),
     text === undefined ? el('p', { class: 'note', id: 'no-source' }, 'No source text for this file: open the project folder (or maps with sourcesContent) to see the code.') : null));
 
   const methodsAt = new Map();

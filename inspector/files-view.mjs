@@ -16,20 +16,22 @@ const SORTS = {
   missed: (a, b) => (b.executable - b.covered) - (a.executable - a.covered) || a.name.localeCompare(b.name),
 };
 const ratio = (covered, total) => (total ? covered / total : 1);
+/** Branch leaves run, and of how many listed when the data lists leaves that did not run. */
+const leaves = (n) => (n.branches > n.branchesHit ? `${n.branchesHit}/${n.branches}` : String(n.branchesHit));
 
 /** Folders as nodes with summed numbers; files as leaves. */
 function buildTree(summaries) {
-  const root = { name: '', path: '', children: new Map(), executable: 0, covered: 0, methods: 0, methodsHit: 0, branchesHit: 0 };
+  const root = { name: '', path: '', children: new Map(), executable: 0, covered: 0, methods: 0, methodsHit: 0, branches: 0, branchesHit: 0 };
   for (const s of summaries) {
     const parts = s.path.split('/');
     let node = root;
     const add = (n) => {
-      for (const key of ['executable', 'covered', 'methods', 'methodsHit', 'branchesHit']) n[key] += s[key];
+      for (const key of ['executable', 'covered', 'methods', 'methodsHit', 'branches', 'branchesHit']) n[key] += s[key];
     };
     add(root);
     parts.slice(0, -1).forEach((part, i) => {
       if (!node.children.has(part)) {
-        node.children.set(part, { name: part, path: parts.slice(0, i + 1).join('/'), children: new Map(), executable: 0, covered: 0, methods: 0, methodsHit: 0, branchesHit: 0 });
+        node.children.set(part, { name: part, path: parts.slice(0, i + 1).join('/'), children: new Map(), executable: 0, covered: 0, methods: 0, methodsHit: 0, branches: 0, branchesHit: 0 });
       }
       node = node.children.get(part);
       add(node);
@@ -50,7 +52,7 @@ export function filesTree(host, totalsHost, set, route, go, collapsed) {
   totalsHost.replaceChildren(
     el('span', { id: 'total-numbers' },
       `${summaries.length} file(s) · ${counts} ${tree.covered} / ${tree.executable} (${percent(tree.covered, tree.executable)}) · ` +
-      `methods ${tree.methodsHit} / ${tree.methods} (${percent(tree.methodsHit, tree.methods)}) · branch leaves run ${tree.branchesHit}`));
+      `methods ${tree.methodsHit} / ${tree.methods} (${percent(tree.methodsHit, tree.methods)}) · branch leaves run ${leaves(tree)}`));
   host.replaceChildren(el('div', { class: 'row head' }, el('span', {}, 'file'), el('span', { class: 'num' }, 'lines'), el('span', { class: 'num' }, 'methods'), el('span', { class: 'num' }, 'leaves')));
   const rows = [];
   const walk = (node, depth) => {
@@ -76,7 +78,7 @@ export function filesTree(host, totalsHost, set, route, go, collapsed) {
       el('span', { class: `name${child.file ? '' : ' folder'}`, style: `padding-left:${depth * 14}px` }, child.name),
       el('span', { class: 'num' }, meter(child.covered, child.executable), ` ${child.covered}/${child.executable}`),
       el('span', { class: 'num' }, `${child.methodsHit}/${child.methods}`),
-      el('span', { class: 'num' }, String(child.branchesHit)));
+      el('span', { class: 'num' }, leaves(child)));
       rows.push(row);
       host.append(row);
       if (!child.file && open) walk(child, depth + 1);

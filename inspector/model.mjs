@@ -126,7 +126,10 @@ function testFootprint(test) {
   return { methods: test.methods, branches: test.branches, lines };
 }
 
-/** Per-file numbers of a converted set: lines covered / executable, methods run / reported, branch leaves run. */
+/**
+ * Per-file numbers of a converted set: lines covered / executable, methods run / reported, branch leaves run
+ * (and listed: a converter's total also lists leaves that did not run).
+ */
 export function fileSummaries(data) {
   const summaries = data.files.map((file) => {
     let executable = 0;
@@ -136,7 +139,7 @@ export function fileSummaries(data) {
       executable++;
       if (count > 0) covered++;
     }
-    return { path: file.path, url: file.url, executable, covered, methods: 0, methodsHit: 0, branchesHit: 0 };
+    return { path: file.path, url: file.url, executable, covered, methods: 0, methodsHit: 0, branches: 0, branchesHit: 0 };
   });
   for (const m of data.methods) {
     const s = summaries[m.file];
@@ -144,7 +147,12 @@ export function fileSummaries(data) {
     s.methods++;
     if (m.count > 0) s.methodsHit++;
   }
-  for (const b of data.branches) if (b.count > 0 && summaries[b.file]) summaries[b.file].branchesHit++;
+  for (const b of data.branches) {
+    const s = summaries[b.file];
+    if (!s) continue;
+    s.branches++;
+    if (b.count > 0) s.branchesHit++;
+  }
   return summaries;
 }
 

@@ -31,8 +31,9 @@ function expectedRows(data) {
     const covered = file.lines.filter((c) => c !== null && c > 0).length;
     const methods = data.methods.filter((m) => m.file === i);
     const hit = methods.filter((m) => m.count > 0).length;
+    const listed = data.branches.filter((b) => b.file === i).length;
     const leaves = data.branches.filter((b) => b.file === i && b.count > 0).length;
-    return { path: file.path, lines: `${pct(covered, executable)} ${covered}/${executable}`, methods: `${hit}/${methods.length}`, leaves: String(leaves) };
+    return { path: file.path, lines: `${pct(covered, executable)} ${covered}/${executable}`, methods: `${hit}/${methods.length}`, leaves: listed > leaves ? `${leaves}/${listed}` : String(leaves) };
   }).sort((a, b) => a.path.localeCompare(b.path));
 }
 
