@@ -160,15 +160,15 @@ backend_tests() {
   node --test tests/backend/*.test.mjs
 }
 
-sourcemap_tests() {
-  say "source-map tests (tsc, esbuild, webpack builds made now)"
-  bash tests/sourcemaps/run.sh
-}
-
 inspector_tests() {
   say "inspection page and the inspect / serve commands in headless Chromium"
   npm_ci tests/inspector tests/sourcemaps
   node --test tests/inspector/*.test.mjs
+}
+
+sourcemap_tests() {
+  say "source-map tests (tsc, esbuild, webpack builds made now)"
+  bash tests/sourcemaps/run.sh
 }
 
 layer_tests() {
