@@ -224,7 +224,6 @@ describe('the standalone page (dist/inspector/), opened through its file inputs'
     assert.deepEqual({ view, file: f, method, line }, { view: 'files', file: 'src/handler.ts', method: handler.id, line: String(handler.line) });
     await page.waitForSelector(`.source .ln.at[data-line="${handler.line}"]`);
     assert.match(await page.textContent('#method-info'), new RegExp(`${handler.count} call`));
-    await shot('files');
   });
 
   test('footprints body (gzipped) -> the tests that ran a method -> the test -> its code highlighted', async () => {
