@@ -286,6 +286,22 @@ describe('the standalone page (dist/inspector/), opened through its file inputs'
     assert.deepEqual(await page.$$eval('#only-b .item[data-id]', (els) => els.length), 0);
   });
 
+  test('drag and drop: a footprints body dropped on the page', async () => {
+    await fresh(`${statik.origin}/`);
+    assert.equal(await page.isVisible('#welcome'), true);
+    const before = await page.evaluate(() => Number(document.body.dataset.opened || 0));
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'footprints.json', { type: 'application/json' }));
+      document.dispatchEvent(new DragEvent('dragenter', { dataTransfer: data, bubbles: true }));
+      document.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, fs.readFileSync(bodies.json, 'utf8'));
+    await page.waitForFunction((n) => Number(document.body.dataset.opened || 0) > n, before);
+    assert.equal(await page.isHidden('#drop'), true);
+    assert.equal((await hash()).view, 'tests');
+    assert.deepEqual(await page.$$eval('#test-list .item code', (els) => els.map((el) => el.textContent)), TESTS.map((t) => t.name));
+  });
+
   test('a broken file is listed with its reason and the rest still shows', async () => {
     await fresh(`${statik.origin}/`);
     const broken = path.join(tmp, 'coverage-broken.json');
