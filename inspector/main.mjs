@@ -61,11 +61,12 @@ async function open(files, name, root, extraProblems = []) {
   document.body.dataset.state = 'busy';
   setStatus(`reading ${files.length} file(s)…`);
   try {
+    const t0 = performance.now();
     const read = await readFiles(files);
     read.problems.unshift(...extraProblems);
     ws.add(read, name, root);
     version++;
-    setStatus(summary());
+    setStatus(`${summary()} · read and converted in ${Math.round(performance.now() - t0)} ms`);
   } catch (error) {
     setStatus(`could not open: ${error.message}`, true);
   }

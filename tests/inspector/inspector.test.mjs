@@ -362,6 +362,7 @@ describe('the standalone page (dist/inspector/), opened through its file inputs'
   test('a 10,000-line file: the numbers are the converter\'s and only the rows in sight are drawn', async (t) => {
     await fresh(`${statik.origin}/`);
     await openFiles(page, '#file-input', [big.script, big.coverage]);
+    t.diagnostic(`page status: ${await page.textContent('#status')}`);
     const data = converted([big.coverage], path.dirname(big.script));
     assert.equal(data.files.length, 1);
     assert.equal(data.files[0].lines.length >= 10_000, true, `lines: ${data.files[0].lines.length}`);
