@@ -16,7 +16,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import zlib from 'node:zlib';
 import { DIST_PAGE, PKG, SHOTS, launch, openFiles, ready, serveStatic, spawnCli, stop } from './browser.mjs';
-import { TESTS, buildBigFile, buildBodies, buildBundle, buildProject } from './project.mjs';
+import { REPO, TESTS, buildBigFile, buildBodies, buildBundle, buildProject } from './project.mjs';
 
 const api = await import(path.join(PKG, 'index.mjs'));
 
@@ -284,6 +284,20 @@ describe('the standalone page (dist/inspector/), opened through its file inputs'
     const shownOnlyA = await page.$$eval('#only-a .item[data-id]', (els) => els.map((el) => el.dataset.id).sort());
     assert.deepEqual(shownOnlyA, [...ran(all)].filter((id) => !inFirst.has(id)).sort());
     assert.deepEqual(await page.$$eval('#only-b .item[data-id]', (els) => els.length), 0);
+  });
+
+  test('the checked-in lodash fixture (real V8 coverage, 633 functions): the numbers are its golden\'s', async () => {
+    const fixtures = path.join(REPO, 'tests', 'fixtures');
+    const golden = JSON.parse(fs.readFileSync(path.join(fixtures, 'golden', 'lodash.json'), 'utf8'));
+    await fresh(`${statik.origin}/`);
+    await openFiles(page, '#file-input', [path.join(fixtures, 'coverage', 'lodash.json'), path.join(fixtures, 'src', 'lodash.js')]);
+    assert.equal(await page.inputValue('#root'), '/project/src', 'found from the one file opened');
+    await page.fill('#root', '/project'); // the root the golden was made with
+    await page.press('#root', 'Enter');
+    await page.waitForSelector('#tree [data-path="src"]');
+    await unfold();
+    assert.deepEqual(await shownRows(), expectedRows(golden));
+    assert.equal(await page.isHidden('#problem-count'), true);
   });
 
   test('drag and drop: a footprints body dropped on the page', async () => {
