@@ -17,8 +17,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # Raw size of the optimised .wasm past which the build fails. The goal is 300 KB (the benchmark prints it);
 # the scanner's branch ids and the invocation windows took the module to ~312 KB, ~15 KB of it the float
 # formatting serde_json's errors pull in (the next cut: a JSON reader of our own). The hard limit keeps a
-# regression from going unnoticed meanwhile.
-WASM_BUDGET_BYTES=320000
+# regression from going unnoticed meanwhile. The merge in Rust (packed footprint data, a converter's
+# total) and the Istanbul and LCOV writers of the command line (issue 13) add ~20 KB.
+WASM_BUDGET_BYTES=345000
 CRATE=v8_footprints
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -107,14 +108,14 @@ build_pkg() {
 // ESM entry: the CommonJS build re-exported, so that require and import share one instance.
 import { createRequire } from 'node:module';
 const api = createRequire(import.meta.url)('./index.cjs');
-export const { Converter, convert, buildBody } = api;
+export const { Converter, convert, merge, buildBody } = api;
 export default api;
 MJS
   {
     echo "import init, * as wasm from './${CRATE}_web.js';"
     cat npm/api.js
     echo "const api = createApi(wasm, undefined, undefined);"
-    echo "export const { Converter, convert, buildBody } = api;"
+    echo "export const { Converter, convert, merge, buildBody } = api;"
     echo "export default init;"
   } > pkg/web.js
   cp npm/package.json npm/index.d.ts npm/web.d.ts pkg/
@@ -126,6 +127,7 @@ MJS
   # The same declarations for require (a .d.ts in a "type": "module" package describes ESM only).
   cp npm/index.d.ts pkg/index.d.cts
   cp README.md pkg/README.md
+  build_inspector
   local raw gz
   raw=$(stat -c %s "pkg/${CRATE}_bg.wasm")
   gz=$(gzip -9 -c "pkg/${CRATE}_bg.wasm" | wc -c)
@@ -134,6 +136,16 @@ MJS
     echo "error: pkg/${CRATE}_bg.wasm is $raw bytes, over the budget of $WASM_BUDGET_BYTES" >&2
     exit 1
   fi
+}
+
+build_inspector() {  # the inspection page: dist/inspector/ (standalone, the web entry in lib/), pkg/inspector/, pkg/standin/
+  say "building the inspection page"
+  rm -rf dist/inspector pkg/inspector pkg/standin
+  mkdir -p dist/inspector/lib pkg/inspector
+  cp inspector/*.html inspector/*.css inspector/*.mjs dist/inspector/
+  cp pkg/web.js "pkg/${CRATE}_web.js" "pkg/${CRATE}_bg.wasm" dist/inspector/lib/
+  cp inspector/*.html inspector/*.css inspector/*.mjs pkg/inspector/
+  cp -r npm/standin pkg/standin
 }
 
 build_layer() {
@@ -182,6 +194,12 @@ backend_tests() {
   node --test tests/backend/*.test.mjs
 }
 
+inspector_tests() {
+  say "inspection page and the inspect / serve commands in headless Chromium"
+  npm_ci tests/inspector tests/sourcemaps
+  node --test tests/inspector/*.test.mjs
+}
+
 sourcemap_tests() {
   say "source-map tests (tsc, esbuild, webpack builds made now)"
   bash tests/sourcemaps/run.sh
@@ -221,6 +239,7 @@ run_tests() {
   platform_tests
   build_layer
   backend_tests
+  inspector_tests
   layer_tests
   example_tests
 }
