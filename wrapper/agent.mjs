@@ -20,7 +20,7 @@
  * The README's "What the layer sends, and why" lists every call.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
+import { fs } from './lib/builtins.mjs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -12,8 +12,12 @@
  * Shipped alone at the layer root (a `wrapper.js` beside it would win); its modules live in
  * `v8-footprints/wrapper/` of the layer, or next to this file in the repository.
  */
-import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+// `require`, not `import`: the ES-module namespace of node:fs loads 31 modules the function may never use
+// (see lib/builtins.mjs, which this file cannot import before it knows where its modules are).
+const fs = createRequire(import.meta.url)('node:fs');
 
 const here = fileURLToPath(import.meta.url);
 // Layer root (/opt/wrapper.mjs), the layer's own folder (/opt/v8-footprints/handler.mjs), or the repository.

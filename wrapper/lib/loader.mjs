@@ -14,7 +14,7 @@
  * `require` is created for the runtime client's own file (found from its native addon in `require.cache`),
  * so "Require stack" lines in `Cannot find module` messages name the same file as without the layer.
  */
-import fs from 'node:fs';
+import { fs } from './builtins.mjs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { errors3, errors4 } from './errors.mjs';

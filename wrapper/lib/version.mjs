@@ -3,7 +3,7 @@
  * the build stamps from Cargo.toml, the project's one version source (tools/version.mjs). The package sits at
  * the same place relative to this file in the layer (`v8-footprints/pkg/`) and in the repository (`pkg/`).
  */
-import fs from 'node:fs';
+import { fs } from './builtins.mjs';
 
 const MANIFEST = new URL('../../pkg/package.json', import.meta.url);
 

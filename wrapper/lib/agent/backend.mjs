@@ -6,7 +6,7 @@
  * while idle. Every answer is read up to MAX_ANSWER_BYTES. HTTPS always checks certificates; plain HTTP is used only where the URL says so. The token goes
  * in the Authorization header and nowhere else: never in a log line, an error, or a body.
  */
-import { http } from './node-http.mjs';
+import { http } from '../builtins.mjs';
 import https from 'node:https';
 import zlib from 'node:zlib';
 import { log } from '../log.mjs';

@@ -8,7 +8,7 @@
  * The pending `GET /event/next` must never keep the process alive or delay a response that waits for an
  * empty event loop: its socket is unref'd. Node built-ins only; the token never goes here.
  */
-import { http } from './node-http.mjs';
+import { http } from '../builtins.mjs';
 
 const EXTENSION_NAME = 'v8-footprints';
 const REGISTER_TIMEOUT_MS = 1000;

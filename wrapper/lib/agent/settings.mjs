@@ -6,7 +6,7 @@
  * they are (printable ASCII), HTTPS (plain HTTP only to loopback or with SL_ALLOW_PLAIN_HTTP), and the project
  * root existing.
  */
-import fs from 'node:fs';
+import { fs } from '../builtins.mjs';
 import path from 'node:path';
 import { DEFAULT_FLUSH_BUDGET_MS, MAX_BUDGET_MS, MIN_FLUSH_BUDGET_MS, isTrue, wholeNumber } from '../config.mjs';
 

@@ -1,3 +1,4 @@
-// Answers which of Node's bundled fetch modules (undici) the process has loaded: the layer must load none
-// that the function itself does not (tests/e2e/modules.test.mjs).
-exports.handler = async () => ({ undici: process.moduleLoadList.filter((name) => name.includes('undici')) });
+// Answers which of the modules the layer must not add the process has loaded: Node's bundled fetch (undici),
+// and fs/promises, readline and the REPL's history (tests/e2e/modules.test.mjs).
+const UNWANTED = /undici|internal\/fs\/promises|readline|repl/;
+exports.handler = async () => ({ loaded: process.moduleLoadList.filter((name) => UNWANTED.test(name)) });
