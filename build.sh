@@ -14,8 +14,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # Raw size of the optimised .wasm past which the build fails. The goal is 300 KB (the benchmark prints it);
 # the scanner's branch ids and the invocation windows took the module to ~312 KB, ~15 KB of it the float
 # formatting serde_json's errors pull in (the next cut: a JSON reader of our own). The hard limit keeps a
-# regression from going unnoticed meanwhile.
-WASM_BUDGET_BYTES=320000
+# regression from going unnoticed meanwhile. The merge in Rust (packed footprint data, a converter's
+# total) and the Istanbul and LCOV writers of the command line (issue 13) add ~20 KB.
+WASM_BUDGET_BYTES=345000
 CRATE=v8_footprints
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -75,14 +76,14 @@ build_pkg() {
 // ESM entry: the CommonJS build re-exported, so that require and import share one instance.
 import { createRequire } from 'node:module';
 const api = createRequire(import.meta.url)('./index.cjs');
-export const { Converter, convert, buildBody } = api;
+export const { Converter, convert, merge, buildBody } = api;
 export default api;
 MJS
   {
     echo "import init, * as wasm from './${CRATE}_web.js';"
     cat npm/api.js
     echo "const api = createApi(wasm, undefined, undefined);"
-    echo "export const { Converter, convert, buildBody } = api;"
+    echo "export const { Converter, convert, merge, buildBody } = api;"
     echo "export default init;"
   } > pkg/web.js
   cp npm/package.json npm/index.d.ts npm/web.d.ts pkg/

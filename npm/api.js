@@ -186,6 +186,43 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     }
 
     /**
+     * Converts one take (inspector objects, or JSON text or bytes, e.g. a NODE_V8_COVERAGE file) and
+     * adds it to the converter's total: counts of the same line, method or branch are summed. Returns
+     * {errors}: the scripts of this take left out and why (they are in the total's errors too).
+     */
+    add(coverage, sources, sourceMaps) {
+      const inner = live(this, 'add');
+      if (sources === undefined || sources === null) sources = defaultSources || {};
+      if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
+      if (coverage instanceof ArrayBuffer) coverage = new Uint8Array(coverage);
+      let errors;
+      if (typeof coverage === 'string') {
+        errors = inner.addJsonBytes(new TextEncoder().encode(coverage), sources, sourceMaps);
+      } else if (coverage instanceof Uint8Array) {
+        errors = inner.addJsonBytes(coverage, sources, sourceMaps);
+      } else {
+        const { urls, names, packed } = packObjects(this, scriptsOf(coverage));
+        errors = inner.addPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps);
+      }
+      return { errors: JSON.parse(errors) };
+    }
+
+    /** The total of every `add` so far, as footprint data (the shape `convert` returns). */
+    get total() {
+      return JSON.parse(live(this, 'total').totalJson());
+    }
+
+    /** The total as JSON text. */
+    totalToJson() {
+      return live(this, 'totalToJson').totalJson();
+    }
+
+    /** Starts a new total (what the converter learnt about each script is kept). */
+    clearTotal() {
+      live(this, 'clearTotal').clearTotal();
+    }
+
+    /**
      * Opens an invocation: every take given to `addWindow` until `closeInvocation(key)` counts as
      * its own, also while other invocations are open (see the README's concurrency rule).
      */
@@ -263,6 +300,70 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     }
   }
 
+  // Footprint data (objects as `convert` returns them, or their JSON text) packed for Rust as
+  // numbers and NUL-joined strings, in the order src/footprints_packed.rs reads them; Rust checks
+  // every number and index.
+  function packFootprints(data) {
+    const numbers = [];
+    const strings = [];
+    const text = (value) => strings.push(typeof value === 'string' ? value.replace(/\0/g, '') : '');
+    const list = (value) => (Array.isArray(value) ? value : []);
+    data.forEach((item, i) => {
+      if (typeof item === 'string') {
+        try {
+          item = JSON.parse(item);
+        } catch (e) {
+          throw typedError('json', `merge: argument ${i} is not valid JSON: ${e.message}`);
+        }
+      }
+      if (!item || typeof item !== 'object' || !Array.isArray(item.files) || !Array.isArray(item.methods)) {
+        throw typedError('shape', `footprint data has the wrong shape: merge: argument ${i} is not footprint data (an object with \`files\` and \`methods\` arrays, or its JSON text)`);
+      }
+      numbers.push(item.files.length);
+      for (const file of item.files) {
+        const lines = list(file && file.lines);
+        numbers.push(lines.length);
+        for (const count of lines) numbers.push(count === null ? -1 : Number(count));
+        text(file && file.path);
+        text(file && file.url);
+      }
+      const methodLines = item.methodLines && typeof item.methodLines === 'object' ? item.methodLines : {};
+      numbers.push(item.methods.length);
+      item.methods.forEach((method, m) => {
+        const own = list(Object.hasOwn(methodLines, m) ? methodLines[m] : undefined);
+        method = method || {};
+        numbers.push(Number(method.file), Number(method.line), Number(method.column), Number(method.count), own.length);
+        for (const line of own) numbers.push(Number(line));
+        text(method.id);
+        text(method.name);
+      });
+      const branches = list(item.branches);
+      numbers.push(branches.length);
+      for (let branch of branches) {
+        branch = branch || {};
+        numbers.push(Number(branch.file), Number(branch.line), Number(branch.column), Number(branch.count));
+        text(branch.id);
+      }
+      const errors = list(item.errors);
+      numbers.push(errors.length);
+      for (const error of errors) {
+        text(error && error.url);
+        text(error && error.kind);
+        text(error && error.message);
+      }
+    });
+    return { numbers: new Float64Array(numbers), strings: strings.join('\0') };
+  }
+
+  /**
+   * Merges footprint data (objects as `convert` returns them, or their JSON text) into one: counts of
+   * the same file line, method (by id) or branch (by id) are summed, the rest appended in order.
+   */
+  function merge(...data) {
+    const { numbers, strings } = packFootprints(data);
+    return JSON.parse(wasm.mergePacked(data.length, numbers, strings));
+  }
+
   /** The request body of footprints format 6.0 for `hits`, as JSON text. */
   function buildBody(hits, meta) {
     if (!Array.isArray(hits)) throw new TypeError('buildBody: hits must be an array');
@@ -275,5 +376,5 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     return wasm.buildBodyJson(JSON.stringify(whole), JSON.stringify(meta || {}));
   }
 
-  return { Converter, convert, buildBody };
+  return { Converter, convert, merge, buildBody };
 }

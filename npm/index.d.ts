@@ -132,6 +132,17 @@ export class Converter {
   /** Converts one take (objects, JSON text or bytes) and keeps what ran as a pending hit. */
   addHit(coverage: CoverageInput, info: HitInfo, sources?: Sources, sourceMaps?: SourceMaps): { methods: number; errors: ScriptError[] };
   /**
+   * Converts one take and adds it to the converter's total (counts of the same line, method or branch
+   * summed). Returns the scripts of this take that were left out (also kept in the total's `errors`).
+   */
+  add(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): { errors: ScriptError[] };
+  /** The total of every `add` since the start or `clearTotal()`. */
+  readonly total: FootprintData;
+  /** The total as JSON text. */
+  totalToJson(): string;
+  /** Starts a new total; what the converter learnt about each script (sources, maps, ids) is kept. */
+  clearTotal(): void;
+  /**
    * Opens an invocation (`key`: any whole number from 0 to 2^32-1 the caller does not reuse while it is
    * open). Every take given to `addWindow` from now until `closeInvocation(key)` counts as this
    * invocation's, also when other invocations are open at the same time. Returns whether an older open
@@ -152,5 +163,11 @@ export class Converter {
   free(): void;
 }
 export function convert(coverage: CoverageInput, sources?: Sources, options?: ConverterOptions, sourceMaps?: SourceMaps): FootprintData;
+/**
+ * Merges footprint data (as `convert` returns it, or its JSON text) into one: counts of the same file
+ * line, method id or branch id are summed, new ones appended in order. Throws a `shape` or `json`
+ * FootprintsError naming the argument (`input N`) when one is not footprint data.
+ */
+export function merge(...data: (FootprintData | string)[]): FootprintData;
 /** The request body of footprints format 6.0, as JSON text. */
 export function buildBody(hits: Hit[], meta: BodyMeta): string;

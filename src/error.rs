@@ -23,6 +23,12 @@ pub enum Error {
         /// What was expected and where.
         message: String,
     },
+    /// Footprint data given to a merge has the wrong shape (a count that is not a whole number, a
+    /// method naming a file that is not there, ...); kind `shape`, as for coverage.
+    FootprintShape {
+        /// Which input, which entry, and what was wrong.
+        message: String,
+    },
     /// A range ends before it starts or reaches past the end of the script's source.
     OffsetOutOfRange {
         /// The script's URL.
@@ -76,7 +82,7 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Json { .. } => "json",
-            Error::Shape { .. } => "shape",
+            Error::Shape { .. } | Error::FootprintShape { .. } => "shape",
             Error::OffsetOutOfRange { .. } => "offset-out-of-range",
             Error::SourceMismatch { .. } => "source-mismatch",
             Error::MissingSource { .. } => "missing-source",
@@ -111,6 +117,9 @@ impl fmt::Display for Error {
                 "coverage is not valid JSON at line {line}, column {column}: {message}"
             ),
             Error::Shape { message } => write!(f, "coverage has the wrong shape: {message}"),
+            Error::FootprintShape { message } => {
+                write!(f, "footprint data has the wrong shape: {message}")
+            }
             Error::OffsetOutOfRange {
                 url,
                 offset,

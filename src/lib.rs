@@ -33,6 +33,7 @@ pub mod coverage_json;
 mod direct;
 pub mod error;
 pub mod footprints;
+pub mod footprints_packed;
 pub mod invocations;
 mod json_out;
 pub mod line_index;

@@ -47,7 +47,7 @@ fn to_js_error(error: Error) -> JsValue {
             set("byteOffset", (*byte_offset as u32).into());
         }
         Error::Option { name, .. } => set("option", name.as_str().into()),
-        Error::Shape { .. } => {}
+        Error::Shape { .. } | Error::FootprintShape { .. } => {}
     }
     js.into()
 }
@@ -104,6 +104,8 @@ pub struct WasmConverter {
     inner: CoreConverter,
     open: OpenInvocations,
     pending: PendingHits,
+    /// What `add` converted so far, merged (counts summed).
+    total: FootprintData,
 }
 
 /// At most this many invocations are open at once (the multi-concurrent runtime runs a few per
@@ -144,6 +146,7 @@ impl WasmConverter {
                 inner,
                 open: OpenInvocations::new(MAX_OPEN_INVOCATIONS),
                 pending,
+                total: FootprintData::default(),
             })
             .map_err(to_js_error)
     }
@@ -225,6 +228,58 @@ impl WasmConverter {
                 hits_only,
             },
         )
+    }
+
+    /// Converts coverage JSON given as bytes and adds it to the total (counts summed). Returns
+    /// JSON of the scripts left out of this take, as `errors` elsewhere.
+    #[wasm_bindgen(js_name = addJsonBytes)]
+    pub fn add_json_bytes(
+        &mut self,
+        json: &[u8],
+        sources: &JsValue,
+        source_maps: &JsValue,
+    ) -> Result<String, JsValue> {
+        let coverage = crate::parse_coverage(json).map_err(to_js_error)?;
+        Ok(self.add_to_total(&coverage, sources, source_maps))
+    }
+
+    /// Converts packed coverage (as `convertPacked`) and adds it to the total; returns as
+    /// `addJsonBytes`.
+    #[wasm_bindgen(js_name = addPacked)]
+    pub fn add_packed(
+        &mut self,
+        urls: Vec<String>,
+        names: &str,
+        packed: &[u32],
+        map_cache_json: &str,
+        sources: &JsValue,
+        source_maps: &JsValue,
+    ) -> Result<String, JsValue> {
+        let coverage = unpack(&urls, names, packed, map_cache_json).map_err(to_js_error)?;
+        Ok(self.add_to_total(&coverage, sources, source_maps))
+    }
+
+    fn add_to_total(
+        &mut self,
+        coverage: &Coverage,
+        sources: &JsValue,
+        source_maps: &JsValue,
+    ) -> String {
+        let data = self.footprints(coverage, sources, source_maps, false);
+        self.total.add(&data);
+        errors_to_json(&data.errors)
+    }
+
+    /// The total of every `add` so far, as footprint data JSON.
+    #[wasm_bindgen(js_name = totalJson)]
+    pub fn total_json(&self) -> String {
+        self.total.to_json()
+    }
+
+    /// Forgets the total (the converter's per-script work is kept).
+    #[wasm_bindgen(js_name = clearTotal)]
+    pub fn clear_total(&mut self) {
+        self.total = FootprintData::default();
     }
 
     /// Converts packed coverage (as `convertPacked`) and keeps what ran as one pending hit;
@@ -493,6 +548,15 @@ impl JsFootprints {
             errors: Vec::new(),
         }
     }
+}
+
+/// Merges `inputs` footprint data packed by the JS glue (see the `footprints_packed` module)
+/// into one, counts summed; returns it as footprint data JSON.
+#[wasm_bindgen(js_name = mergePacked)]
+pub fn merge_packed(inputs: usize, numbers: &[f64], strings: &str) -> Result<String, JsValue> {
+    crate::footprints_packed::merge_packed(inputs, numbers, strings)
+        .map(|total| total.to_json())
+        .map_err(to_js_error)
 }
 
 /// Builds the request body of format 6.0. `hits_json` is a JSON array of

@@ -16,7 +16,7 @@ const pkg = process.env.V8_FOOTPRINTS_PKG ? path.resolve(process.env.V8_FOOTPRIN
 
 const GOOD = `
 import init, * as web from 'v8-footprints/web';
-import { Converter, convert, buildBody, type FootprintData, type FootprintsError } from 'v8-footprints';
+import { Converter, convert, merge, buildBody, type FootprintData, type FootprintsError } from 'v8-footprints';
 const converter = new Converter({ projectRoot: '/app', cwd: '/', scriptRoot: '/var/task', buildRoot: '/app/dist', exclude: ['test/'], lineMode: 'compat', pendingHits: 10 });
 const data: FootprintData = converter.convert('{"result":[]}', (url: string) => url.length > 0 ? 'x' : undefined);
 const ids: string[] = data.methods.map((m) => m.id + m.line + m.column + m.count);
@@ -26,14 +26,18 @@ const next = converter.nextBody({ agentId: 'a', labId: 'l', buildSessionId: 'b' 
 if (next) converter.confirmSent(next.hits);
 const text: string = buildBody([{ footprints: data, executionId: 'e', start: 1, end: 2 }], { agentId: 'a', labId: 'l', buildSessionId: 'b' });
 const other: FootprintData = convert(new Uint8Array(), new Map([['u', 's']]), { projectRoot: '/' });
+const added: { errors: { url: string }[] } = converter.add(new Uint8Array());
+const total: FootprintData = merge(converter.total, data, converter.totalToJson());
+converter.clearTotal();
 function kind(error: FootprintsError): string { return error.kind + (error.url ?? ''); }
-async function page() { await init(); return web.convert('[]', {}); }
-export { ids, lines, hit, text, other, kind, page };
+async function page() { await init(); return web.merge(web.convert('[]', {})); }
+export { ids, lines, hit, text, other, kind, added, total, page };
 `;
 const BAD = `
 import { Converter } from 'v8-footprints';
 const converter = new Converter({ lineMode: 'exact' });
 const n: number = converter.convert('[]').methods[0].id;
+const m: string = merge(converter.total).files;
 `;
 
 function check(source, moduleKind) {
