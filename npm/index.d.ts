@@ -136,8 +136,14 @@ export class Converter {
    * summed). Returns the scripts of this take that were left out (also kept in the total's `errors`).
    */
   add(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): { errors: ScriptError[] };
-  /** The total of every `add` since the start or `clearTotal()`. */
+  /** The total of every `add` since the start or `clearTotal()`; its branches list every leaf, 0 for those that did not run. */
   readonly total: FootprintData;
+  /**
+   * The total as text: `json` (footprint data), `istanbul` (the `coverage-final.json` shape: statements per
+   * executable line, a function per method, a branch per branch point; keyed by absolute path) or `lcov`
+   * (a tracefile). Throws an `option` FootprintsError for another format.
+   */
+  report(format: 'json' | 'istanbul' | 'lcov'): string;
   /** The total as JSON text. */
   totalToJson(): string;
   /** Starts a new total; what the converter learnt about each script (sources, maps, ids) is kept. */

@@ -265,7 +265,10 @@ impl WasmConverter {
         sources: &JsValue,
         source_maps: &JsValue,
     ) -> String {
+        // The total lists every branch leaf, 0 for those that did not run, for the reports.
+        self.inner.set_every_leaf(true);
         let data = self.footprints(coverage, sources, source_maps, false);
+        self.inner.set_every_leaf(false);
         self.total.add(&data);
         errors_to_json(&data.errors)
     }
@@ -274,6 +277,24 @@ impl WasmConverter {
     #[wasm_bindgen(js_name = totalJson)]
     pub fn total_json(&self) -> String {
         self.total.to_json()
+    }
+
+    /// The total in a report format: `json` (footprint data), `istanbul` (`coverage-final.json`)
+    /// or `lcov` (a tracefile), with absolute paths under the project root.
+    #[wasm_bindgen(js_name = totalReport)]
+    pub fn total_report(&self, format: &str) -> Result<String, JsValue> {
+        let texts = self.inner.file_texts();
+        let text = |path: &str| texts.get(path).copied();
+        let root = self.inner.project_root();
+        match format {
+            "json" => Ok(self.total.to_json()),
+            "istanbul" => Ok(crate::istanbul::write_istanbul(&self.total, root, &text)),
+            "lcov" => Ok(crate::lcov::write_lcov(&self.total, root, &text)),
+            other => Err(option_error(
+                "format",
+                format!("`{other}` is not a report format; use \"json\", \"istanbul\" or \"lcov\""),
+            )),
+        }
     }
 
     /// Forgets the total (the converter's per-script work is kept).
