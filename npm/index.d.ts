@@ -34,6 +34,8 @@ export interface ConverterOptions {
   buildRoot?: string;
   /** Relative paths to leave out: `*` within a folder, `**` across folders, `?` one character; a plain path excludes that file or folder. */
   exclude?: string[];
+  /** When given, only relative paths matching one of these patterns (as for `exclude`) are the project's; excludes still apply. */
+  include?: string[];
   /** `default` (first non-blank character decides; blank lines not executable) or `compat` (v8-to-istanbul's counts). */
   lineMode?: 'default' | 'compat';
   /** How many hits `addHit` keeps waiting before dropping the oldest. Default 500. */

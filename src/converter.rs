@@ -58,6 +58,8 @@ pub struct Options {
     pub build_root: Option<String>,
     /// Patterns of relative paths to leave out (see [`Project::new`]).
     pub exclude: Vec<String>,
+    /// Patterns of relative paths to keep, when not empty (see [`Project::with_includes`]).
+    pub include: Vec<String>,
     /// How line counts are decided.
     pub line_mode: LineMode,
 }
@@ -70,6 +72,7 @@ impl Default for Options {
             script_root: None,
             build_root: None,
             exclude: Vec::new(),
+            include: Vec::new(),
             line_mode: LineMode::Default,
         }
     }
@@ -106,6 +109,7 @@ impl Converter {
     /// A converter for the project the options describe.
     pub fn new(options: &Options) -> crate::Result<Self> {
         let project = Project::new(&options.project_root, &options.cwd, &options.exclude)?
+            .with_includes(&options.include)
             .with_script_root(options.script_root.as_deref())
             .with_build_root(options.build_root.as_deref());
         Ok(Converter {

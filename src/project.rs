@@ -17,6 +17,8 @@ pub struct Project {
     /// it): normalised; the root when not given.
     build_root: Option<String>,
     excludes: Vec<String>,
+    /// When not empty, only relative paths matching one of these patterns are the project's.
+    includes: Vec<String>,
     /// Excluded absolute folders or files (patterns given as absolute paths), normalised.
     absolute_excludes: Vec<String>,
 }
@@ -64,8 +66,25 @@ impl Project {
             script_root: None,
             build_root: None,
             excludes,
+            includes: Vec::new(),
             absolute_excludes: absolute.iter().map(|p| normalize(p.trim())).collect(),
         })
+    }
+
+    /// Keeps only the relative paths that match one of `includes` (patterns as for excludes: a
+    /// plain path is that file or folder); none given keeps every path. Excludes still apply.
+    pub fn with_includes(mut self, includes: &[String]) -> Self {
+        self.includes = includes
+            .iter()
+            .map(|p| {
+                p.trim()
+                    .trim_start_matches("./")
+                    .trim_end_matches('/')
+                    .to_owned()
+            })
+            .filter(|p| !p.is_empty())
+            .collect();
+        self
     }
 
     /// Also looks at scripts under `script_root` (absolute), which are reported only through
@@ -168,6 +187,10 @@ impl Project {
             return None;
         }
         if self.excludes.iter().any(|pattern| excluded(pattern, rest)) {
+            return None;
+        }
+        if !self.includes.is_empty() && !self.includes.iter().any(|pattern| excluded(pattern, rest))
+        {
             return None;
         }
         Some(rest.to_owned())
@@ -455,6 +478,27 @@ mod tests {
         assert!(!kept("xyz.js"));
         assert!(kept("x/z.js"), "? is not a /");
         assert!(kept("q"), "? is one character");
+    }
+
+    #[test]
+    fn includes_keep_only_matching_paths_and_excludes_still_apply() {
+        let project = Project::new("/p", "/", &["src/skip.js".into()])
+            .unwrap()
+            .with_includes(&["./src/".into(), "lib/*.ts".into(), " ".into()]);
+        let rel = |url: &str| project.relative_path(url);
+        assert_eq!(rel("file:///p/src/a.js").as_deref(), Some("src/a.js"));
+        assert_eq!(
+            rel("file:///p/src/deep/b.js").as_deref(),
+            Some("src/deep/b.js")
+        );
+        assert_eq!(rel("file:///p/lib/c.ts").as_deref(), Some("lib/c.ts"));
+        assert_eq!(rel("file:///p/lib/deep/c.ts"), None);
+        assert_eq!(rel("file:///p/lib/c.js"), None);
+        assert_eq!(rel("file:///p/test/a.js"), None);
+        assert_eq!(rel("file:///p/src/skip.js"), None);
+        assert_eq!(rel("file:///p/srcx/a.js"), None);
+        let all = Project::new("/p", "/", &[]).unwrap().with_includes(&[]);
+        assert_eq!(all.relative_path("file:///p/x.js").as_deref(), Some("x.js"));
     }
 
     #[test]

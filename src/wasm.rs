@@ -67,6 +67,7 @@ struct JsOptions {
     script_root: Option<String>,
     build_root: Option<String>,
     exclude: Vec<String>,
+    include: Vec<String>,
     line_mode: Option<String>,
     pending_hits: Option<usize>,
 }
@@ -138,6 +139,7 @@ impl WasmConverter {
             script_root: js.script_root,
             build_root: js.build_root,
             exclude: js.exclude,
+            include: js.include,
             line_mode,
         };
         let pending = PendingHits::new(js.pending_hits.unwrap_or(500));
