@@ -90,6 +90,8 @@ MJS
   # The command line (the package's bin): one module per subcommand, run from pkg/cli/.
   cp -r npm/cli pkg/cli
   chmod +x pkg/cli/main.mjs
+  # The layer's own settings and sender, for `send` (the same code, not a copy of its logic).
+  cp -r wrapper/lib pkg/layer-lib
   # The same declarations for require (a .d.ts in a "type": "module" package describes ESM only).
   cp npm/index.d.ts pkg/index.d.cts
   cp README.md pkg/README.md
