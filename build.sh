@@ -156,6 +156,12 @@ sourcemap_tests() {
   bash tests/sourcemaps/run.sh
 }
 
+cli_tests() {
+  say "command-line tests (Istanbul readers, genhtml, c8 on the same coverage)"
+  apt_install lcov  # genhtml
+  bash tests/cli/run.sh
+}
+
 layer_tests() {
   say "layer and end-to-end tests through the real runtime clients"
   bash tests/layer/setup.sh
@@ -171,6 +177,7 @@ run_tests() {
   wasm_tests
   node_tests
   sourcemap_tests
+  cli_tests
   platform_tests
   build_layer
   backend_tests

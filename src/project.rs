@@ -134,7 +134,9 @@ impl Project {
     /// Whether a script URL is one to look at: under the root or the script root, not in
     /// `node_modules`, not excluded.
     pub fn is_candidate(&self, url: &str) -> bool {
-        if self.relative_path(url).is_some() {
+        // Includes choose the files reported, not the scripts looked at: a script that is not
+        // included itself may map to originals that are.
+        if self.relative(url, false).is_some() {
             return true;
         }
         let Some(script_root) = &self.script_root else {
@@ -167,6 +169,10 @@ impl Project {
     /// webpack's own runtime (`webpack/...`) is not the project's. A URL's `?query` and
     /// `#fragment` are not part of the path.
     pub fn relative_path(&self, url: &str) -> Option<String> {
+        self.relative(url, true)
+    }
+
+    fn relative(&self, url: &str, with_includes: bool) -> Option<String> {
         if let Some(rest) = url.strip_prefix("webpack://") {
             let rest = without_query(rest)
                 .split_once('/')
@@ -175,7 +181,7 @@ impl Project {
             if rest.is_empty() || rest.starts_with("webpack/") || rest.starts_with('(') {
                 return None;
             }
-            return self.relative_path(&format!("{}/{}", self.root, rest));
+            return self.relative(&format!("{}/{}", self.root, rest), with_includes);
         }
         let path = url_to_path(url).or_else(|| is_absolute(url).then(|| url.replace('\\', "/")))?;
         let path = normalize(&path);
@@ -189,7 +195,9 @@ impl Project {
         if self.excludes.iter().any(|pattern| excluded(pattern, rest)) {
             return None;
         }
-        if !self.includes.is_empty() && !self.includes.iter().any(|pattern| excluded(pattern, rest))
+        if with_includes
+            && !self.includes.is_empty()
+            && !self.includes.iter().any(|pattern| excluded(pattern, rest))
         {
             return None;
         }
@@ -309,6 +317,9 @@ fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
     match pattern.split_first() {
         None => text.is_empty(),
         Some((b'*', rest)) if rest.first() == Some(&b'*') => {
+            if rest.len() == 1 {
+                return true; // a trailing `**` is everything below
+            }
             let rest = rest[1..].strip_prefix(b"/").unwrap_or(&rest[1..]);
             (0..=text.len())
                 .any(|i| (i == 0 || text[i - 1] == b'/') && glob_match(rest, &text[i..]))
@@ -497,6 +508,17 @@ mod tests {
         assert_eq!(rel("file:///p/test/a.js"), None);
         assert_eq!(rel("file:///p/src/skip.js"), None);
         assert_eq!(rel("file:///p/srcx/a.js"), None);
+        // A script that is not included is still looked at: its map may name included originals.
+        assert!(project.is_candidate("file:///p/dist/a.js"));
+        assert!(!project.is_candidate("file:///p/src/skip.js"));
+        let below = Project::new("/p", "/", &["src/**".into()])
+            .unwrap()
+            .with_includes(&["**".into()]);
+        assert_eq!(below.relative_path("file:///p/src/a/b.js"), None);
+        assert_eq!(
+            below.relative_path("file:///p/srcx.js").as_deref(),
+            Some("srcx.js")
+        );
         let all = Project::new("/p", "/", &[]).unwrap().with_includes(&[]);
         assert_eq!(all.relative_path("file:///p/x.js").as_deref(), Some("x.js"));
     }
