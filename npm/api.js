@@ -222,7 +222,8 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
 
     /**
      * The total as text in a report format: 'json' (footprint data), 'istanbul' (the
-     * coverage-final.json shape, keyed by absolute path) or 'lcov' (a tracefile).
+     * coverage-final.json shape, keyed by absolute path), 'lcov' (a tracefile) or 'summary' (JSON:
+     * per file {path, lines, methods, branches: [hit, found], uncovered: [lines]}).
      */
     report(format) {
       return live(this, 'report').totalReport(String(format));

@@ -78,6 +78,14 @@ export interface BranchFootprint {
   column: number;
   count: number;
 }
+/** One file's figures in `report('summary')`: `[hit, found]` pairs (branches count leaves) and the executable lines that did not run. */
+export interface FileSummary {
+  path: string;
+  lines: [number, number];
+  methods: [number, number];
+  branches: [number, number];
+  uncovered: number[];
+}
 export interface ScriptError { url: string; kind: string; message: string }
 export interface FootprintData {
   files: FileFootprint[];
@@ -143,9 +151,10 @@ export class Converter {
   /**
    * The total as text: `json` (footprint data), `istanbul` (the `coverage-final.json` shape: statements per
    * executable line, a function per method, a branch per branch point; keyed by absolute path) or `lcov`
-   * (a tracefile). Throws an `option` FootprintsError for another format.
+   * (a tracefile), or `summary` (JSON of {@link FileSummary}[], per file in the total's order). Throws an
+   * `option` FootprintsError for another format.
    */
-  report(format: 'json' | 'istanbul' | 'lcov'): string;
+  report(format: 'json' | 'istanbul' | 'lcov' | 'summary'): string;
   /** The total as JSON text. */
   totalToJson(): string;
   /** Starts a new total; what the converter learnt about each script (sources, maps, ids) is kept. */

@@ -6,6 +6,7 @@
 //! counted; 0 when the file's text is not known).
 
 use crate::footprints::{FileFootprint, FootprintData, MethodFootprint};
+use crate::json_out::{push_str, push_u32_array, push_u64};
 use crate::work::PositionMap;
 
 /// One branch point of a file and the count of each of its leaves.
@@ -112,6 +113,60 @@ pub fn file_reports<'a>(
     files
 }
 
+/// Per file, in the data's order, JSON of `{"path", "lines": [hit, found], "methods": [hit,
+/// found], "branches": [hit, found], "uncovered": [lines]}`: what a summary table shows (branches
+/// are leaves; a line is found when it is executable), without the whole data crossing to JS.
+pub fn write_summary(data: &FootprintData) -> String {
+    let mut figures = vec![[0u32; 4]; data.files.len()];
+    for method in &data.methods {
+        if let Some(f) = figures.get_mut(method.file as usize) {
+            f[0] += u32::from(method.count > 0);
+            f[1] += 1;
+        }
+    }
+    for branch in &data.branches {
+        if let Some(f) = figures.get_mut(branch.file as usize) {
+            f[2] += u32::from(branch.count > 0);
+            f[3] += 1;
+        }
+    }
+    let mut out = String::from("[");
+    for (i, (file, f)) in data.files.iter().zip(&figures).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut uncovered = Vec::new();
+        let mut found = 0u64;
+        for (line, count) in (1u32..).zip(&file.lines) {
+            if let Some(count) = count {
+                found += 1;
+                if *count == 0 {
+                    uncovered.push(line);
+                }
+            }
+        }
+        out.push_str("{\"path\":");
+        push_str(&mut out, &file.path);
+        out.push_str(",\"lines\":[");
+        push_u64(&mut out, found - uncovered.len() as u64);
+        out.push(',');
+        push_u64(&mut out, found);
+        for (name, [hit, all]) in [("methods", [f[0], f[1]]), ("branches", [f[2], f[3]])] {
+            out.push_str("],\"");
+            out.push_str(name);
+            out.push_str("\":[");
+            push_u64(&mut out, hit.into());
+            out.push(',');
+            push_u64(&mut out, all.into());
+        }
+        out.push_str("],\"uncovered\":");
+        push_u32_array(&mut out, uncovered);
+        out.push('}');
+    }
+    out.push(']');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +215,25 @@ mod tests {
         assert_eq!(groups(0), [(3, 2, vec![7, 0, 5, 9]), (1, 4, vec![1, 0])]);
         assert_eq!(groups(1), [(2, 0, vec![0, 4])]);
         assert_eq!(reports[0].path, "/p/a.js");
+    }
+
+    #[test]
+    fn summary_per_file() {
+        let mut data = crate::istanbul::tests::sample();
+        data.files.push(FileFootprint {
+            path: "b\"c.js".into(),
+            url: String::new(),
+            lines: vec![None, Some(0), Some(0), Some(2), Some(0)],
+        });
+        data.branches.push(branch("b\"c.js|1,0|0", 1, 1, 0, 0));
+        assert_eq!(
+            write_summary(&data),
+            concat!(
+                r#"[{"path":"a.js","lines":[2,3],"methods":[1,3],"branches":[2,2],"uncovered":[4]},"#,
+                r#"{"path":"b\"c.js","lines":[1,4],"methods":[0,0],"branches":[0,1],"uncovered":[2,3,5]}]"#
+            )
+        );
+        assert_eq!(write_summary(&FootprintData::default()), "[]");
     }
 
     #[test]

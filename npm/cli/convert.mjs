@@ -200,7 +200,7 @@ async function convert(args) {
       await new Promise((resolve) => process.stdout.write(text, resolve));
     }
     if (!values.quiet) {
-      const summary = table(JSON.parse(converter.totalToJson()));
+      const summary = table(JSON.parse(converter.report('summary')));
       (values.out ? process.stdout : process.stderr).write(summary);
     }
   } finally {

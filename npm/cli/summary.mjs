@@ -1,44 +1,21 @@
 // The summary table `convert` prints, like c8's text report: per file and for all files, the
 // share of lines, methods and branch leaves that ran, with the counts, and the lines that did not
-// run as ranges. Read from the converter's total (its footprint data), so it states exactly what
-// the written formats hold.
+// run as ranges. The figures are the converter's own (`report('summary')`, counted in Rust from the
+// total the formats are written from); this module only lays them out.
 
-/** Per file and overall: {path, lines: [hit, found], methods: [...], branches: [...], uncovered}. */
-export function totals(data) {
-  const rows = data.files.map((file) => {
-    const executable = [];
-    const uncovered = [];
-    file.lines.forEach((count, i) => {
-      if (count === null) return;
-      executable.push(i + 1);
-      if (count === 0) uncovered.push(i + 1);
-    });
-    return {
-      path: file.path,
-      lines: [executable.length - uncovered.length, executable.length],
-      methods: [0, 0],
-      branches: [0, 0],
-      uncovered,
-    };
-  });
-  for (const method of data.methods) {
-    const row = rows[method.file];
-    row.methods[1]++;
-    if (method.count > 0) row.methods[0]++;
-  }
-  for (const branch of data.branches) {
-    const row = rows[branch.file];
-    row.branches[1]++;
-    if (branch.count > 0) row.branches[0]++;
-  }
+/**
+ * The all-files row and the file rows (sorted by path) of per-file figures as the converter's
+ * `report('summary')` gives them: [{path, lines: [hit, found], methods, branches, uncovered}].
+ */
+export function totals(files) {
   const all = { path: 'All files', lines: [0, 0], methods: [0, 0], branches: [0, 0], uncovered: [] };
-  for (const row of rows) {
+  for (const row of files) {
     for (const key of ['lines', 'methods', 'branches']) {
       all[key][0] += row[key][0];
       all[key][1] += row[key][1];
     }
   }
-  rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const rows = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { all, files: rows };
 }
 
@@ -57,8 +34,8 @@ export function ranges(lines) {
 const percent = ([hit, found]) => (found === 0 ? 100 : (100 * hit) / found).toFixed(2);
 
 /** The table as text (one line per file, the all-files line first). */
-export function table(data) {
-  const { all, files } = totals(data);
+export function table(summary) {
+  const { all, files } = totals(summary);
   const header = ['File', '% Lines', '% Methods', '% Branches', 'Lines', 'Methods', 'Branches', 'Uncovered lines'];
   const row = (r, indent) => [
     indent + r.path,
