@@ -242,6 +242,16 @@ test('convert: the summary table goes to stderr with the output on stdout, to st
   assert.equal(fs.readFileSync(out, 'utf8'), r.stdout);
 });
 
+test('convert: a progress line on stderr when it is a terminal (util-linux `script` gives it one), cleared at the end', () => {
+  const out = path.join(work, 'out', 'tty.json');
+  const command = [process.execPath, CLI, 'convert', cov, '--format', 'json', '--out', out, '--quiet'].map((a) => `'${a}'`).join(' ');
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: app, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const mb = (fs.readdirSync(cov).reduce((sum, f) => sum + fs.statSync(path.join(cov, f)).size, 0) / 1e6).toFixed(1);
+  assert.ok(r.stdout.includes(`\r\x1b[Kconverting: 2/2 files, ${mb}/${mb} MB read\r\x1b[K`), JSON.stringify(r.stdout));
+  assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), convertJson());
+});
+
 test('convert --format footprints: a format 6.0 body with the hit methods, branches and lines of the total', () => {
   const data = convertJson();
   const r = cli(['convert', cov, '--quiet', '--execution-id', 'exec-1', '--test-name', 'suite'], { env: { ...process.env, SL_BUILD_SESSION_ID: 'bsid-1', SL_LAB_ID: 'lab-1' } });
