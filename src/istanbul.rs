@@ -210,6 +210,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn files_are_separated_and_keyed_by_absolute_path() {
+        let mut data = sample();
+        data.files.push(crate::footprints::FileFootprint {
+            path: "lib/b.js".into(),
+            url: String::new(),
+            lines: vec![Some(3)],
+        });
+        let json = write_istanbul(&data, "/p/", &|path| (path == "lib/b.js").then_some("x;\n"));
+        let b = r#"{"path":"/p/lib/b.js","statementMap":{"0":{"start":{"line":1,"column":0},"end":{"line":1,"column":2}}},"fnMap":{},"branchMap":{},"s":{"0":3},"f":{},"b":{}}"#;
+        assert!(
+            json.ends_with(&format!(r#"}},"/p/lib/b.js":{b}}}"#)),
+            "{json}"
+        );
+        assert!(json.starts_with(r#"{"/p/a.js":{"path":"/p/a.js","#));
+    }
+
+    #[test]
     fn no_files_is_an_empty_object() {
         assert_eq!(
             write_istanbul(&FootprintData::default(), "/p", &|_| None),
