@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { makeToken, startStandin } from '../backend/standin.mjs';
+import zlib from 'node:zlib';
+import { startStandin } from '../backend/standin.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -320,6 +321,13 @@ test('send: the body reaches the backend through the layer\'s sender, with the l
     assert.deepEqual(record.body, JSON.parse(fs.readFileSync(body, 'utf8')));
     assert.deepEqual(record.body.methods.length, data.methods.filter((m) => m.count > 0).length);
 
+    // A gzipped body (as a layer keeps one) is the same body.
+    const gz = `${body}.gz`;
+    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(body)));
+    const zipped = await cliAsync(['send', gz], env);
+    assert.equal(zipped.code, 0, zipped.stderr);
+    assert.deepEqual(standin.accepted().map((x) => x.body), [record.body, record.body]);
+
     // A backend that fails: one line, exit 1 (after the sender's one retry).
     standin.setMode('500');
     const failed = await cliAsync(['send', body], env);
@@ -331,9 +339,13 @@ test('send: the body reaches the backend through the layer\'s sender, with the l
     assert.equal(unset.code, 1);
     assert.equal(unset.stderr, 'v8-footprints send: SL_TOKEN (or SL_TOKEN_FILE) is not set\nv8-footprints send: SL_BUILD_SESSION_ID (or SL_BUILD_SESSION_ID_FILE) is not set\n');
     // Not a body.
-    const notBody = await cliAsync(['send', path.join(work, 'out', 'lcov.info')], env);
+    const text = path.join(work, 'out', 'not-a-body.info');
+    fs.writeFileSync(text, 'TN:\nSF:/a.js\nend_of_record\n');
+    const notBody = await cliAsync(['send', text], env);
     assert.equal(notBody.code, 1);
-    assert.match(notBody.stderr, /: is not JSON \(/);
+    assert.match(notBody.stderr, new RegExp(`^v8-footprints: ${text}: is not JSON \\(`));
+    fs.writeFileSync(text, '{"formatVersion":"5.0","executions":[]}');
+    assert.equal((await cliAsync(['send', text], env)).stderr, `v8-footprints: ${text}: is not a footprints body of format 6.0 (formatVersion "6.0" and an executions array)\n`);
   } finally {
     await standin.close();
   }
