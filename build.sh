@@ -5,6 +5,9 @@
 #   ./build.sh bench   the benchmark (not part of the tests)
 #   ./build.sh pkg     only build pkg/ and the layer zip (for a quick loop on one test file)
 #   ./build.sh mutants the mutation run of the Rust core (tools/mutants.sh; not part of the tests)
+#   ./build.sh setup   every install, alone (the default and test commands run it first)
+#   ./build.sh check   a quick loop: fmt, clippy, the Rust unit tests and the Node tests that need no build
+#   ./build.sh publish [--dry-run] [args]  build the layer and publish it to every region (layer/publish.sh)
 # Installs are idempotent and quick when already done, so the script works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -51,6 +54,36 @@ ensure_toolchain() {
   npm_ci tools
 }
 
+# The tools the deployment examples and the publish script are checked with: cfn-lint and the AWS CLI (PyPI)
+# in a venv under .cache, the CDK app's packages, the Serverless Framework v3 (tests/examples). Each is
+# skipped when already in place.
+CFN_LINT_VERSION=1.58.0
+AWSCLI_VERSION=1.46.3
+install_example_tools() {
+  local venv=.cache/venv
+  if [ "$("$venv/bin/cfn-lint" --version 2>/dev/null)" != "cfn-lint $CFN_LINT_VERSION" ] ||
+    [[ "$("$venv/bin/aws" --version 2>&1)" != "aws-cli/$AWSCLI_VERSION "* ]]; then
+    say "installing cfn-lint $CFN_LINT_VERSION and awscli $AWSCLI_VERSION into $venv"
+    command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+    python3 -m venv --clear "$venv"  # --clear: scripts name the venv by path; a moved one is made anew
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION" "awscli==$AWSCLI_VERSION"
+  fi
+  npm_ci examples/cdk tests/examples
+}
+
+# Every install the project needs, in one step: Debian packages, the wasm target, wasm-bindgen-cli, the npm
+# folders, the runtime clients and Node 24 (tests/layer/setup.sh), the Node binaries and the browser
+# (tests/platforms/setup.sh), the examples' tools. Quick when everything is in place.
+setup() {
+  say "setup: installing what is missing"
+  ensure_toolchain
+  apt_install lcov  # genhtml, for the command line's tests
+  npm_ci tests tests/sourcemaps bench tests/cli
+  bash tests/layer/setup.sh
+  bash tests/platforms/setup.sh
+  install_example_tools
+}
+
 # --- build ---------------------------------------------------------------------------------
 
 build_pkg() {
@@ -87,6 +120,8 @@ MJS
     echo "export default init;"
   } > pkg/web.js
   cp npm/package.json npm/index.d.ts npm/web.d.ts pkg/
+  node tools/version.mjs stamp pkg/package.json  # the one version (Cargo.toml) into the package
+  cp LICENSE pkg/
   # The command line (the package's bin): one module per subcommand, run from pkg/cli/.
   cp -r npm/cli pkg/cli
   chmod +x pkg/cli/main.mjs
@@ -95,6 +130,7 @@ MJS
   # The same declarations for require (a .d.ts in a "type": "module" package describes ESM only).
   cp npm/index.d.ts pkg/index.d.cts
   cp README.md pkg/README.md
+  build_inspector
   local raw gz
   raw=$(stat -c %s "pkg/${CRATE}_bg.wasm")
   gz=$(gzip -9 -c "pkg/${CRATE}_bg.wasm" | wc -c)
@@ -103,6 +139,16 @@ MJS
     echo "error: pkg/${CRATE}_bg.wasm is $raw bytes, over the budget of $WASM_BUDGET_BYTES" >&2
     exit 1
   fi
+}
+
+build_inspector() {  # the inspection page: dist/inspector/ (standalone, the web entry in lib/), pkg/inspector/, pkg/standin/
+  say "building the inspection page"
+  rm -rf dist/inspector pkg/inspector pkg/standin
+  mkdir -p dist/inspector/lib pkg/inspector
+  cp inspector/*.html inspector/*.css inspector/*.mjs dist/inspector/
+  cp pkg/web.js "pkg/${CRATE}_web.js" "pkg/${CRATE}_bg.wasm" dist/inspector/lib/
+  cp inspector/*.html inspector/*.css inspector/*.mjs pkg/inspector/
+  cp -r npm/standin pkg/standin
 }
 
 build_layer() {
@@ -151,6 +197,12 @@ backend_tests() {
   node --test tests/backend/*.test.mjs
 }
 
+inspector_tests() {
+  say "inspection page and the inspect / serve commands in headless Chromium"
+  npm_ci tests/inspector tests/sourcemaps
+  node --test tests/inspector/*.test.mjs
+}
+
 sourcemap_tests() {
   say "source-map tests (tsc, esbuild, webpack builds made now)"
   bash tests/sourcemaps/run.sh
@@ -158,7 +210,6 @@ sourcemap_tests() {
 
 cli_tests() {
   say "command-line tests (Istanbul readers, genhtml, c8 on the same coverage)"
-  apt_install lcov  # genhtml
   bash tests/cli/run.sh
 }
 
@@ -169,8 +220,24 @@ layer_tests() {
   node --test tests/e2e/*.test.mjs
 }
 
+example_tests() {
+  say "deployment examples, validated offline (SAM with cfn-lint, CDK synth, serverless package)"
+  install_example_tools
+  node --test tests/examples/*.test.mjs
+}
+
+# The quick loop for a change to Rust only or JS only: no wasm build, no layer, no runtimes.
+quick_check() {
+  say "check: fmt, clippy, Rust unit tests, Node tests that need no build"
+  cargo fmt --all -- --check
+  cargo clippy --locked --all-targets -- -D warnings
+  cargo test --locked --lib
+  node --test tests/backend/*.test.mjs tests/layer/wrapper.test.mjs tests/layer/publish.test.mjs \
+    tests/e2e/backend-client.test.mjs
+}
+
 run_tests() {
-  ensure_toolchain
+  setup
   lints
   native_tests
   build_pkg
@@ -181,14 +248,19 @@ run_tests() {
   platform_tests
   build_layer
   backend_tests
+  inspector_tests
   layer_tests
+  example_tests
 }
 
 case "${1:-}" in
-  "") ensure_toolchain; build_pkg; build_layer; bash tests/layer/setup.sh; demo ;;
+  "") setup; build_pkg; build_layer; demo ;;
   test) run_tests ;;
   bench) ensure_toolchain; build_pkg; build_layer; bash tests/layer/setup.sh; bash bench/run.sh ;;
   pkg) ensure_toolchain; build_pkg; build_layer ;;
   mutants) shift; bash tools/mutants.sh "$@" ;;
-  *) echo "usage: ./build.sh [test|bench|pkg|mutants [files...]]" >&2; exit 2 ;;
+  setup) setup ;;
+  check) quick_check ;;
+  publish) shift; ensure_toolchain; build_pkg; build_layer; bash layer/publish.sh "$@" ;;
+  *) echo "usage: ./build.sh [test|bench|pkg|setup|check|publish [--dry-run]|mutants [files...]]" >&2; exit 2 ;;
 esac

@@ -317,10 +317,11 @@ fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
     match pattern.split_first() {
         None => text.is_empty(),
         Some((b'*', rest)) if rest.first() == Some(&b'*') => {
-            if rest.len() == 1 {
-                return true; // a trailing `**` is everything below
-            }
             let rest = rest[1..].strip_prefix(b"/").unwrap_or(&rest[1..]);
+            // A trailing `**` (`src/**`) takes everything below.
+            if rest.is_empty() {
+                return true;
+            }
             (0..=text.len())
                 .any(|i| (i == 0 || text[i - 1] == b'/') && glob_match(rest, &text[i..]))
                 || glob_match(rest, text)
@@ -521,6 +522,40 @@ mod tests {
         );
         let all = Project::new("/p", "/", &[]).unwrap().with_includes(&[]);
         assert_eq!(all.relative_path("file:///p/x.js").as_deref(), Some("x.js"));
+    }
+
+    #[test]
+    fn glob_folder_boundaries() {
+        // `**/` starts at a folder start (or the path's start), at any depth, and only there.
+        assert!(glob_match(b"**/b.js", b"b.js"));
+        assert!(glob_match(b"**/b.js", b"d/b.js"));
+        assert!(glob_match(b"**/b.js", b"d/e/b.js"));
+        assert!(!glob_match(b"**/b.js", b"ab.js"));
+        assert!(!glob_match(b"**/b.js", b"d/ab.js"));
+        assert!(!glob_match(b"**/b.js", b"d/b.jsx"));
+        assert!(glob_match(b"src/**/x.js", b"src/x.js"));
+        assert!(glob_match(b"src/**/x.js", b"src/a/b/x.js"));
+        assert!(!glob_match(b"src/**/x.js", b"srcx.js"));
+        assert!(!glob_match(b"src/**/x.js", b"lib/src/x.js"));
+        // A trailing `**` takes everything below its folder.
+        assert!(glob_match(b"src/**", b"src/a.js"));
+        assert!(glob_match(b"src/**", b"src/a/b.js"));
+        assert!(!glob_match(b"src/**", b"lib/a.js"));
+        assert!(!glob_match(b"src/**", b"srcx/a.js"));
+        assert!(glob_match(b"**", b"a/b/c.js"));
+        // `*` stays within one folder: it never takes a `/`.
+        assert!(glob_match(b"*.js", b"a.js"));
+        assert!(!glob_match(b"*.js", b"d/a.js"));
+        assert!(glob_match(b"lib/*.js", b"lib/a.js"));
+        assert!(!glob_match(b"lib/*.js", b"lib/d/a.js"));
+        assert!(glob_match(b"lib/*/a.js", b"lib/d/a.js"));
+        assert!(!glob_match(b"lib/*/a.js", b"lib/d/e/a.js"));
+        assert!(glob_match(b"*", b""));
+        assert!(glob_match(b"a*", b"a"));
+        assert!(!glob_match(b"a*", b"a/"));
+        assert!(glob_match(b"*b", b"ab"));
+        assert!(!glob_match(b"*b", b"a/b"));
+        assert!(!glob_match(b"a*c", b"ab"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 /**
  * The coverage agent, called by the wrapper around the user's handler (lib/hooks.mjs guards every call:
- * nothing here can reach the function, and afterInvoke runs within SL_FLUSH_BUDGET_MS).
+ * nothing here can reach the function, and afterInvoke runs within SL_FLUSH_BUDGET_MS and the invocation's
+ * deadline).
  *
  * - beforeLoad: reads the settings, starts precise coverage before the user's module loads, loads the
  *   converter (the wasm package), and starts the cold-start calls (remote config, the build's methodology,
@@ -26,14 +27,17 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 import { createBackend } from './lib/agent/backend.mjs';
+import { createHealth } from './lib/agent/backend-health.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
 import { registerExtension } from './lib/agent/extension.mjs';
 import { lazyConverter } from './lib/agent/lazy-converter.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
+import { VERSION } from './lib/version.mjs';
 
-const AGENT_VERSION = '0.1.0';
+/** The version the build stamped from Cargo.toml (lib/version.mjs). */
+const AGENT_VERSION = VERSION;
 /**
  * V8 flags that bound what the agent adds to the process's memory, set before the converter compiles
  * (measured after 3,000 invocations, README "What it costs"):
@@ -45,6 +49,8 @@ const AGENT_VERSION = '0.1.0';
  */
 const MEMORY_FLAGS = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--semi-space-growth-factor=1'];
 const MAX_HITS_PER_BODY = 200;
+/** How many hits (the init hit and the first invocations) must hold no method before the agent says so. */
+const SCOPE_HITS = 3;
 /** The wasm package (the layer ships it beside the wrapper). */
 const PACKAGE = fileURLToPath(new URL('../pkg/index.cjs', import.meta.url));
 /** The protocol's anonymous execution: used with SL_ALWAYS_REPORT while no test execution is open. */
@@ -71,8 +77,13 @@ export function modeLine(exact, delivery) {
  * (+2.6 ms median measured on Node 24 with the next turn; 1 ms later, the response is out).
  */
 const RESPONSE_WRITE_MS = 1;
-/** Time kept free before the invocation's deadline: work after the response never makes it time out. */
+/**
+ * Time kept free before the invocation's deadline, for the take and its conversion (which always run) and the
+ * runtime's own work: the agent never makes an invocation time out, before or after the response.
+ */
 const DEADLINE_MARGIN_MS = 300;
+/** Part of the flush budget (inline delivery) kept for the take and its conversion before the sends. */
+const FLUSH_RESERVE_MS = 100;
 
 let agent = null;
 /** The internal extension (post-response delivery), kept apart from the agent: it must be told `next` after
@@ -99,11 +110,14 @@ export async function beforeLoad() {
   const delivery = await chooseDelivery(settings);
   const coverage = startCoverage({ exact: settings.exactCoverage });
   logMode(modeLine(settings.exactCoverage, delivery));
+  for (const warning of settings.warnings) log('warn', warning);
+  const health = createHealth({ log, pendingHits: settings.pendingHits });
   agent = {
     settings,
     coverage,
     converter,
-    backend: createBackend(settings),
+    health,
+    backend: createBackend(settings, health),
     agentId: randomUUID(),
     loadStart: seconds(),
     initTake: undefined,
@@ -120,7 +134,6 @@ export async function beforeLoad() {
     nextKey: 0,
     flushing: null,
     flushAgain: false,
-    dropped: 0,
     methodLines: true,
     collectorMapping: false,
     muted: false,
@@ -129,6 +142,7 @@ export async function beforeLoad() {
     sentEvents: new Set(),
     coldStart: null,
     coldAnswers: null,
+    scope: { hits: 0, methods: 0 }, // the first hits and how many methods they held (see checkScope)
   };
   agent.coldStart = startColdStart(agent);
   watchShutdown(agent);
@@ -196,7 +210,7 @@ function applyAnswers(a, answers) {
     return;
   }
   const { config, methodology, registered } = answers;
-  if (registered.error) log('warn', `the agent could not register (${registered.error})`);
+  if (registered.error) log(quietUnless(a, 'agent events'), `the agent could not register (${registered.error})`);
   if (methodology.methodology) a.methodLines = methodology.methodology !== 'Methods';
   else log('debug', `the build's methodology is not known (${methodology.error}): methodLines are sent`);
   if (config.config) {
@@ -276,7 +290,7 @@ async function postEvents(a, deadline) {
     return;
   }
   const result = await a.backend.postEvents(eventsBody(a, events), deadline);
-  if (result.error) log('warn', `agent events ${events.map((e) => e.type).join(', ')} not sent (${result.error})`);
+  if (result.error) log(quietUnless(a, 'agent events'), `agent events ${events.map((e) => e.type).join(', ')} not sent (${result.error})`);
 }
 
 /**
@@ -305,10 +319,10 @@ function watchShutdown(a) {
   process.on('SIGTERM', onTerm);
 }
 
-/** The layer's own files (wrapper entry, wrapper and agent modules, wasm package), never reported. */
+/** The layer's own files (both wrapper entries, wrapper and agent modules, wasm package), never reported. */
 function ownFiles() {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [here, path.resolve(here, '../pkg'), path.resolve(here, '../../wrapper.mjs'), path.resolve(here, 'wrapper.mjs')];
+  const candidates = [here, path.resolve(here, '../pkg'), path.resolve(here, '../../wrapper.mjs'), path.resolve(here, '../handler.mjs'), path.resolve(here, 'wrapper.mjs')];
   return candidates.filter((file) => fs.existsSync(file));
 }
 
@@ -351,7 +365,18 @@ export function afterInvoke(outcome, context) {
     return undefined;
   }
   const a = agent;
-  return collectSafely(context, Date.now() + Math.max(0, Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs - 100)));
+  return collectSafely(context, deadlineOf(context, Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs - FLUSH_RESERVE_MS)));
+}
+
+/**
+ * The time by which the agent's work for the invocation of `context` must be over: `budgetMs` from now, and
+ * never later than the invocation's own deadline less DEADLINE_MARGIN_MS (what it left is all there is: the
+ * runtime's timeout counts the agent's time too).
+ */
+function deadlineOf(context, budgetMs) {
+  const remaining = context && typeof context.getRemainingTimeInMillis === 'function' ? Number(context.getRemainingTimeInMillis()) : NaN;
+  const left = Number.isFinite(remaining) ? remaining - DEADLINE_MARGIN_MS : Infinity;
+  return Date.now() + Math.max(0, Math.min(budgetMs, left));
 }
 
 /**
@@ -364,9 +389,7 @@ export function afterResponse(outcome, context) {
   const ext = extension;
   if (!ext) return;
   const a = agent;
-  const remaining = context && typeof context.getRemainingTimeInMillis === 'function' ? Number(context.getRemainingTimeInMillis()) : Infinity;
-  const budget = a ? Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs) : 0;
-  const deadline = Date.now() + Math.max(0, Math.min(budget, (Number.isFinite(remaining) ? remaining : Infinity) - DEADLINE_MARGIN_MS));
+  const deadline = deadlineOf(context, a ? Math.min(a.settings.httpTimeoutMs, a.settings.flushBudgetMs) : 0);
   const done = () => {
     clearTimeout(guard);
     ext.next();
@@ -445,7 +468,8 @@ async function collectAndSend(a, context, deadline) {
   if (invocation) {
     addWindow(a);
     const executionId = a.execution.status === 'open' ? a.execution.id : '';
-    a.converter.closeInvocation(invocation.key, { executionId, testName: invocation.testName, start: invocation.start, end: seconds() });
+    const { methods } = a.converter.closeInvocation(invocation.key, { executionId, testName: invocation.testName, start: invocation.start, end: seconds() });
+    checkScope(a, methods);
     noteDropped(a);
   }
   await flush(a, deadline);
@@ -493,17 +517,38 @@ function addWindow(a) {
 
 /** Converts one take and keeps what ran as a pending hit. */
 function keep(a, scripts, info) {
-  const { errors } = a.converter.addHit(scripts, info);
+  const { errors, methods } = a.converter.addHit(scripts, info);
   for (const error of errors) log('warn', error.message);
+  checkScope(a, methods);
   noteDropped(a);
 }
 
-function noteDropped(a) {
-  const dropped = a.converter.droppedCount;
-  if (dropped > a.dropped) {
-    a.dropped = dropped;
-    log('warn', `${dropped} hits dropped so far: more than SL_PENDING_HITS=${a.settings.pendingHits} waited to be sent`);
+/**
+ * Once SCOPE_HITS hits were collected (the init hit and the first invocations), warns when none held a method:
+ * no script under the project root ran, so SL_PROJECT_ROOT (or SL_EXCLUDE) leaves out the function's code.
+ */
+function checkScope(a, methods) {
+  const scope = a.scope;
+  if (scope.hits >= SCOPE_HITS) return;
+  scope.hits++;
+  scope.methods += Number(methods) || 0;
+  if (scope.hits === SCOPE_HITS && scope.methods === 0) {
+    const s = a.settings;
+    const root = path.resolve(s.taskRoot, s.projectRoot);
+    log('warn', `no script under the project root ${root} ran in the module load and the first ${SCOPE_HITS - 1} invocations: check SL_PROJECT_ROOT${s.exclude.length ? ' and SL_EXCLUDE' : ''}`);
   }
+}
+
+function noteDropped(a) {
+  a.health.dropped(a.converter.droppedCount);
+}
+
+/**
+ * The level of a line about a failed call to `endpoint`: debug while the endpoint is unreachable (the health
+ * tracker said so once, and says when it answers again), warn for an answer that refuses.
+ */
+function quietUnless(a, endpoint) {
+  return a.health.reachable(endpoint) ? 'warn' : 'debug';
 }
 
 function checkDue(a) {
@@ -531,7 +576,7 @@ async function checkExecution(a, deadline) {
     return;
   }
   if (answer.status === 'unknown') {
-    log('warn', `cannot tell whether a test execution is open for lab ${a.settings.labId}: ${answer.error}`);
+    log(quietUnless(a, 'the test execution check'), `cannot tell whether a test execution is open for lab ${a.settings.labId}: ${answer.error}`);
     return;
   }
   a.collectorMapping = false;
@@ -616,11 +661,15 @@ async function send(a, deadline) {
     };
     const result = await a.backend.sendFootprints(next.body, ids, deadline);
     if (!result.ok && result.retryable) {
-      log('warn', `footprints not sent (${result.error}); ${a.converter.pendingCount} hits kept for the next send`);
+      log('debug', `footprints not sent (${result.error}); ${a.converter.pendingCount} hits kept for the next send`);
       return;
     }
     a.converter.confirmSent(next.hits);
-    if (!result.ok) log('warn', `${next.hits} hits refused by the backend (${result.error}) and dropped`);
-    else log('debug', `sent ${next.hits} hits of execution ${next.executionId}`);
+    if (!result.ok) {
+      a.health.refused(result.status, next.hits);
+    } else {
+      a.health.caughtUp();
+      log('debug', `sent ${next.hits} hits of execution ${next.executionId}`);
+    }
   }
 }

@@ -1,5 +1,6 @@
 /**
- * v8-footprints Lambda layer entry: `/opt/wrapper.handleExecution`.
+ * v8-footprints Lambda layer entry: `/opt/v8-footprints/handler.handleExecution`, or the seed's name for it,
+ * `/opt/wrapper.handleExecution` (the same file, shipped twice by layer/assemble.sh).
  *
  * Reached through the exec wrapper (`AWS_LAMBDA_EXEC_WRAPPER=/opt/sealights-extension` or `/opt/setup`,
  * which moves the function's handler to `ORIG_NAME`) or by setting the function's handler to
@@ -15,9 +16,8 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(import.meta.url);
-const libDir = fs.existsSync(new URL('./v8-footprints/wrapper/lib/', import.meta.url))
-  ? './v8-footprints/wrapper/'
-  : './';
+// Layer root (/opt/wrapper.mjs), the layer's own folder (/opt/v8-footprints/handler.mjs), or the repository.
+const libDir = ['./v8-footprints/wrapper/', './wrapper/'].find((dir) => fs.existsSync(new URL(`${dir}lib/`, import.meta.url))) ?? './';
 const lib = (name) => import(new URL(`${libDir}${name}`, import.meta.url).href);
 
 const { readConfig } = await lib('lib/config.mjs');
@@ -31,7 +31,7 @@ if (config.originalHandler) process.env._HANDLER = config.originalHandler;
 
 let hooks = null;
 if (!config.originalHandler) {
-  logOnce('no original handler: set SL_ORIGINAL_HANDLER when the handler is /opt/wrapper.handleExecution');
+  logOnce('no original handler: set SL_ORIGINAL_HANDLER when the handler is /opt/v8-footprints/handler.handleExecution or /opt/wrapper.handleExecution');
 } else if (config.problems.length > 0) {
   logOnce(`disabled, bad configuration: ${config.problems.join('; ')}`);
 } else if (!config.disabled) {

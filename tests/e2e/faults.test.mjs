@@ -189,7 +189,7 @@ describe('ric3: the backend failing', () => {
     }
   });
 
-  test('down longer than SL_PENDING_HITS invocations: the oldest are dropped and counted in the log, the newest arrive', async () => {
+  test('down longer than SL_PENDING_HITS invocations: the oldest are dropped and counted in the log (a line when it starts, the count when the backend is back), the newest arrive', async () => {
     assertRuntimesInstalled();
     const s = await standin();
     const cases = events(8);
@@ -208,11 +208,11 @@ describe('ric3: the backend failing', () => {
       // Invocation 0 went out before the outage; after it, only the newest hits can have been kept.
       assert.deepEqual(arrived, [cases[0].testName, ...cases.slice(cases.length - (n - 1)).map((c) => c.testName)]);
       assert.ok(n - 1 >= 3, `at least SL_PENDING_HITS hits were kept: ${arrived}`);
-      // The agent logs the running total each time hits are dropped: the last one counts them all.
-      const dropped = layerLines(result.fn.output)
-        .map((l) => /(\d+) hits dropped so far/.exec(l))
-        .filter(Boolean)
-        .reduce((total, m) => Math.max(total, Number(m[1])), 0);
+      // One line when the drops start, one when the backend answers again, counting every hit dropped meanwhile.
+      const lines = layerLines(result.fn.output).filter((l) => /dropped/.test(l));
+      assert.equal(lines.length, 2, lines.join('\n'));
+      assert.match(lines[0], /hits are being dropped: more than SL_PENDING_HITS=3 waited to be sent \(1 so far/);
+      const dropped = Number(/(\d+) hits were dropped meanwhile \(SL_PENDING_HITS=3\)/.exec(lines[1])?.[1]);
       assert.equal(dropped, cases.length - n, `every dropped hit is counted in the log:\n${result.fn.output}`);
     } finally {
       await s.close();

@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertRuntimesInstalled } from '../layer/runtime-api.mjs';
+import { projectVersion } from '../../tools/version.mjs';
 import { INIT, ROUTES } from './expected.mjs';
 import {
   BSID, EXEC, EXECUTION, LAB, STAGE, agentEnv, alb, apiV1, apiV2, assertInvisible, assertNoToken, assertNothingRejected, fixtureRoot,
@@ -17,6 +18,8 @@ import {
 } from './helpers.mjs';
 
 const RUNTIMES = ['ric3', 'ric4'];
+/** The agent's version: Cargo.toml's, which the build stamps into the layer. */
+const VERSION = projectVersion();
 const SECRET = 'e2e-environment-secret-7f3a';
 const NAMES = { SL_APP_NAME: 'shop-api', SL_BRANCH_NAME: 'main', SL_BUILD_NAME: 'build 42' };
 /** The environment every run gets: a secret the stand-in must never see in an event or a query. */
@@ -50,13 +53,13 @@ for (const runtime of RUNTIMES) {
         const agentId = s.accepted()[0].body.meta.agentId;
         assert.match(agentId, /^[0-9a-f-]{36}$/);
         assert.deepEqual(config.query, {
-          agentType: 'nodejs-lambda', agentVersion: '0.1.0', agentId, appName: 'shop-api', branchName: 'main', buildName: 'build 42', testStage: STAGE, labId: LAB,
+          agentType: 'nodejs-lambda', agentVersion: VERSION, agentId, appName: 'shop-api', branchName: 'main', buildName: 'build 42', testStage: STAGE, labId: LAB,
         });
         const [registration, later] = s.events().map((e) => e.body);
         const { processId, nodeVersion, ...info } = registration.events[0].data.agentInfo;
         assert.ok(Number.isInteger(processId) && /^v\d+\./.test(nodeVersion));
         assert.deepEqual(info, {
-          agentId, agentType: 'nodejs-lambda', agentVersion: '0.1.0', technology: 'nodejs', buildSessionId: BSID, labId: LAB, collectorMode: false,
+          agentId, agentType: 'nodejs-lambda', agentVersion: VERSION, technology: 'nodejs', buildSessionId: BSID, labId: LAB, collectorMode: false,
           testStage: STAGE, appName: 'shop-api', branchName: 'main', buildName: 'build 42',
         });
         assert.deepEqual(Object.keys(registration), ['agentId', 'buildSessionId', 'events', 'appName']);

@@ -1,6 +1,6 @@
 /**
  * Only files under the project root are reported: SL_PROJECT_ROOT given as `.`, `./src`, absolute, with a
- * trailing slash, or a subfolder; node_modules and the layer's own code never appear, not even when the layer
+ * trailing slash, or a subfolder; SL_EXCLUDE's patterns leave files out; node_modules and the layer's own code never appear, not even when the layer
  * sits inside the project root. And both ways to reach the backend are accepted: the direct form (the token's
  * x-sl-server) and the collector form (SL_COLLECTOR_URL with or without `/api`).
  */
@@ -52,6 +52,25 @@ describe('ric3: only files under the project root', () => {
       const expected = expectedUnder(from, to).filter((m) => Object.keys(m).length > 0);
       assert.deepEqual(hits.map((h) => h.methods), expected);
       for (const hit of hits) for (const id of Object.keys(hit.methods)) assert.ok(!/node_modules|e2e-dep/.test(id), id);
+    });
+  }
+
+  // SL_EXCLUDE, relative to the project root: `**` crosses folders, `*` stays in one, a plain path is a folder.
+  const excludes = [
+    ['"src/lib/**": the folder below', 'src/lib/**', (id) => !id.startsWith('src/lib/')],
+    ['"src/*.js": the folder\'s own files, not its subfolders\'', 'src/*.js', (id) => id.startsWith('src/lib/')],
+    ['"**/lazy.js, src/lib": a file at any depth and a folder', '**/lazy.js, src/lib', (id) => !id.startsWith('src/lib/') && !id.startsWith('src/lazy.js')],
+  ];
+  for (const [i, [name, value, kept]] of excludes.entries()) {
+    const runtime = i === 0 ? 'ric4' : 'ric3';
+    test(`${runtime}: SL_EXCLUDE ${name}`, async () => {
+      assertRuntimesInstalled();
+      const { hits } = await runWith({ SL_EXCLUDE: value }, { runtime });
+      const only = (methods) => Object.fromEntries(Object.entries(methods).filter(([id]) => kept(id)));
+      // Hits left with no method are not sent.
+      const expected = expectedUnder('src/', 'src/').map(only).filter((m) => Object.keys(m).length > 0);
+      assert.ok(expected.length >= 2, 'the case keeps something');
+      assert.deepEqual(hits.map((h) => h.methods), expected);
     });
   }
 

@@ -4,13 +4,8 @@
  * results, and a small pool to run functions in parallel.
  *
  * Comparison rule (normalize): kinds, response bodies, error types, error messages, streamed bodies,
- * content types and trailers must be equal. In traces, every line that is not a stack frame must be equal.
- * Stack frames are compared after these steps, each needed only because the runtime calls the wrapper:
- * - frames located in the layer's files are dropped (they exist only with the layer);
- * - frames in the user's code (the task root) are compared by location only: V8 names a function after the
- *   receiver's property holding it (`exports.fn [as handler]`, `Runtime.handler`), and that property now
- *   holds the wrapper;
- * - only the first 7 frames are compared: V8 keeps 10, and the wrapper's (at most 3) push the deepest out;
+ * content types and trailers must be equal, and so must whole traces, every frame with its function name and
+ * location (the layer's path written `<layer>`, so a frame of the layer shows as such), except:
  * - init errors are built by the wrapper's loader instead of the runtime's: only user-code frames are kept;
  * - forms listed in forms.mjs FRAMES_DIFFER (by design, with the reason) are compared without frames.
  */
@@ -75,25 +70,17 @@ export function taskRoot() {
 }
 
 const FRAME = /^\s+at /;
-const COMPARED_FRAMES = 7;
 
 function normalizeTrace(trace, { layer, task, init, frames: keepFrames }) {
   if (!Array.isArray(trace)) return trace;
   const out = [];
-  let frames = 0;
   for (const line of trace) {
     if (!FRAME.test(line)) {
       out.push(line);
       continue;
     }
-    if (!keepFrames || line.includes(layer) || (init && !line.includes(task))) continue;
-    if (++frames > COMPARED_FRAMES) continue;
-    if (line.includes(task)) {
-      const location = /\(([^()]*)\)$/.exec(line)?.[1] ?? line.replace(FRAME, '');
-      out.push(`    at ${/^\s+at async /.test(line) ? 'async ' : ''}${location}`);
-    } else {
-      out.push(line);
-    }
+    if (!keepFrames || (init && !line.includes(task))) continue;
+    out.push(line.split(layer).join('<layer>'));
   }
   return out;
 }

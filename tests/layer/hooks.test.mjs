@@ -233,3 +233,55 @@ describe('a wrapper that cannot start exports the original handler', () => {
     assert.match(fn.output, /\[v8-footprints\] no original handler: set SL_ORIGINAL_HANDLER/);
   });
 });
+
+describe('the budget is kept tightly', () => {
+  // A hook that never settles holds each response for the budget: not less, and well under twice the budget
+  // (the medians of 5 invocations, against the direct run's: a doubled budget would add 2,000 ms).
+  const TIGHT_BUDGET_MS = 1000;
+  for (const runtime of ['ric3', 'ric4']) {
+    test(`${runtime}: a hanging afterInvoke holds the response ${TIGHT_BUDGET_MS} ms, not twice that`, async () => {
+      const runFive = async (mode, env) => {
+        const fn = await startFunction({ runtime, taskRoot: taskRoot(), handler: 'forms.asyncOk', mode, layerRoot: layerRoot(), env });
+        try {
+          const ms = [];
+          for (let i = 0; i < 5; i++) ms.push((await fn.invoke(EVENTS[0], { timeoutMs: 15000 })).ms);
+          return ms;
+        } finally {
+          await fn.stop();
+        }
+      };
+      const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+      const base = await runFive('direct', {});
+      const held = await runFive('exec-wrapper', { V8FP_AGENT_MODULE: agent('hanging'), SL_FLUSH_BUDGET_MS: String(TIGHT_BUDGET_MS) });
+      const added = median(held) - median(base);
+      assert.ok(Math.min(...held) >= TIGHT_BUDGET_MS - 30, `released before the budget: ${held} ms`);
+      assert.ok(added < TIGHT_BUDGET_MS * 1.5, `held ${added} ms more than the direct run (${held} vs ${base} ms): the budget is ${TIGHT_BUDGET_MS} ms`);
+    });
+  }
+});
+
+describe("the invocation's deadline bounds the guard too", () => {
+  // A hook that never settles, a budget longer than the function's timeout: the guard lets the response go
+  // before the deadline (less its margin), so the invocation answers as it does without the layer.
+  for (const runtime of ['ric3', 'ric4']) {
+    test(`${runtime}: function timeout 1,000 ms, SL_FLUSH_BUDGET_MS=5000, afterInvoke hanging: answered in time`, async () => {
+      const fn = await startFunction({
+        runtime,
+        taskRoot: taskRoot(),
+        handler: 'forms.asyncOk',
+        mode: 'exec-wrapper',
+        layerRoot: layerRoot(),
+        env: { V8FP_AGENT_MODULE: agent('hanging'), SL_FLUSH_BUDGET_MS: '5000' },
+      });
+      try {
+        const results = [];
+        for (let i = 0; i < 2; i++) results.push(await fn.invoke(EVENTS[0], { timeoutMs: 1000 }));
+        assert.deepEqual(results.map((r) => r.kind), ['response', 'response'], fn.output);
+        for (const r of results) assert.ok(r.ms >= 1000 - 150 - 30 && r.ms < 1000, `answered after ${r.ms} ms`);
+        assert.match(fn.output, /afterInvoke hook did not finish before the invocation's deadline \(less 150 ms\)/);
+      } finally {
+        await fn.stop();
+      }
+    });
+  }
+});

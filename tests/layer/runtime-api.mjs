@@ -16,7 +16,8 @@
  *   await fn.stop();
  *
  * The process starts at the first invocation and again after it exited (init error, timeout, crash), as
- * Lambda does. `invoke` runs invocations one at a time; `invokeOverlapping(events)` queues several at
+ * Lambda does. An invocation times out `timeoutMs` after its event was delivered (the deadline the runtime is
+ * given), as Lambda's function timeout does; a cold start's init phase has its own 10 s limit before that. `invoke` runs invocations one at a time; `invokeOverlapping(events)` queues several at
  * once, and each `GET /next` the runtime has waiting gets the next one, as Lambda's multi-concurrent mode
  * does.
  */
@@ -57,6 +58,8 @@ export function assertRuntimesInstalled() {
 }
 
 const API = '/2018-06-01/runtime';
+/** Lambda's limit on the init phase (module load), which does not count against the function's timeout. */
+const INIT_LIMIT_MS = 10000;
 const EXTENSION_API = '/2020-01-01/extension';
 
 export async function startFunction({
@@ -267,6 +270,8 @@ export async function startFunction({
       const inv = queued.shift();
       inv.deliveredAt = Date.now();
       inv.deadlineMs = inv.deliveredAt + inv.timeoutMs;
+      clearTimeout(inv.timer);
+      inv.timer = setTimeout(() => settle({ kind: 'timeout' }, inv), inv.timeoutMs);
       inv.extensionsBusy = new Set(extensions.keys());
       lastDelivered = inv;
       inFlight.set(inv.id, inv);
@@ -309,9 +314,11 @@ export async function startFunction({
     if (!proc) start();
     const result = await new Promise((resolve) => {
       const inv = { id: randomUUID(), event, timeoutMs, queuedAt: Date.now(), deliveredAt: null, settled: false };
-      const timer = setTimeout(() => settle({ kind: 'timeout' }, inv), timeoutMs);
+      // Lambda's timeout counts from the delivery of the event (the deadline the runtime is given); until then
+      // the init phase has its own limit (10 s).
+      inv.timer = setTimeout(() => settle({ kind: 'timeout' }, inv), INIT_LIMIT_MS + timeoutMs);
       inv.settle = (r) => {
-        clearTimeout(timer);
+        clearTimeout(inv.timer);
         resolve(r);
       };
       queued.push(inv);

@@ -22,11 +22,28 @@ describe('config', () => {
     const env = { ORIG_NAME: '/opt/wrapper.handleExecution', SL_ORIGINAL_HANDLER: 'c.d' };
     assert.equal(readConfig(env, '/opt/wrapper.mjs').originalHandler, 'c.d');
   });
+  test('either name of the layer entry is the wrapper itself, from either file; another layer\'s is not', () => {
+    const names = ['/opt/wrapper.handleExecution', '/opt/v8-footprints/handler.handleExecution'];
+    for (const file of ['/opt/wrapper.mjs', '/opt/v8-footprints/handler.mjs']) {
+      for (const name of names) {
+        assert.equal(readConfig({ ORIG_NAME: name, SL_ORIGINAL_HANDLER: 'c.d' }, file).originalHandler, 'c.d', `${name} from ${file}`);
+        assert.equal(readConfig({ SL_ORIGINAL_HANDLER: name }, file).originalHandler, '', `${name} from ${file}`);
+      }
+      // Relative to the task root, as the runtime resolves it.
+      const task = { LAMBDA_TASK_ROOT: '/var/task', ORIG_NAME: '../../opt/v8-footprints/handler.handleExecution', SL_ORIGINAL_HANDLER: 'c.d' };
+      assert.equal(readConfig(task, file).originalHandler, 'c.d');
+      for (const other of ['/opt/other/wrapper.handleExecution', '/opt/other/v8-footprints/handler.handleExecution', '/var/task/handler.handleExecution']) {
+        assert.equal(readConfig({ ORIG_NAME: other }, file).originalHandler, other, `${other} from ${file}`);
+      }
+    }
+  });
   test('budget, disable and agent settings', () => {
     assert.equal(readConfig({}).flushBudgetMs, 2000);
-    assert.equal(readConfig({ SL_FLUSH_BUDGET_MS: '150' }).flushBudgetMs, 150);
-    assert.match(readConfig({ SL_FLUSH_BUDGET_MS: '-1' }).problems[0], /SL_FLUSH_BUDGET_MS/);
-    assert.match(readConfig({ SL_FLUSH_BUDGET_MS: 'x' }).problems[0], /SL_FLUSH_BUDGET_MS/);
+    assert.equal(readConfig({ SL_FLUSH_BUDGET_MS: '200' }).flushBudgetMs, 200);
+    assert.equal(readConfig({ SL_FLUSH_BUDGET_MS: ' 900000 ' }).flushBudgetMs, 900000);
+    for (const bad of ['-1', 'x', '0', '199', '250.5', '900001']) {
+      assert.deepEqual(readConfig({ SL_FLUSH_BUDGET_MS: bad }).problems, [`SL_FLUSH_BUDGET_MS=${JSON.stringify(bad)} is not a whole number from 200 to 900000`]);
+    }
     assert.equal(readConfig({ SL_DISABLE: 'TRUE' }).disabled, true);
     assert.equal(readConfig({ SL_DISABLE: 'false' }).disabled, false);
     assert.match(readConfig({ V8FP_AGENT_MODULE: 'rel.mjs' }).problems[0], /absolute/);

@@ -4,10 +4,11 @@
  *
  * - `ORIG_NAME`: the original handler, set by the exec wrapper (`/opt/sealights-extension`, `/opt/setup`).
  * - `SL_ORIGINAL_HANDLER`: the original handler when the function's handler is set to
- *   `/opt/wrapper.handleExecution` directly (handler-redirect mode, for users who cannot set an exec wrapper).
+ *   `/opt/v8-footprints/handler.handleExecution` (or the seed's `/opt/wrapper.handleExecution`) directly
+ *   (handler-redirect mode, for users who cannot set an exec wrapper).
  * - `SL_DISABLE=true`: load and export the original handler, with no hooks.
- * - `SL_FLUSH_BUDGET_MS` (default 2000): how long, in ms, the response of an invocation may wait for the
- *   agent's `afterInvoke` (and init for `beforeLoad`); past it the response is released anyway.
+ * - `SL_FLUSH_BUDGET_MS` (default 2000, from 200 to 900000): how long, in ms, the response of an invocation may
+ *   wait for the agent's `afterInvoke` (and init for `beforeLoad`); past it the response is released anyway.
  * - `V8FP_AGENT_MODULE`: absolute path of an ESM module exporting the hooks, replacing the bundled agent (tests).
  * - `AWS_EXECUTION_ENV` (`AWS_Lambda_nodejs24.x`), else the running Node major: which runtime client's
  *   rules load the handler (3 for nodejs18/20/22, 4 for nodejs24 and later).
@@ -15,7 +16,28 @@
 import path from 'node:path';
 
 export const DEFAULT_FLUSH_BUDGET_MS = 2000;
-const WRAPPER_HANDLER = /(^|\/)wrapper\.handleExecution$/;
+/**
+ * The smallest flush budget: below it nothing could ever be sent (the take and its conversion use the first
+ * 100 ms before the response, see agent.mjs), so a smaller value is a configuration problem.
+ */
+export const MIN_FLUSH_BUDGET_MS = 200;
+/** The largest time setting in ms: Lambda's longest timeout (15 minutes). */
+export const MAX_BUDGET_MS = 900000;
+
+/**
+ * The whole number in `env[name]` from `min` to `max` (`fallback` when unset or empty); otherwise a problem
+ * naming the setting is pushed to `problems` and `fallback` returned.
+ */
+export function wholeNumber(env, name, fallback, min, max, problems) {
+  const raw = env[name];
+  if (raw === undefined || String(raw).trim() === '') return fallback;
+  const value = Number(String(raw).trim());
+  if (Number.isInteger(value) && value >= min && value <= max) return value;
+  problems.push(`${name}=${JSON.stringify(raw)} is not a whole number from ${min} to ${max}`);
+  return fallback;
+}
+/** The layer's entry under either name: /opt/wrapper.handleExecution, /opt/v8-footprints/handler.handleExecution. */
+const WRAPPER_HANDLER = /(^|\/)(wrapper|v8-footprints\/handler)\.handleExecution$/;
 
 /** True for the usual spellings of "yes" in an environment variable. */
 export function isTrue(value) {
@@ -35,12 +57,7 @@ export function readConfig(env = process.env, wrapperFile = '') {
   const named = (value) => (value && !isSelf(value, env, wrapperFile) ? value : '');
   const originalHandler = named(env.ORIG_NAME) || named(env.SL_ORIGINAL_HANDLER);
 
-  let flushBudgetMs = DEFAULT_FLUSH_BUDGET_MS;
-  if (env.SL_FLUSH_BUDGET_MS !== undefined && env.SL_FLUSH_BUDGET_MS !== '') {
-    const n = Number(env.SL_FLUSH_BUDGET_MS);
-    if (Number.isFinite(n) && n >= 0 && n <= 900000) flushBudgetMs = Math.floor(n);
-    else problems.push(`SL_FLUSH_BUDGET_MS=${JSON.stringify(env.SL_FLUSH_BUDGET_MS)} is not a number of ms`);
-  }
+  const flushBudgetMs = wholeNumber(env, 'SL_FLUSH_BUDGET_MS', DEFAULT_FLUSH_BUDGET_MS, MIN_FLUSH_BUDGET_MS, MAX_BUDGET_MS, problems);
 
   const agentModule = env.V8FP_AGENT_MODULE || '';
   if (agentModule && !path.isAbsolute(agentModule)) {
@@ -57,9 +74,15 @@ export function readConfig(env = process.env, wrapperFile = '') {
   };
 }
 
+/** True when `handler` names an entry of the layer `wrapperFile` belongs to (under either name). */
 function isSelf(handler, env, wrapperFile) {
   if (!WRAPPER_HANDLER.test(handler)) return false;
   if (!wrapperFile) return true;
-  const dir = path.resolve(env.LAMBDA_TASK_ROOT ?? '', path.dirname(handler));
-  return dir === path.dirname(wrapperFile);
+  const entry = path.resolve(env.LAMBDA_TASK_ROOT ?? '', handler.slice(0, -'.handleExecution'.length));
+  return layerOf(entry) === layerOf(wrapperFile.replace(/\.mjs$/, ''));
+}
+
+/** The layer root of an entry file without its extension: `<root>/wrapper` or `<root>/v8-footprints/handler`. */
+function layerOf(entry) {
+  return path.basename(entry) === 'handler' ? path.dirname(path.dirname(entry)) : path.dirname(entry);
 }

@@ -6,7 +6,7 @@
  * - `afterResponse(outcome, context)`: once the completion was let through to the runtime; not awaited, and
  *   what it starts is its own (nothing is unref'd for it): the agent defers its work past the response.
  * - `afterInvoke(outcome, context)`: after each invocation completes; awaited within the flush budget
- *   (`SL_FLUSH_BUDGET_MS`), and the response waits for it.
+ *   (`SL_FLUSH_BUDGET_MS`) and the invocation's remaining time less a margin, and the response waits for it.
  *
  * A throw or rejection is logged as one line (`[v8-footprints] ...`) and swallowed. While an awaited hook
  * runs, exactly one timer of ours is live (the budget), which keeps a callback-style invocation waiting
@@ -64,13 +64,27 @@ function release(list) {
   if (--active === 0) tracker.disable();
 }
 
+/**
+ * Time left before an invocation's deadline when the guard lets the response go whatever the hook does: the
+ * runtime still has to send it in time (the agent keeps a larger margin itself, see agent.mjs).
+ */
+const DEADLINE_MARGIN_MS = 150;
+
+/** How long an awaited hook may hold the response: its budget, and no later than the invocation's deadline less the margin. */
+function limitOf(budgetMs, context) {
+  const remaining = context && typeof context.getRemainingTimeInMillis === 'function' ? Number(context.getRemainingTimeInMillis()) : NaN;
+  if (!Number.isFinite(remaining)) return budgetMs;
+  return Math.max(0, Math.min(budgetMs, remaining - DEADLINE_MARGIN_MS));
+}
+
 /** The guarded hooks: each method never throws and never rejects. */
 export function guardHooks(hooks, budgetMs) {
   const failed = (name) => (error) => logOnce(`${name} hook failed: ${describe(error)}`);
 
-  function bounded(name, args) {
+  function bounded(name, args, context) {
     const fn = hooks[name];
     if (typeof fn !== 'function') return Promise.resolve();
+    const limitMs = limitOf(budgetMs, context);
     return new Promise((resolve) => {
       const list = track();
       let done = false;
@@ -87,9 +101,10 @@ export function guardHooks(hooks, budgetMs) {
       };
       // The one live handle of ours while the hook runs; cleared by finish().
       const timer = setTimeout(() => {
-        logOnce(`${name} hook did not finish within its ${budgetMs} ms budget (SL_FLUSH_BUDGET_MS)`);
+        if (limitMs < budgetMs) logOnce(`${name} hook did not finish before the invocation's deadline (less ${DEADLINE_MARGIN_MS} ms)`);
+        else logOnce(`${name} hook did not finish within its ${budgetMs} ms budget (SL_FLUSH_BUDGET_MS)`);
         finish();
-      }, budgetMs);
+      }, limitMs);
       let result;
       try {
         result = calls.run(list, () => fn(...args));
@@ -111,7 +126,7 @@ export function guardHooks(hooks, budgetMs) {
 
   return {
     beforeLoad: () => bounded('beforeLoad', []),
-    afterInvoke: (outcome, context) => bounded('afterInvoke', [outcome, context]),
+    afterInvoke: (outcome, context) => bounded('afterInvoke', [outcome, context], context),
     afterResponse(outcome, context) {
       const fn = hooks.afterResponse;
       if (typeof fn !== 'function') return;

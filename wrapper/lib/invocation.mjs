@@ -15,10 +15,33 @@
  * - streaming: the stream is the user's, so a body the handler ended is sent at once; the handler's promise
  *   is held until the flush is over, so error trailers are written, and the runtime goes back to
  *   `/invocation/next` (where Lambda freezes the sandbox), only after it.
+ *
+ * An error completing the invocation loses the wrapper's frames from its stack (withoutOurFrames), so the
+ * caller's trace is the runtime's own.
  */
 import { copyShape, isStreaming, isThenable, shapedLike } from './shape.mjs';
 
 const BEFORE_EXIT = Symbol.for('aws.lambda.beforeExit');
+/** The wrapper's files that sit on the stack between the runtime and the handler (this one and shape.mjs). */
+const OUR_FILES = [import.meta.url, new URL('./shape.mjs', import.meta.url).href];
+
+/**
+ * Removes the stack frames of the wrapper's own files from the `stack` of an error that completes an invocation
+ * (the runtime turns it into the trace the caller gets), so that the trace is the one without the layer. Errors
+ * built before the handler ran, values that are not errors and stacks that cannot be written stay as they are.
+ * Returns `error`.
+ */
+export function withoutOurFrames(error) {
+  try {
+    if (!(error instanceof Error) || typeof error.stack !== 'string') return error;
+    const lines = error.stack.split('\n');
+    const kept = lines.filter((line) => !(/^\s+at /.test(line) && OUR_FILES.some((file) => line.includes(`${file}:`))));
+    if (kept.length !== lines.length) error.stack = kept.join('\n');
+  } catch {
+    // A frozen error or a throwing stack getter: the trace keeps our frames.
+  }
+  return error;
+}
 
 /** Completions of one invocation: the first starts the flush, all are let through after it, in order. */
 class Completions {
@@ -81,7 +104,7 @@ class Completions {
       error = e;
     }
     await new Promise((release) => this.complete({ status: failed ? 'error' : 'success', style }, release));
-    if (failed) throw error;
+    if (failed) throw withoutOurFrames(error);
     return value;
   }
 }
@@ -90,6 +113,7 @@ const isError = (err) => err !== undefined && err !== null;
 
 function wrapCallback(callback, completions, style) {
   return copyShape(callback, function (err, result) {
+    withoutOurFrames(err);
     completions.complete({ status: isError(err) ? 'error' : 'success', style }, () => callback.apply(this, arguments));
   });
 }
@@ -102,6 +126,7 @@ function wrapContext(context, completions) {
     const status = (args) =>
       method === 'fail' || (method === 'done' && isError(args[0])) ? 'error' : 'success';
     context[method] = copyShape(original, function (...args) {
+      withoutOurFrames(args[0]);
       completions.complete({ status: status(args), style: 'context' }, () => original.apply(this, args));
     });
   }
@@ -125,7 +150,7 @@ function invokeBuffered(original, hooks, thisArg, args) {
     result = original.apply(thisArg, args);
   } catch (error) {
     if (hasCallback) {
-      completions.complete({ status: 'error', style: 'throw' }, () => callback(error));
+      completions.complete({ status: 'error', style: 'throw' }, () => callback(withoutOurFrames(error)));
       return undefined;
     }
     return completions.follow(Promise.reject(error), 'throw');

@@ -1,4 +1,12 @@
 /**
+ * Attribution: the loading rules here follow those of aws-lambda-nodejs-runtime-interface-client (the npm
+ * package aws-lambda-ric, 3.x and 4.x; Copyright Amazon.com, Inc. or its affiliates; Apache License 2.0,
+ * https://www.apache.org/licenses/LICENSE-2.0) closely: how a handler string is split and checked, where a
+ * module is looked for and in which order, which `require`/`import` loads it, and the error types and
+ * messages of each failure. This file is the project's own code (MIT, like the rest), written to behave as
+ * the runtime client does, not copied from it; the differential tests (tests/layer/differential.test.mjs)
+ * hold it to the runtime client's results.
+ *
  * Loads the original handler with the runtime client's own rules, so that every module form loads through
  * the same `require`/`import` calls in the same order and every failure is the same `Runtime.*` error:
  * `load3` follows aws-lambda-ric 3.x (nodejs18/20/22), `load4` aws-lambda-ric 4.x (nodejs24).

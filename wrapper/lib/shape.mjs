@@ -31,13 +31,39 @@ export function isThenable(value) {
 export function shapedLike(original, invoke, extra) {
   const wrapper = isAsyncFunction(original)
     ? async function (...args) {
+        nameAsTheRuntimeDoes(this, wrapper, original);
         return await invoke(original, extra, this, args);
       }
     : function (...args) {
+        nameAsTheRuntimeDoes(this, wrapper, original);
         return invoke(original, extra, this, args);
       };
   copyShape(original, wrapper);
   return wrapper;
+}
+
+const named = new WeakSet();
+
+/**
+ * Gives `original` the name V8 shows for it in stack frames without the layer. The runtime calls the handler as
+ * a method (`this.handler(...)`), and V8 names the frame after the receiver's property holding the function
+ * (`exports.fn [as handler]`, `Runtime.handler` for an anonymous one); that property holds the wrapper now. V8
+ * also looks up the receiver's prototypes, where the runtime's class has no such property: the original is
+ * put there under the same key, shadowed by the receiver's own (the runtime still reads the wrapper). Once per
+ * prototype; nothing is done when the prototype has that key already.
+ */
+function nameAsTheRuntimeDoes(receiver, wrapper, original) {
+  try {
+    if (receiver === null || typeof receiver !== 'object') return;
+    const proto = Object.getPrototypeOf(receiver);
+    if (proto === null || proto === Object.prototype || named.has(proto)) return;
+    named.add(proto);
+    const key = Object.keys(receiver).find((k) => receiver[k] === wrapper);
+    if (key === undefined || Object.prototype.hasOwnProperty.call(proto, key)) return;
+    Object.defineProperty(proto, key, { value: original, enumerable: true, writable: true, configurable: true });
+  } catch {
+    // A receiver that cannot be inspected: the frame keeps the name V8 gives it.
+  }
 }
 
 /** Copies `length`, `name` and the streaming symbols of `from` onto `to`. */

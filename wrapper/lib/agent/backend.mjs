@@ -3,15 +3,35 @@
  * one is configured), "here are footprints" (format 6.0, gzipped, straight to the server or through a
  * collector), and the once-per-cold-start calls: remote config, the build's methodology, agent events. Every
  * request has a deadline; its timer is cleared when it ends, and the one kept-alive connection is unref'd
- * while idle. HTTPS always checks certificates; plain HTTP is used only where the URL says so. The token goes
+ * while idle. Every answer is read up to MAX_ANSWER_BYTES. HTTPS always checks certificates; plain HTTP is used only where the URL says so. The token goes
  * in the Authorization header and nowhere else: never in a log line, an error, or a body.
  */
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
+import { log } from '../log.mjs';
 
-/** A backend client for `settings` (see settings.mjs). */
-export function createBackend(settings) {
+/**
+ * The largest answer read from the backend, in bytes: the largest legitimate one (the remote configuration,
+ * a few KB) with ample room. Past it the answer is abandoned, so a hostile or broken backend cannot fill the
+ * function's memory or hold it reading.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * Statuses that mean "try again later": 5xx, 408 (request timeout) and 429 (too many requests). Every other
+ * 4xx is final: the protocol retries only on 5xx (a 404 counts as done), and a body resent on every invocation
+ * after a refusal would block the queue.
+ */
+export function isTransient(status) {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/**
+ * A backend client for `settings` (see settings.mjs); every request's outcome is told to `health` (see
+ * backend-health.mjs): `failed(endpoint, reason)` or `answered(endpoint)`.
+ */
+export function createBackend(settings, health = { failed() {}, answered() {} }) {
   const { token, server, collectorUrl } = settings;
   // One kept-alive connection per protocol: a warm function reuses it instead of a new TCP (and TLS)
   // handshake per invocation. Node's agent unrefs an idle pooled socket, so it keeps nothing alive; a
@@ -20,7 +40,13 @@ export function createBackend(settings) {
     'http:': new http.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 }),
     'https:': new https.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 }),
   };
-  const request = (method, url, headers, body, deadline) => send(agents, method, url, headers, body, deadline);
+  const request = async (endpoint, method, url, headers, body, deadline) => {
+    const answer = await send(agents, method, url, headers, body, deadline);
+    if (answer.skipped) return answer;
+    if (answer.error || isTransient(answer.status)) health.failed(endpoint, answer.error || `HTTP ${answer.status}`);
+    else health.answered(endpoint);
+    return answer;
+  };
   const gzip = reusedGzip();
 
   const auth = { Authorization: `Bearer ${token}` };
@@ -35,7 +61,7 @@ export function createBackend(settings) {
     const url = collectorUrl
       ? `${withApi(collectorUrl)}/v4/testExecution/${encodeURIComponent(labId)}`
       : `${server}/v4/testExecution/${encodeURIComponent(labId)}/`;
-    const answer = await request('GET', url, { ...auth, Accept: 'application/json' }, null, deadline);
+    const answer = await request('the test execution check', 'GET', url, { ...auth, Accept: 'application/json' }, null, deadline);
     if (answer.error) return { status: 'unknown', error: answer.error };
     if (collectorUrl && answer.status === 404) return { status: 'unknown', error: 'HTTP 404 from the collector' };
     if (answer.status === 404 || answer.status === 204) return { status: 'closed' };
@@ -47,14 +73,16 @@ export function createBackend(settings) {
       return { status: 'unknown', error: 'the test execution answer is not JSON' };
     }
     if (!execution || typeof execution.executionId !== 'string') return { status: 'closed' };
+    // The id goes in the x-sl-executionId header as it is: one a header cannot carry is no answer.
+    if (!/^[\x20-\x7e]+$/.test(execution.executionId)) return { status: 'unknown', error: 'the test execution id is not printable ASCII' };
     if (execution.status === 'pendingDelete') return { status: 'closing', execution };
     if (execution.status !== 'created') return { status: 'closed' };
     return { status: 'open', execution };
   }
 
   /** GET of a JSON answer from the server: `{value}` (2xx), or `{error}` (network, timeout, other status, not JSON). */
-  async function getJson(url, deadline) {
-    const answer = await request('GET', url, { ...auth, Accept: 'application/json' }, null, deadline);
+  async function getJson(endpoint, url, deadline) {
+    const answer = await request(endpoint, 'GET', url, { ...auth, Accept: 'application/json' }, null, deadline);
     if (answer.error) return { error: answer.error };
     if (answer.status < 200 || answer.status >= 300) return { error: `HTTP ${answer.status}` };
     const text = answer.body.toString('utf8').trim();
@@ -68,7 +96,7 @@ export function createBackend(settings) {
   /** The remote configuration (`GET {server}/v3/config?...`): `{config}` (an object) or `{error}`. */
   async function getConfig(query, deadline) {
     const params = new URLSearchParams(Object.entries(query).filter(([, v]) => typeof v === 'string' && v !== ''));
-    const answer = await getJson(`${server}/v3/config?${params}`, deadline);
+    const answer = await getJson('the remote configuration', `${server}/v3/config?${params}`, deadline);
     if (answer.error) return answer;
     const config = answer.value && typeof answer.value === 'object' && !Array.isArray(answer.value) ? answer.value : null;
     return config ? { config } : { error: 'the remote configuration is not an object' };
@@ -76,7 +104,7 @@ export function createBackend(settings) {
 
   /** The build's instrumentation methodology: `{methodology: 'Methods' | 'MethodLines' | ...}` or `{error}`. */
   async function getMethodology(buildSessionId, deadline) {
-    const answer = await getJson(`${server}/v5/agents/builds/${encodeURIComponent(buildSessionId)}/instrumentation-methodology/`, deadline);
+    const answer = await getJson("the build's methodology", `${server}/v5/agents/builds/${encodeURIComponent(buildSessionId)}/instrumentation-methodology/`, deadline);
     if (answer.error) return answer;
     const value = answer.value && typeof answer.value === 'object' ? answer.value.methodology : answer.value;
     return typeof value === 'string' ? { methodology: value } : { error: 'the methodology is not a string' };
@@ -91,14 +119,15 @@ export function createBackend(settings) {
       'Content-Encoding': 'gzip',
       'x-sl-messagetype': String(body.events[0].type),
     };
-    const answer = await request('POST', `${server}/v3/agents/agent-events/`, headers, gzipped, deadline);
+    const answer = await request('agent events', 'POST', `${server}/v3/agents/agent-events/`, headers, gzipped, deadline);
     if (answer.error) return { error: answer.error };
     return answer.status >= 200 && answer.status < 300 ? { ok: true } : { error: `HTTP ${answer.status}` };
   }
 
   /**
    * Sends one body; `{ok: true}` when the backend has it (2xx, or 404: nothing to retry), else
-   * `{ok: false, retryable, error}`. Network errors and 5xx are retried once while time remains.
+   * `{ok: false, retryable, error, status}`: retryable for network errors and transient statuses (isTransient),
+   * which are retried once while time remains; any other 4xx is final.
    */
   async function sendFootprints(bodyText, ids, deadline) {
     const gzipped = await gzip(Buffer.from(bodyText, 'utf8'));
@@ -122,12 +151,12 @@ export function createBackend(settings) {
     if (ids.metadata.buildName) headers['x-sl-buildname'] = headerText(ids.metadata.buildName);
     let last = null;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const answer = await request('POST', url, headers, gzipped, deadline);
+      const answer = await request('footprints', 'POST', url, headers, gzipped, deadline);
       if (!answer.error && ((answer.status >= 200 && answer.status < 300) || answer.status === 404)) {
         return { ok: true, status: answer.status };
       }
-      const retryable = Boolean(answer.error) || answer.status >= 500;
-      last = { ok: false, retryable, error: answer.error || `HTTP ${answer.status}` };
+      const retryable = Boolean(answer.error) || isTransient(answer.status);
+      last = { ok: false, retryable, error: answer.error || `HTTP ${answer.status}`, status: answer.status };
       if (!retryable || deadline - Date.now() < 50) break;
     }
     return last;
@@ -190,7 +219,7 @@ function send(agents, method, url, headers, body, deadline) {
   return new Promise((resolve) => {
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
-      resolve({ error: 'no time left' });
+      resolve({ error: 'no time left', skipped: true });
       return;
     }
     let target;
@@ -202,6 +231,7 @@ function send(agents, method, url, headers, body, deadline) {
     }
     const client = target.protocol === 'https:' ? https : http;
     let settled = false;
+    let timer;
     const finish = (answer) => {
       if (settled) return;
       settled = true;
@@ -214,13 +244,35 @@ function send(agents, method, url, headers, body, deadline) {
       agent: agents[target.protocol],
       rejectUnauthorized: true,
     };
-    const req = client.request(target, options, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => finish({ status: res.statusCode, body: Buffer.concat(chunks) }));
-      res.on('error', (error) => finish({ error: reason(error) }));
-    });
-    const timer = setTimeout(() => {
+    let req;
+    try {
+      req = client.request(target, options, (res) => {
+        const chunks = [];
+        let size = 0;
+        const tooLarge = () => {
+          req.destroy();
+          log('warn', `an answer of the backend was larger than ${MAX_ANSWER_BYTES} bytes: it was abandoned, and the request counts as failed`);
+          finish({ error: 'answer over the size limit' });
+        };
+        if (Number(res.headers['content-length']) > MAX_ANSWER_BYTES) {
+          tooLarge();
+          return;
+        }
+        res.on('data', (chunk) => {
+          if (settled) return;
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) tooLarge();
+          else chunks.push(chunk);
+        });
+        res.on('end', () => finish({ status: res.statusCode, body: Buffer.concat(chunks) }));
+        res.on('error', (error) => finish({ error: reason(error) }));
+      });
+    } catch (error) {
+      // A header Node refuses (a value the settings check did not see, e.g. an id from the backend).
+      finish({ error: reason(error) });
+      return;
+    }
+    timer = setTimeout(() => {
       req.destroy();
       finish({ error: `timed out after ${remaining} ms` });
     }, remaining);

@@ -1,11 +1,14 @@
 /**
  * The coverage agent's settings, read once from the environment (every variable is documented in the
  * README with its default). Never throws and never puts the token in a message: problems are listed in
- * `problems`, and an agent with problems runs the function without coverage.
+ * `problems` (each names its setting), and an agent with problems runs the function without coverage;
+ * `warnings` are logged and the agent runs. Checked here: whole numbers in range, ids that go in headers as
+ * they are (printable ASCII), HTTPS (plain HTTP only to loopback or with SL_ALLOW_PLAIN_HTTP), and the project
+ * root existing.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { isTrue } from '../config.mjs';
+import { DEFAULT_FLUSH_BUDGET_MS, MAX_BUDGET_MS, MIN_FLUSH_BUDGET_MS, isTrue, wholeNumber } from '../config.mjs';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'];
 
@@ -24,6 +27,7 @@ export function readSettings(env = process.env) {
       return '';
     }
   };
+  const whole = (name, fallback, min, max) => wholeNumber(env, name, fallback, min, max, problems);
   const number = (name, fallback, min, max) => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -47,9 +51,18 @@ export function readSettings(env = process.env) {
   }
   const buildSessionId = fromFile('SL_BUILD_SESSION_ID');
   if (!buildSessionId) problems.push('SL_BUILD_SESSION_ID (or SL_BUILD_SESSION_ID_FILE) is not set');
+  const labId = (env.SL_LAB_ID || '').trim() || buildSessionId;
+  // Sent as they are in the x-sl-bsid and x-sl-labId headers, which the backend compares with the body.
+  headerSafe('SL_BUILD_SESSION_ID', buildSessionId, problems);
+  if ((env.SL_LAB_ID || '').trim()) headerSafe('SL_LAB_ID', labId, problems);
 
   const collectorUrl = (env.SL_COLLECTOR_URL || '').trim().replace(/\/+$/, '');
   if (collectorUrl && !isHttpUrl(collectorUrl)) problems.push(`SL_COLLECTOR_URL=${JSON.stringify(collectorUrl)} is not an http(s) URL`);
+  const allowPlainHttp = isTrue(env.SL_ALLOW_PLAIN_HTTP);
+  if (!allowPlainHttp) {
+    if (server && !encrypted(server)) problems.push(`the token's x-sl-server ${server} ${PLAIN_HTTP}`);
+    if (collectorUrl && isHttpUrl(collectorUrl) && !encrypted(collectorUrl)) problems.push(`SL_COLLECTOR_URL=${collectorUrl} ${PLAIN_HTTP}`);
+  }
 
   const logLevel = (env.SL_LOG_LEVEL || 'warn').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`SL_LOG_LEVEL=${JSON.stringify(env.SL_LOG_LEVEL)} is not one of ${LOG_LEVELS.join(', ')}`);
@@ -71,29 +84,37 @@ export function readSettings(env = process.env) {
     return fallback;
   };
 
-  const flushBudgetMs = number('SL_FLUSH_BUDGET_MS', 2000, 0, 900000);
+  const flushBudgetMs = whole('SL_FLUSH_BUDGET_MS', DEFAULT_FLUSH_BUDGET_MS, MIN_FLUSH_BUDGET_MS, MAX_BUDGET_MS);
+  const projectRoot = (env.SL_PROJECT_ROOT || '').trim() || taskRoot;
+  const buildRoot = (env.SL_BUILD_ROOT || '').trim() ? path.resolve(taskRoot, env.SL_BUILD_ROOT.trim()) : undefined;
+  const warnings = [];
+  // With SL_BUILD_ROOT the project root is the build's workspace, which need not exist in the function.
+  if (!buildRoot && !fs.existsSync(path.resolve(taskRoot, projectRoot))) {
+    warnings.push(`SL_PROJECT_ROOT=${JSON.stringify(projectRoot)} does not exist (${path.resolve(taskRoot, projectRoot)}): no script can be reported`);
+  }
   return {
     problems,
+    warnings,
     token,
     server,
     collectorUrl,
     buildSessionId,
-    labId: (env.SL_LAB_ID || '').trim() || buildSessionId,
+    labId,
     taskRoot,
-    projectRoot: (env.SL_PROJECT_ROOT || '').trim() || taskRoot,
-    buildRoot: (env.SL_BUILD_ROOT || '').trim() ? path.resolve(taskRoot, env.SL_BUILD_ROOT.trim()) : undefined,
+    projectRoot,
+    buildRoot,
     exclude: (env.SL_EXCLUDE || '').split(',').map((p) => p.trim()).filter(Boolean),
     testStage: (env.SL_TEST_STAGE || '').trim(),
     appName: (env.SL_APP_NAME || '').trim() || undefined,
     buildName: (env.SL_BUILD_NAME || '').trim() || undefined,
     branchName: (env.SL_BRANCH_NAME || '').trim() || undefined,
-    httpTimeoutMs: number('SL_HTTP_TIMEOUT_MS', 1500, 1, 900000),
+    httpTimeoutMs: whole('SL_HTTP_TIMEOUT_MS', 1500, 1, MAX_BUDGET_MS),
     flushBudgetMs,
     checkIntervalMs: number('SL_EXECUTION_CHECK_INTERVAL_S', 10, 0, 86400) * 1000,
     alwaysReport: isTrue(env.SL_ALWAYS_REPORT),
     exactCoverage: flag('SL_EXACT_COVERAGE', true),
     delivery: choice('SL_DELIVERY', ['after-response', 'inline'], 'after-response'),
-    pendingHits: number('SL_PENDING_HITS', 500, 1, 100000),
+    pendingHits: whole('SL_PENDING_HITS', 500, 1, 100000),
     logLevel: LOG_LEVELS.includes(logLevel) ? logLevel : 'warn',
   };
 }
@@ -108,6 +129,33 @@ export function decodeToken(token) {
   } catch {
     return null;
   }
+}
+
+const PLAIN_HTTP = 'is plain HTTP to a host that is not a loopback address: the token would travel unencrypted (use https, or set SL_ALLOW_PLAIN_HTTP=true to accept that)';
+
+/**
+ * Pushes a problem naming `name` when `value` holds a character outside printable ASCII: such a value cannot
+ * go in an HTTP header as it is (Node refuses it, or it arrives in another encoding).
+ */
+function headerSafe(name, value, problems) {
+  const at = value.search(/[^\x20-\x7e]/);
+  if (at < 0) return;
+  const code = value.codePointAt(at).toString(16).toUpperCase().padStart(4, '0');
+  problems.push(`${name} holds U+${code} at position ${at}: it is sent as it is in a header, which takes printable ASCII only`);
+}
+
+/** True when `url` is https, or http to a loopback address (which never leaves the machine). */
+function encrypted(url) {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || isLoopback(hostname);
+}
+
+/** True for `localhost` and the loopback addresses (127.0.0.0/8, ::1, and 127.x mapped into IPv6). */
+export function isLoopback(hostname) {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (/^127(\.\d{1,3}){3}$/.test(host)) return true;
+  return host === '::1' || /^::ffff:127(\.\d{1,3}){3}$/.test(host) || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
 }
 
 function isHttpUrl(value) {
