@@ -27,3 +27,6 @@ node bench/bench.mjs
 node bench/memory.mjs 3000
 # The converter's first call in fresh processes, both line modes, beside v8-to-istanbul's (issue 11's goal).
 node bench/first-call.mjs --corpus .cache/bench/corpus --entries all
+# The command line against c8 on the same NODE_V8_COVERAGE folders (issue 13); c8 and tsc from the tests' pins.
+bash tools/npm-ci.sh tests/cli tests/sourcemaps
+node bench/cli.mjs

@@ -207,7 +207,10 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
       return { errors: JSON.parse(errors) };
     }
 
-    /** The total of every `add` so far, as footprint data (the shape `convert` returns). */
+    /**
+     * The total of every `add` so far, as footprint data (the shape `convert` returns; its branches
+     * list every leaf, 0 for those that did not run).
+     */
     get total() {
       return JSON.parse(live(this, 'total').totalJson());
     }
@@ -215,6 +218,15 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     /** The total as JSON text. */
     totalToJson() {
       return live(this, 'totalToJson').totalJson();
+    }
+
+    /**
+     * The total as text in a report format: 'json' (footprint data), 'istanbul' (the
+     * coverage-final.json shape, keyed by absolute path), 'lcov' (a tracefile) or 'summary' (JSON:
+     * per file {path, lines, methods, branches: [hit, found], uncovered: [lines]}).
+     */
+    report(format) {
+      return live(this, 'report').totalReport(String(format));
     }
 
     /** Starts a new total (what the converter learnt about each script is kept). */

@@ -34,6 +34,8 @@ export interface ConverterOptions {
   buildRoot?: string;
   /** Relative paths to leave out: `*` within a folder, `**` across folders, `?` one character; a plain path excludes that file or folder. */
   exclude?: string[];
+  /** When given, only relative paths matching one of these patterns (as for `exclude`) are the project's; excludes still apply. */
+  include?: string[];
   /** `default` (first non-blank character decides; blank lines not executable) or `compat` (v8-to-istanbul's counts). */
   lineMode?: 'default' | 'compat';
   /** How many hits `addHit` keeps waiting before dropping the oldest. Default 500. */
@@ -75,6 +77,14 @@ export interface BranchFootprint {
   line: number;
   column: number;
   count: number;
+}
+/** One file's figures in `report('summary')`: `[hit, found]` pairs (branches count leaves) and the executable lines that did not run. */
+export interface FileSummary {
+  path: string;
+  lines: [number, number];
+  methods: [number, number];
+  branches: [number, number];
+  uncovered: number[];
 }
 export interface ScriptError { url: string; kind: string; message: string }
 export interface FootprintData {
@@ -136,8 +146,15 @@ export class Converter {
    * summed). Returns the scripts of this take that were left out (also kept in the total's `errors`).
    */
   add(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): { errors: ScriptError[] };
-  /** The total of every `add` since the start or `clearTotal()`. */
+  /** The total of every `add` since the start or `clearTotal()`; its branches list every leaf, 0 for those that did not run. */
   readonly total: FootprintData;
+  /**
+   * The total as text: `json` (footprint data), `istanbul` (the `coverage-final.json` shape: statements per
+   * executable line, a function per method, a branch per branch point; keyed by absolute path) or `lcov`
+   * (a tracefile), or `summary` (JSON of {@link FileSummary}[], per file in the total's order). Throws an
+   * `option` FootprintsError for another format.
+   */
+  report(format: 'json' | 'istanbul' | 'lcov' | 'summary'): string;
   /** The total as JSON text. */
   totalToJson(): string;
   /** Starts a new total; what the converter learnt about each script (sources, maps, ids) is kept. */

@@ -41,10 +41,11 @@ fn count_at(segments: &[Segment], offset: u32) -> u32 {
         .map_or(0, |segment| segment.count)
 }
 
-/// Calls `hit(point, leaf, count)` for every leaf of `points` that ran; `count(code,
-/// after_operator)` gives the count at a leaf's code.
+/// Calls `hit(point, leaf, count)` for every leaf of `points` that ran (`every`: for every
+/// leaf, 0 for those that did not); `count(code, after_operator)` gives the count at a leaf's code.
 fn leaf_hits(
     points: &[BranchPoint],
+    every: bool,
     mut count: impl FnMut(Span, Option<u32>) -> u32,
     mut hit: impl FnMut(&BranchPoint, u32, u32),
 ) {
@@ -55,13 +56,13 @@ fn leaf_hits(
             if index == 0 {
                 first = ran;
             }
-            if ran > 0 {
+            if ran > 0 || every {
                 hit(point, index as u32, ran);
             }
         }
         if let Some(statement) = point.implicit_else {
             let ran = count(statement, None).saturating_sub(first);
-            if ran > 0 {
+            if ran > 0 || every {
                 hit(point, point.leaves.len() as u32, ran);
             }
         }
@@ -108,6 +109,7 @@ pub fn add_direct(
     let offset = |byte: u32| index.utf16_offset(source, byte as usize);
     leaf_hits(
         points,
+        out.every_leaf,
         |code, operator| count_at(segments, offset(operator.unwrap_or(code.start))),
         |point, leaf, count| {
             let at = index.position(offset(point.at));
@@ -171,7 +173,7 @@ pub fn add_mapped(
                     count_at(segments, probe)
                 })
         };
-        leaf_hits(points, count, |point, leaf, ran| {
+        leaf_hits(points, out.every_leaf, count, |point, leaf, ran| {
             let (line, column) = position(point.at);
             record(out, file, path, line + 1, column, leaf, ran);
         });

@@ -58,6 +58,8 @@ pub struct Options {
     pub build_root: Option<String>,
     /// Patterns of relative paths to leave out (see [`Project::new`]).
     pub exclude: Vec<String>,
+    /// Patterns of relative paths to keep, when not empty (see [`Project::with_includes`]).
+    pub include: Vec<String>,
     /// How line counts are decided.
     pub line_mode: LineMode,
 }
@@ -70,6 +72,7 @@ impl Default for Options {
             script_root: None,
             build_root: None,
             exclude: Vec::new(),
+            include: Vec::new(),
             line_mode: LineMode::Default,
         }
     }
@@ -99,12 +102,14 @@ pub struct Converter {
     line_mode: LineMode,
     scripts: HashMap<String, Cached>,
     buffers: Buffers,
+    every_leaf: bool,
 }
 
 impl Converter {
     /// A converter for the project the options describe.
     pub fn new(options: &Options) -> crate::Result<Self> {
         let project = Project::new(&options.project_root, &options.cwd, &options.exclude)?
+            .with_includes(&options.include)
             .with_script_root(options.script_root.as_deref())
             .with_build_root(options.build_root.as_deref());
         Ok(Converter {
@@ -112,12 +117,45 @@ impl Converter {
             line_mode: options.line_mode,
             scripts: HashMap::new(),
             buffers: Buffers::default(),
+            every_leaf: false,
         })
     }
 
     /// The normalised project root.
     pub fn project_root(&self) -> &str {
         self.project.root()
+    }
+
+    /// Also give the branch leaves that did not run an entry (count 0), for reports that show
+    /// what did not run (Istanbul, LCOV). Off by default: footprints list what ran. Conversions
+    /// that report only what ran (`hits_only`) never do.
+    pub fn set_every_leaf(&mut self, on: bool) {
+        self.every_leaf = on;
+    }
+
+    /// The text of each file of the project the converter has read, by path relative to the
+    /// project root: the scripts' own sources and the originals their maps carry or that were
+    /// read from the disk. The first text found for a path wins.
+    pub fn file_texts(&self) -> HashMap<&str, &str> {
+        let mut texts = HashMap::new();
+        for cached in self.scripts.values() {
+            let Cached::Ready(state) = cached else {
+                continue;
+            };
+            if !state.path.is_empty() {
+                texts
+                    .entry(state.path.as_str())
+                    .or_insert(state.source.as_str());
+            }
+            if let MapState::Ready(mapped) = &state.map {
+                for original in &mapped.originals {
+                    if let (Some(path), Some(content)) = (&original.path, &original.content) {
+                        texts.entry(path.as_str()).or_insert(content.as_str());
+                    }
+                }
+            }
+        }
+        texts
     }
 
     /// Whether a script URL is one to look at (under the root or the script root, not excluded).
@@ -154,6 +192,7 @@ impl Converter {
         } = inputs;
         self.buffers.hits_only = hits_only;
         let mut out = Output::default();
+        out.every_leaf = self.every_leaf && !hits_only;
         for script in coverage.scripts() {
             if script.function_count() == 0 {
                 continue;
@@ -409,5 +448,49 @@ mod tests {
             .map(|m| (m.id.as_str(), m.count))
             .collect();
         assert_eq!(ids, [("a.js@1,7", 2)]);
+    }
+
+    /// With every leaf on, the branch leaves that did not run have entries at 0 (here the
+    /// implicit `else` of an `if` whose `then` ran every time); the file's text is known by its
+    /// path afterwards.
+    #[test]
+    fn every_leaf_lists_the_leaves_that_did_not_run() {
+        let source = "function f(x) {\n  if (x) {\n    return 1;\n  }\n  return 2;\n}\nf(1);\n";
+        let mut coverage = Coverage::new();
+        coverage.push_script("file:///p/a.js");
+        coverage.push_function("", true);
+        coverage.push_range(CoverageRange {
+            start: 0,
+            end: source.len() as u32,
+            count: 1,
+        });
+        coverage.push_function("f", true);
+        coverage.push_range(CoverageRange {
+            start: 0,
+            end: 54,
+            count: 1,
+        });
+        let mut converter = Converter::new(&Options {
+            project_root: "/p".into(),
+            ..Options::default()
+        })
+        .unwrap();
+        let branches = |converter: &mut Converter| {
+            let data = converter.convert(&coverage, &mut |_| Some(SourceText::Text(source.into())));
+            data.branches
+                .iter()
+                .map(|b| (b.id.clone(), b.count))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(branches(&mut converter), [("a.js|2,2|0".into(), 1)]);
+        converter.set_every_leaf(true);
+        assert_eq!(
+            branches(&mut converter),
+            [("a.js|2,2|0".into(), 1), ("a.js|2,2|1".into(), 0)]
+        );
+        assert_eq!(
+            converter.file_texts().into_iter().collect::<Vec<_>>(),
+            [("a.js", source)]
+        );
     }
 }

@@ -3,7 +3,42 @@
 //! Written out as one JSON text.
 
 use crate::json_out::{push_str, push_u32_array, push_u64};
+use std::collections::HashMap;
 use std::fmt::Write;
+
+/// Where each file (by path), method and branch (by id) of a [`FootprintData`] is.
+#[derive(Clone, Debug, Default)]
+pub struct FootprintIndex {
+    files: HashMap<String, u32>,
+    methods: HashMap<String, usize>,
+    branches: HashMap<String, usize>,
+}
+
+impl FootprintIndex {
+    /// The index of `data`.
+    pub fn of(data: &FootprintData) -> Self {
+        let position = |(i, id): (usize, &String)| (id.clone(), i);
+        FootprintIndex {
+            files: (data.files.iter().map(|f| &f.path).enumerate())
+                .map(|(i, path)| (path.clone(), i as u32))
+                .collect(),
+            methods: data
+                .methods
+                .iter()
+                .map(|m| &m.id)
+                .enumerate()
+                .map(position)
+                .collect(),
+            branches: data
+                .branches
+                .iter()
+                .map(|b| &b.id)
+                .enumerate()
+                .map(position)
+                .collect(),
+        }
+    }
+}
 
 /// Footprints of one conversion (one coverage take).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -136,16 +171,17 @@ impl FootprintData {
     /// Adds `other` (a later take) into `self`: counts of the same file, method or branch are
     /// summed, new ones are appended.
     pub fn add(&mut self, other: &FootprintData) {
-        use std::collections::HashMap;
-        let mut file_of: HashMap<String, u32> = self
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.path.clone(), i as u32))
-            .collect();
+        let mut index = FootprintIndex::of(self);
+        self.add_indexed(other, &mut index);
+    }
+
+    /// [`add`](Self::add) with the index of `self` kept by the caller (made by
+    /// [`FootprintIndex::of`] and changed only by this method), so that adding many takes costs
+    /// the size of each take, not of the total.
+    pub fn add_indexed(&mut self, other: &FootprintData, index: &mut FootprintIndex) {
         let mut file_map = Vec::with_capacity(other.files.len());
         for file in &other.files {
-            let at = *file_of.entry(file.path.clone()).or_insert_with(|| {
+            let at = *index.files.entry(file.path.clone()).or_insert_with(|| {
                 self.files.push(FileFootprint {
                     path: file.path.clone(),
                     url: file.url.clone(),
@@ -164,14 +200,8 @@ impl FootprintData {
             }
             file_map.push(at);
         }
-        let mut method_of: HashMap<String, usize> = self
-            .methods
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.clone(), i))
-            .collect();
         for method in &other.methods {
-            match method_of.get(&method.id) {
+            match index.methods.get(&method.id) {
                 Some(&at) => {
                     let mine = &mut self.methods[at];
                     mine.count = mine.count.saturating_add(method.count);
@@ -182,27 +212,23 @@ impl FootprintData {
                     }
                 }
                 None => {
-                    method_of.insert(method.id.clone(), self.methods.len());
+                    index.methods.insert(method.id.clone(), self.methods.len());
                     let mut copy = method.clone();
                     copy.file = file_map[method.file as usize];
                     self.methods.push(copy);
                 }
             }
         }
-        let mut branch_of: HashMap<String, usize> = self
-            .branches
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.id.clone(), i))
-            .collect();
         for branch in &other.branches {
-            match branch_of.get(&branch.id) {
+            match index.branches.get(&branch.id) {
                 Some(&at) => {
                     let mine = &mut self.branches[at];
                     mine.count = mine.count.saturating_add(branch.count);
                 }
                 None => {
-                    branch_of.insert(branch.id.clone(), self.branches.len());
+                    index
+                        .branches
+                        .insert(branch.id.clone(), self.branches.len());
                     let mut copy = branch.clone();
                     copy.file = file_map[branch.file as usize];
                     self.branches.push(copy);

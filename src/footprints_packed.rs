@@ -148,9 +148,10 @@ pub fn merge_packed(inputs: usize, numbers: &[f64], strings: &str) -> Result<Foo
         input: 0,
     };
     let mut total = FootprintData::default();
+    let mut index = crate::footprints::FootprintIndex::default();
     for input in 0..inputs {
         reader.input = input;
-        total.add(&reader.data()?);
+        total.add_indexed(&reader.data()?, &mut index);
     }
     Ok(total)
 }

@@ -14,7 +14,9 @@
 //! orchestrates them into [`footprints`], at a script's own positions (`direct`) or through its
 //! map (`mapped`), keeping per-script state ([`script`]) between calls; [`invocations`] gives
 //! each take to the invocations that were open while it accumulated, [`pending`] keeps the hits
-//! of a long-lived process and [`body`] writes the request body of format 6.0.
+//! of a long-lived process and [`body`] writes the request body of format 6.0. [`istanbul`] and
+//! [`lcov`] write the standard coverage formats (per file as [`report`] gathers it), and
+//! [`footprints_packed`] reads footprint data the JS glue packed for a merge.
 //!
 //! The core has no WebAssembly types; the `wasm` module (built only for `wasm32`) is the one
 //! place that converts to and from JavaScript values.
@@ -35,13 +37,16 @@ pub mod error;
 pub mod footprints;
 pub mod footprints_packed;
 pub mod invocations;
+pub mod istanbul;
 mod json_out;
+pub mod lcov;
 pub mod line_index;
 pub mod lines;
 mod mapped;
 pub mod method_ids;
 pub mod pending;
 pub mod project;
+pub mod report;
 pub mod script;
 pub mod segments;
 pub mod source_map;

@@ -17,6 +17,8 @@ pub struct Project {
     /// it): normalised; the root when not given.
     build_root: Option<String>,
     excludes: Vec<String>,
+    /// When not empty, only relative paths matching one of these patterns are the project's.
+    includes: Vec<String>,
     /// Excluded absolute folders or files (patterns given as absolute paths), normalised.
     absolute_excludes: Vec<String>,
 }
@@ -64,8 +66,25 @@ impl Project {
             script_root: None,
             build_root: None,
             excludes,
+            includes: Vec::new(),
             absolute_excludes: absolute.iter().map(|p| normalize(p.trim())).collect(),
         })
+    }
+
+    /// Keeps only the relative paths that match one of `includes` (patterns as for excludes: a
+    /// plain path is that file or folder); none given keeps every path. Excludes still apply.
+    pub fn with_includes(mut self, includes: &[String]) -> Self {
+        self.includes = includes
+            .iter()
+            .map(|p| {
+                p.trim()
+                    .trim_start_matches("./")
+                    .trim_end_matches('/')
+                    .to_owned()
+            })
+            .filter(|p| !p.is_empty())
+            .collect();
+        self
     }
 
     /// Also looks at scripts under `script_root` (absolute), which are reported only through
@@ -115,7 +134,9 @@ impl Project {
     /// Whether a script URL is one to look at: under the root or the script root, not in
     /// `node_modules`, not excluded.
     pub fn is_candidate(&self, url: &str) -> bool {
-        if self.relative_path(url).is_some() {
+        // Includes choose the files reported, not the scripts looked at: a script that is not
+        // included itself may map to originals that are.
+        if self.relative(url, false).is_some() {
             return true;
         }
         let Some(script_root) = &self.script_root else {
@@ -148,6 +169,10 @@ impl Project {
     /// webpack's own runtime (`webpack/...`) is not the project's. A URL's `?query` and
     /// `#fragment` are not part of the path.
     pub fn relative_path(&self, url: &str) -> Option<String> {
+        self.relative(url, true)
+    }
+
+    fn relative(&self, url: &str, with_includes: bool) -> Option<String> {
         if let Some(rest) = url.strip_prefix("webpack://") {
             let rest = without_query(rest)
                 .split_once('/')
@@ -156,7 +181,7 @@ impl Project {
             if rest.is_empty() || rest.starts_with("webpack/") || rest.starts_with('(') {
                 return None;
             }
-            return self.relative_path(&format!("{}/{}", self.root, rest));
+            return self.relative(&format!("{}/{}", self.root, rest), with_includes);
         }
         let path = url_to_path(url).or_else(|| is_absolute(url).then(|| url.replace('\\', "/")))?;
         let path = normalize(&path);
@@ -168,6 +193,12 @@ impl Project {
             return None;
         }
         if self.excludes.iter().any(|pattern| excluded(pattern, rest)) {
+            return None;
+        }
+        if with_includes
+            && !self.includes.is_empty()
+            && !self.includes.iter().any(|pattern| excluded(pattern, rest))
+        {
             return None;
         }
         Some(rest.to_owned())
@@ -459,6 +490,38 @@ mod tests {
         assert!(!kept("xyz.js"));
         assert!(kept("x/z.js"), "? is not a /");
         assert!(kept("q"), "? is one character");
+    }
+
+    #[test]
+    fn includes_keep_only_matching_paths_and_excludes_still_apply() {
+        let project = Project::new("/p", "/", &["src/skip.js".into()])
+            .unwrap()
+            .with_includes(&["./src/".into(), "lib/*.ts".into(), " ".into()]);
+        let rel = |url: &str| project.relative_path(url);
+        assert_eq!(rel("file:///p/src/a.js").as_deref(), Some("src/a.js"));
+        assert_eq!(
+            rel("file:///p/src/deep/b.js").as_deref(),
+            Some("src/deep/b.js")
+        );
+        assert_eq!(rel("file:///p/lib/c.ts").as_deref(), Some("lib/c.ts"));
+        assert_eq!(rel("file:///p/lib/deep/c.ts"), None);
+        assert_eq!(rel("file:///p/lib/c.js"), None);
+        assert_eq!(rel("file:///p/test/a.js"), None);
+        assert_eq!(rel("file:///p/src/skip.js"), None);
+        assert_eq!(rel("file:///p/srcx/a.js"), None);
+        // A script that is not included is still looked at: its map may name included originals.
+        assert!(project.is_candidate("file:///p/dist/a.js"));
+        assert!(!project.is_candidate("file:///p/src/skip.js"));
+        let below = Project::new("/p", "/", &["src/**".into()])
+            .unwrap()
+            .with_includes(&["**".into()]);
+        assert_eq!(below.relative_path("file:///p/src/a/b.js"), None);
+        assert_eq!(
+            below.relative_path("file:///p/srcx.js").as_deref(),
+            Some("srcx.js")
+        );
+        let all = Project::new("/p", "/", &[]).unwrap().with_includes(&[]);
+        assert_eq!(all.relative_path("file:///p/x.js").as_deref(), Some("x.js"));
     }
 
     #[test]

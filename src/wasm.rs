@@ -10,7 +10,7 @@ use crate::converter::{Converter as CoreConverter, Inputs, LineMode, Options, So
 use crate::coverage::{Coverage, CoverageRange};
 use crate::error::Error;
 use crate::footprints::{
-    errors_to_json, BranchFootprint, FileFootprint, FootprintData, MethodFootprint,
+    errors_to_json, BranchFootprint, FileFootprint, FootprintData, FootprintIndex, MethodFootprint,
 };
 use crate::invocations::OpenInvocations;
 use crate::pending::{HitInfo, NextBody, PendingHits};
@@ -67,6 +67,7 @@ struct JsOptions {
     script_root: Option<String>,
     build_root: Option<String>,
     exclude: Vec<String>,
+    include: Vec<String>,
     line_mode: Option<String>,
     pending_hits: Option<usize>,
 }
@@ -104,8 +105,9 @@ pub struct WasmConverter {
     inner: CoreConverter,
     open: OpenInvocations,
     pending: PendingHits,
-    /// What `add` converted so far, merged (counts summed).
+    /// What `add` converted so far, merged (counts summed), and its index.
     total: FootprintData,
+    total_index: FootprintIndex,
 }
 
 /// At most this many invocations are open at once (the multi-concurrent runtime runs a few per
@@ -138,6 +140,7 @@ impl WasmConverter {
             script_root: js.script_root,
             build_root: js.build_root,
             exclude: js.exclude,
+            include: js.include,
             line_mode,
         };
         let pending = PendingHits::new(js.pending_hits.unwrap_or(500));
@@ -147,6 +150,7 @@ impl WasmConverter {
                 open: OpenInvocations::new(MAX_OPEN_INVOCATIONS),
                 pending,
                 total: FootprintData::default(),
+                total_index: FootprintIndex::default(),
             })
             .map_err(to_js_error)
     }
@@ -265,8 +269,11 @@ impl WasmConverter {
         sources: &JsValue,
         source_maps: &JsValue,
     ) -> String {
+        // The total lists every branch leaf, 0 for those that did not run, for the reports.
+        self.inner.set_every_leaf(true);
         let data = self.footprints(coverage, sources, source_maps, false);
-        self.total.add(&data);
+        self.inner.set_every_leaf(false);
+        self.total.add_indexed(&data, &mut self.total_index);
         errors_to_json(&data.errors)
     }
 
@@ -276,10 +283,31 @@ impl WasmConverter {
         self.total.to_json()
     }
 
+    /// The total in a report format: `json` (footprint data), `istanbul` (`coverage-final.json`),
+    /// `lcov` (a tracefile), with absolute paths under the project root, or `summary` (per file
+    /// totals, see [`crate::report::write_summary`]).
+    #[wasm_bindgen(js_name = totalReport)]
+    pub fn total_report(&self, format: &str) -> Result<String, JsValue> {
+        let texts = self.inner.file_texts();
+        let text = |path: &str| texts.get(path).copied();
+        let root = self.inner.project_root();
+        match format {
+            "json" => Ok(self.total.to_json()),
+            "istanbul" => Ok(crate::istanbul::write_istanbul(&self.total, root, &text)),
+            "lcov" => Ok(crate::lcov::write_lcov(&self.total, root, &text)),
+            "summary" => Ok(crate::report::write_summary(&self.total)),
+            other => Err(option_error(
+                "format",
+                format!("`{other}` is not a report format; use \"json\", \"istanbul\", \"lcov\" or \"summary\""),
+            )),
+        }
+    }
+
     /// Forgets the total (the converter's per-script work is kept).
     #[wasm_bindgen(js_name = clearTotal)]
     pub fn clear_total(&mut self) {
         self.total = FootprintData::default();
+        self.total_index = FootprintIndex::default();
     }
 
     /// Converts packed coverage (as `convertPacked`) and keeps what ran as one pending hit;

@@ -48,6 +48,8 @@ pub struct Output {
     pub branch_sites: PositionMap,
     /// Per branch id position: `(leaf, index in data.branches)` of each leaf given an entry.
     pub branch_leaves: Vec<Vec<(u32, u32)>>,
+    /// Whether branch leaves that did not run get an entry too (count 0).
+    pub every_leaf: bool,
 }
 
 impl Output {

@@ -148,12 +148,16 @@ test('Converter#add keeps a total equal to merging the takes, and clearTotal sta
     assert.deepEqual(converter.add(takes[0]), { errors: [] });
     assert.deepEqual(converter.add(JSON.stringify(takes[1])), { errors: [] });
     assert.deepEqual(converter.add(new TextEncoder().encode(JSON.stringify(takes[2]))), { errors: [] });
+    // The total lists the leaves that did not run too: `x < 0` and `x > 0 ?` all ran, so the same.
     assert.deepEqual(view(converter.total), view(fp.merge(...parts)));
     assert.deepEqual(JSON.parse(converter.totalToJson()), converter.total);
+    assert.equal(converter.report('json'), converter.totalToJson());
     converter.clearTotal();
     assert.deepEqual(converter.total.methods, []);
     converter.add(takes[1]);
-    assert.deepEqual(view(converter.total), view(parts[1]));
+    // Only the leaves that ran are in a conversion; the total has `x < 0`'s true leaf at 0 too.
+    assert.deepEqual(view(converter.total), { ...view(parts[1]), branches: { 'calc.js|5,2|0': 0, ...view(parts[1]).branches } });
+    assert.deepEqual(view(parts[1]).branches, { 'calc.js|5,2|1': 2, 'calc.js|8,9|0': 1, 'calc.js|8,9|1': 1 });
   } finally {
     converter.free();
   }
@@ -216,6 +220,6 @@ test('merge and Converter#add are on every entry: require, import and the web en
   const converter = new web.Converter({ projectRoot: app });
   const sources = Object.fromEntries(takes[1].result.map((s) => [s.url, fs.readFileSync(new URL(s.url), 'utf8')]));
   converter.add(takes[1], sources);
-  assert.deepEqual(view(converter.total), view(parts[1]));
+  assert.deepEqual(view(converter.total), { ...view(parts[1]), branches: { 'calc.js|5,2|0': 0, ...view(parts[1]).branches } });
   converter.free();
 });
