@@ -129,7 +129,7 @@ MJS
   cp -r wrapper/lib pkg/layer-lib
   # The same declarations for require (a .d.ts in a "type": "module" package describes ESM only).
   cp npm/index.d.ts pkg/index.d.cts
-  cp README.md pkg/README.md
+  cp npm/README.md pkg/README.md  # the package's own README (the repository's links would be dead on npm)
   build_inspector
   local raw gz
   raw=$(stat -c %s "pkg/${CRATE}_bg.wasm")
