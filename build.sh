@@ -181,6 +181,11 @@ wasm_tests() {
     cargo test --locked --target wasm32-unknown-unknown
 }
 
+docs_tests() {
+  say "documentation: README size and first screen, links and anchors, every SL_* setting in the table"
+  node --test tests/docs/*.test.mjs
+}
+
 node_tests() {
   say "package tests in Node"
   npm_ci tests
@@ -239,6 +244,7 @@ quick_check() {
 run_tests() {
   setup
   lints
+  docs_tests
   native_tests
   build_pkg
   wasm_tests
