@@ -160,7 +160,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     }
 
     /**
-     * Converts one coverage take; see the README for the result's shape. `sources` gives a
+     * Converts one coverage take; see docs/formats.md for the result's shape. `sources` gives a
      * script's source by URL, `sourceMaps` a map's JSON by its location (path or URL); in Node
      * both default to reading the file.
      */
@@ -236,7 +236,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
 
     /**
      * Opens an invocation: every take given to `addWindow` until `closeInvocation(key)` counts as
-     * its own, also while other invocations are open (see the README's concurrency rule).
+     * its own, also while other invocations are open (see the concurrency rule in docs/layer.md).
      */
     openInvocation(key) {
       return live(this, 'openInvocation').openInvocation(wholeNumber('openInvocation', key));

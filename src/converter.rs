@@ -13,7 +13,7 @@ use crate::source_map::{data_url_text, decode, find_reference, resolve};
 use crate::work::{Buffers, Output};
 use std::collections::HashMap;
 
-/// How per-line counts are decided (see the README's "Line modes").
+/// How per-line counts are decided (see docs/package.md, "Line modes").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum LineMode {
     /// The count at a line's first non-blank character; blank lines are not executable.
