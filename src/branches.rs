@@ -94,8 +94,9 @@ const BINARY: [Sym; 20] = [
     Shl, Shr, Ushr, Amp, Pipe, Caret,
 ];
 
-const PREFIX: [Sym; 10] = [
-    Bang, Tilde, Plus, Minus, Inc, Dec, Typeof, Void, Delete, Await,
+/// Read before an operand (`new` too: `new F(a || b) || c` is one chain starting at `new`).
+const PREFIX: [Sym; 11] = [
+    Bang, Tilde, Plus, Minus, Inc, Dec, Typeof, Void, Delete, Await, New,
 ];
 
 const CLASS_MODIFIERS: [Sym; 12] = [
@@ -1157,6 +1158,56 @@ mod tests {
     /// Prints what it finds, one branch a line, for the expectations below.
     fn show(source: &str, ts: bool) -> String {
         branches(source, ts).join("\n")
+    }
+
+    /// A branch point as tests/fixtures/branch-forms/generate.mjs writes it: `line:column` of
+    /// the id, each leaf `start-end[@operator]`, then `else start-end` for an implicit else.
+    fn describe(source: &str, point: &BranchPoint) -> String {
+        let before = &source[..point.at as usize];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1);
+        let leaves: Vec<String> = (point.leaves.iter())
+            .map(|leaf| {
+                let operator = leaf.operator.map_or(String::new(), |at| format!("@{at}"));
+                format!("{}-{}{operator}", leaf.code.start, leaf.code.end)
+            })
+            .collect();
+        let otherwise = (point.implicit_else)
+            .map_or(String::new(), |s| format!(" else {}-{}", s.start, s.end));
+        format!("{line}:{column} {}{otherwise}", leaves.join(", "))
+    }
+
+    /// Real sources with every form, nested, among the syntax around them, against the branch
+    /// points TypeScript's own parser gives (and, for JavaScript, acorn's ids and operators):
+    /// tests/fixtures/branch-forms/expected.json, written by generate.mjs there.
+    #[test]
+    fn every_form_matches_the_parsers_branches() {
+        let expected: std::collections::BTreeMap<String, Vec<String>> = serde_json::from_str(
+            include_str!("../tests/fixtures/branch-forms/expected.json"),
+        )
+        .unwrap();
+        let sources = [
+            ("forms.js", include_str!("../tests/fixtures/branch-forms/forms.js")),
+            ("forms.ts", include_str!("../tests/fixtures/branch-forms/forms.ts")),
+            ("edges.ts", include_str!("../tests/fixtures/branch-forms/edges.ts")),
+        ];
+        assert_eq!(expected.len(), sources.len());
+        for (name, source) in sources {
+            let mut found: Vec<(u32, String)> = find_branches(source, is_typescript(name))
+                .iter()
+                .map(|point| (point.at, describe(source, point)))
+                .collect();
+            found.sort();
+            let found: Vec<String> = found.into_iter().map(|(_, line)| line).collect();
+            let want = &expected[name];
+            let missing: Vec<&String> = want.iter().filter(|l| !found.contains(l)).collect();
+            let extra: Vec<&String> = found.iter().filter(|l| !want.contains(l)).collect();
+            assert_eq!(
+                (&found, name),
+                (want, name),
+                "missing {missing:#?}\nextra {extra:#?}"
+            );
+        }
     }
 
     #[test]
