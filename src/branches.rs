@@ -1172,8 +1172,8 @@ mod tests {
                 format!("{}-{}{operator}", leaf.code.start, leaf.code.end)
             })
             .collect();
-        let otherwise = (point.implicit_else)
-            .map_or(String::new(), |s| format!(" else {}-{}", s.start, s.end));
+        let otherwise =
+            (point.implicit_else).map_or(String::new(), |s| format!(" else {}-{}", s.start, s.end));
         format!("{line}:{column} {}{otherwise}", leaves.join(", "))
     }
 
@@ -1182,14 +1182,22 @@ mod tests {
     /// tests/fixtures/branch-forms/expected.json, written by generate.mjs there.
     #[test]
     fn every_form_matches_the_parsers_branches() {
-        let expected: std::collections::BTreeMap<String, Vec<String>> = serde_json::from_str(
-            include_str!("../tests/fixtures/branch-forms/expected.json"),
-        )
-        .unwrap();
+        let expected: std::collections::BTreeMap<String, Vec<String>> =
+            serde_json::from_str(include_str!("../tests/fixtures/branch-forms/expected.json"))
+                .unwrap();
         let sources = [
-            ("forms.js", include_str!("../tests/fixtures/branch-forms/forms.js")),
-            ("forms.ts", include_str!("../tests/fixtures/branch-forms/forms.ts")),
-            ("edges.ts", include_str!("../tests/fixtures/branch-forms/edges.ts")),
+            (
+                "forms.js",
+                include_str!("../tests/fixtures/branch-forms/forms.js"),
+            ),
+            (
+                "forms.ts",
+                include_str!("../tests/fixtures/branch-forms/forms.ts"),
+            ),
+            (
+                "edges.ts",
+                include_str!("../tests/fixtures/branch-forms/edges.ts"),
+            ),
         ];
         assert_eq!(expected.len(), sources.len());
         for (name, source) in sources {
