@@ -62,6 +62,8 @@ pub fn find_branches(source: &str, typescript: bool) -> Vec<BranchPoint> {
         ts: typescript,
         depth: 0,
         no_in: false,
+        untyped_arrow: usize::MAX,
+        speculating: false,
         points: Vec::new(),
     };
     let end = finder.tokens.len();
@@ -118,6 +120,10 @@ struct Finder<'a> {
     depth: u32,
     /// Reading a `for` head's target, where `in` is no operator.
     no_in: bool,
+    /// The token where `(a): T => b` is no arrow with a return type (see `consequent_arrow`).
+    untyped_arrow: usize,
+    /// Reading ahead for `consequent_arrow` (which does not read ahead again inside).
+    speculating: bool,
     points: Vec<BranchPoint>,
 }
 
@@ -545,6 +551,9 @@ impl Finder<'_> {
         }
         let question = self.start();
         self.pos += 1;
+        if self.ts && !self.speculating {
+            self.consequent_arrow();
+        }
         let consequent = self.operand_leaf(Some(question), Self::assignment);
         let colon = self.start();
         let alternate = if self.eat(Colon) {
@@ -554,6 +563,32 @@ impl Finder<'_> {
         };
         self.push(at, vec![consequent, alternate]);
         false
+    }
+
+    /// TypeScript reads `(a): T => b` in a conditional's consequent as an arrow only when a `:`
+    /// follows it: `x ? (a) : b => c` is a conditional whose alternate is `b => c`. Reads such
+    /// an arrow ahead, and when no `:` follows, marks its first token as no arrow.
+    fn consequent_arrow(&mut self) {
+        let (pos, found) = (self.pos, self.points.len());
+        if !self.arrow_ahead() {
+            return;
+        }
+        let mut params = pos + usize::from(self.is(Async));
+        if self.is_at(params, Lt) {
+            params = self.angle_end(params).unwrap_or(params);
+        }
+        let after = self.token(params).map_or(params, |t| t.close as usize) + 1;
+        if !self.is_at(after, Colon) {
+            return;
+        }
+        self.speculating = true;
+        self.arrow();
+        self.speculating = false;
+        if !self.is(Colon) {
+            self.untyped_arrow = pos;
+        }
+        self.points.truncate(found);
+        self.pos = pos;
     }
 
     fn operand_leaf(&mut self, operator: Option<u32>, read: fn(&mut Self) -> bool) -> Leaf {
@@ -977,7 +1012,7 @@ impl Finder<'_> {
         let after = self.token(at).map_or(at, |t| t.close as usize) + 1;
         match self.sym(after) {
             Arrow => true,
-            Colon if self.ts => {
+            Colon if self.ts && self.pos != self.untyped_arrow => {
                 let saved = self.pos;
                 self.pos = after + 1;
                 self.skip_type();
