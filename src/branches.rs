@@ -1220,19 +1220,19 @@ mod tests {
         let expected: std::collections::BTreeMap<String, Vec<String>> =
             serde_json::from_str(include_str!("../tests/fixtures/branch-forms/expected.json"))
                 .unwrap();
+        macro_rules! source {
+            ($name:literal) => {
+                (
+                    $name,
+                    include_str!(concat!("../tests/fixtures/branch-forms/", $name)),
+                )
+            };
+        }
         let sources = [
-            (
-                "forms.js",
-                include_str!("../tests/fixtures/branch-forms/forms.js"),
-            ),
-            (
-                "forms.ts",
-                include_str!("../tests/fixtures/branch-forms/forms.ts"),
-            ),
-            (
-                "edges.ts",
-                include_str!("../tests/fixtures/branch-forms/edges.ts"),
-            ),
+            source!("forms.js"),
+            source!("forms.ts"),
+            source!("edges.js"),
+            source!("edges.ts"),
         ];
         assert_eq!(expected.len(), sources.len());
         for (name, source) in sources {
