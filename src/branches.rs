@@ -1510,6 +1510,24 @@ mod tests {
         assert_eq!(show("if (a) {", false), "if (a): { +else");
     }
 
+    /// The nesting limit counts only what is open: every construct left gives its level back,
+    /// so a long file of statements, expressions and types reads to its end.
+    #[test]
+    fn long_files_read_to_the_end() {
+        let line = "let v: A<B> = { a: [(c): D => c ? (d || e) : f] };\n";
+        let source = line.repeat(500);
+        let ats: Vec<u32> = (find_branches(&source, true).iter())
+            .map(|point| point.at)
+            .collect();
+        let ternary = line.find("c ?").unwrap();
+        let chain = line.find("d ||").unwrap();
+        let expected: Vec<u32> = (0..500)
+            .flat_map(|n| [n * line.len() + ternary, n * line.len() + chain])
+            .map(|at| at as u32)
+            .collect();
+        assert_eq!(ats, expected);
+    }
+
     /// Deep nesting is read up to a limit, then skipped, within a small stack.
     #[test]
     fn deep_nesting_keeps_the_stack_small() {
