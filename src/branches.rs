@@ -1528,6 +1528,18 @@ mod tests {
         assert_eq!(ats, expected);
     }
 
+    /// Type arguments are looked for within 400 tokens of their `<` (a bound on the look-ahead
+    /// of every `<`): a `>` further away leaves the `<` a comparison, and the `?` of a tuple's
+    /// optional element inside then reads as a conditional.
+    #[test]
+    fn type_arguments_are_looked_for_within_400_tokens() {
+        // Tokens: `x` `=` `<` `keyof` `A`, then `|` `A` per pair, `|` `[` `B` `?` `]` `>`: the
+        // `>` is token 10 + 2 * pairs, 398 tokens after the `<` (token 2) at 195 pairs, 400 at 196.
+        let source = |pairs: usize| format!("x = <keyof A{} | [B?]>y;", " | A".repeat(pairs));
+        assert_eq!(show(&source(195), true), "");
+        assert_eq!(show(&source(196), true), "B?]>y;:  | ");
+    }
+
     /// Deep nesting is read up to a limit, then skipped, within a small stack.
     #[test]
     fn deep_nesting_keeps_the_stack_small() {
