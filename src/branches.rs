@@ -417,7 +417,7 @@ impl Finder<'_> {
         }
     }
 
-    /// `let`/`const`/`var` and its declarators, or a `for` head's `x of xs`.
+    /// `let`/`const`/`var` and its declarators (a `for` head reads them as expressions).
     fn declaration(&mut self) {
         self.pos += 1;
         loop {
@@ -428,7 +428,7 @@ impl Finder<'_> {
                     self.skip_type();
                 }
             }
-            if self.eat(Assign) || self.eat(Of) || self.eat(In) {
+            if self.eat(Assign) {
                 self.assignment();
             }
             if !self.eat(Comma) {
@@ -1234,7 +1234,9 @@ mod tests {
             source!("edges.js"),
             source!("edges.ts"),
         ];
-        assert_eq!(expected.len(), sources.len());
+        // Every source the generator read is checked (its other key is tests/branch_counts.rs').
+        let read = expected.keys().filter(|key| !key.ends_with(" footprints"));
+        assert_eq!(read.count(), sources.len());
         for (name, source) in sources {
             let mut found: Vec<(u32, String)> = find_branches(source, is_typescript(name))
                 .iter()
