@@ -1542,6 +1542,19 @@ mod tests {
         assert_eq!(show(&source(196), true), "B?]>y;:  | ");
     }
 
+    /// A type parameter list longer than the look-ahead is stepped over token by token: what
+    /// follows is still read.
+    #[test]
+    fn long_type_parameters_are_stepped_over() {
+        for form in [
+            "let f: <T extends A{}>(a: T) => T = x;",
+            "class K<T extends A{}> {}",
+        ] {
+            let source = format!("{}\ny || z;", form.replace("{}", &" | A".repeat(250)));
+            assert_eq!(show(&source, true), "y || z: y | z", "{form}");
+        }
+    }
+
     /// Deep nesting is read up to a limit, then skipped, within a small stack.
     #[test]
     fn deep_nesting_keeps_the_stack_small() {
