@@ -1070,7 +1070,7 @@ impl Finder<'_> {
                 }
                 LParen | LBracket | LBrace => i = token.close as usize,
                 RParen | RBracket | RBrace | Semi | And | Or | Nullish => return None,
-                _ if token.kind == Kind::TemplateHead => i = token.close as usize,
+                // A template is scanned part by part (a type holds no `&&`/`||`; an expression may).
                 _ => {}
             }
             i += 1;
