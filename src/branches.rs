@@ -1548,6 +1548,7 @@ mod tests {
     fn long_type_parameters_are_stepped_over() {
         for form in [
             "let f: <T extends A{}>(a: T) => T = x;",
+            "let g: B | <T extends A{}>(a: T) => T = x;",
             "class K<T extends A{}> {}",
         ] {
             let source = format!("{}\ny || z;", form.replace("{}", &" | A".repeat(250)));
