@@ -5,6 +5,7 @@
 #   ./build.sh bench   the benchmark (not part of the tests)
 #   ./build.sh pkg     only build pkg/ and the layer zip (for a quick loop on one test file)
 #   ./build.sh mutants the mutation run of the Rust core (tools/mutants.sh; not part of the tests)
+#   ./build.sh fuzz [N] the fuzzers, N inputs each (docs/fuzzing.md; not part of the tests)
 # Installs are idempotent and quick when already done, so the script works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -160,6 +161,12 @@ layer_tests() {
   node --test tests/e2e/*.test.mjs
 }
 
+fuzz() {  # fuzz [N] [SEED]: the converter's fuzzer, then the wrapper's (docs/fuzzing.md)
+  local inputs=${1:-1000000} seed=${2:-1}
+  say "fuzzing the converter: $inputs inputs, seed $seed"
+  FUZZ_INPUTS=$inputs FUZZ_SEED=$seed cargo test --locked --release --test fuzz -- --ignored --nocapture
+}
+
 run_tests() {
   ensure_toolchain
   lints
@@ -180,5 +187,6 @@ case "${1:-}" in
   bench) ensure_toolchain; build_pkg; build_layer; bash tests/layer/setup.sh; bash bench/run.sh ;;
   pkg) ensure_toolchain; build_pkg; build_layer ;;
   mutants) shift; bash tools/mutants.sh "$@" ;;
-  *) echo "usage: ./build.sh [test|bench|pkg|mutants [files...]]" >&2; exit 2 ;;
+  fuzz) shift; fuzz "$@" ;;
+  *) echo "usage: ./build.sh [test|bench|pkg|mutants [files...]|fuzz [N [SEED]]]" >&2; exit 2 ;;
 esac
