@@ -164,7 +164,7 @@ layer_tests() {
 fuzz() {  # fuzz [N] [SEED]: the converter's fuzzer, then the wrapper's (docs/fuzzing.md)
   local inputs=${1:-1000000} seed=${2:-1}
   say "fuzzing the converter: $inputs inputs, seed $seed"
-  FUZZ_INPUTS=$inputs FUZZ_SEED=$seed cargo test --locked --release --test fuzz -- --ignored --nocapture
+  FUZZ_INPUTS=$inputs FUZZ_SEED=$seed cargo test --locked --profile fuzz --test fuzz -- --ignored --nocapture
 }
 
 run_tests() {

@@ -124,6 +124,10 @@ impl Rng {
 
 struct Seed {
     takes: Vec<Vec<u8>>,
+    /// The takes parsed (cloned for a case that changes them).
+    parsed: Vec<serde_json::Value>,
+    /// The scripts' URLs.
+    scripts: Vec<String>,
     files: Vec<(String, String)>,
     /// How often it is chosen, relative to the others.
     weight: usize,
@@ -148,10 +152,29 @@ fn files_under(dir: &Path, prefix: &str, out: &mut Vec<(String, String)>) {
 }
 
 fn corpus() -> Vec<Seed> {
+    let mut seeds = corpus_files();
+    for seed in &mut seeds {
+        seed.parsed = seed
+            .takes
+            .iter()
+            .map(|t| serde_json::from_slice(t).unwrap())
+            .collect();
+        seed.scripts = seed
+            .parsed
+            .iter()
+            .flat_map(|t| t["result"].as_array().cloned().unwrap_or_default())
+            .filter_map(|s| s["url"].as_str().map(str::to_owned))
+            .collect();
+    }
+    seeds
+}
+
+fn corpus_files() -> Vec<Seed> {
     let mut seeds = Vec::new();
-    let index: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(fixtures().join("coverage/index.json")).unwrap())
-            .unwrap();
+    let index: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("coverage/index.json")).unwrap(),
+    )
+    .unwrap();
     for entry in index.as_array().unwrap() {
         let coverage = entry["coverage"].as_str().unwrap();
         let mut files = Vec::new();
@@ -162,7 +185,9 @@ fn corpus() -> Vec<Seed> {
         // The source maps next to a script (uses-dep.js.map).
         for (url, _) in files.clone() {
             let map = format!("{url}.map");
-            let on_disk = fixtures().join(url.trim_start_matches("/project/")).with_extension("js.map");
+            let on_disk = fixtures()
+                .join(url.trim_start_matches("/project/"))
+                .with_extension("js.map");
             if let Ok(text) = std::fs::read_to_string(on_disk) {
                 files.push((map, text));
             }
@@ -171,6 +196,8 @@ fn corpus() -> Vec<Seed> {
         seeds.push(Seed {
             takes: vec![std::fs::read(fixtures().join("coverage").join(coverage)).unwrap()],
             files,
+            parsed: Vec::new(),
+            scripts: Vec::new(),
             weight: if big { 1 } else { 40 },
         });
     }
@@ -179,16 +206,27 @@ fn corpus() -> Vec<Seed> {
     for dir in ["dist", "src", "node_modules", "deprecated"] {
         files_under(&maps.join(dir), &format!("/project/{dir}"), &mut map_files);
     }
-    for build in ["tsc", "esbuild", "esbuild-nocontent", "tsc-esm", "tsc-esm-bom"] {
+    for build in [
+        "tsc",
+        "esbuild",
+        "esbuild-nocontent",
+        "tsc-esm",
+        "tsc-esm-bom",
+    ] {
         let whole = std::fs::read(maps.join(format!("coverage/{build}.json"))).unwrap();
         let files: Vec<(String, String)> = map_files
             .iter()
-            .filter(|(path, _)| !path.starts_with("/project/dist/") || path.starts_with(&format!("/project/dist/{build}/")))
+            .filter(|(path, _)| {
+                !path.starts_with("/project/dist/")
+                    || path.starts_with(&format!("/project/dist/{build}/"))
+            })
             .cloned()
             .collect();
         seeds.push(Seed {
             takes: vec![whole],
             files: files.clone(),
+            parsed: Vec::new(),
+            scripts: Vec::new(),
             weight: 120,
         });
         let takes: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(
@@ -198,6 +236,8 @@ fn corpus() -> Vec<Seed> {
         seeds.push(Seed {
             takes: takes.iter().map(|t| t.get().as_bytes().to_vec()).collect(),
             files,
+            parsed: Vec::new(),
+            scripts: Vec::new(),
             weight: 60,
         });
     }
@@ -207,15 +247,91 @@ fn corpus() -> Vec<Seed> {
 // --- interesting values ------------------------------------------------------------------------
 
 const FRAGMENTS: &[&str] = &[
-    "if (", "?", ":", "`${", "}", "/", "'", "\"", "(", ")", "{", "[", "]", "<", ">>", "=>", "&&",
-    "||", "??", "?.", "case ", "switch (x) {", "default:", "/*", "*/", "//", "\n", "\r\n", "\r",
-    "é", "😀", "\u{2028}", "\u{2029}", "\u{feff}", "\u{85}", "\u{202e}", "\u{301}", "\u{fffd}",
-    "\0", "\t", "\u{a0}", "type X = ", "a?.5", "#", "\\", "function (a = ", "function f() {",
-    "class {", "class A extends B {", "`", "<T>(", "as ", "!", "enum {", "=", "async ", "*",
-    "yield", "await ", "get ", "static {", "=> {", "return ", "try {", "catch {", "finally {",
-    "for (;;) {", "while (0) ", "do ", "else ", "x = 1;", "/re[/]g/", "0x1F", "1e3", ".5", "@dec ",
-    "import(", "export default ", "//# sourceMappingURL=", "\n//# sourceMappingURL=gen.js.map\n",
-    "𝒳", "ℌ", "\u{10ffff}", "\u{e000}", "\u{200b}",
+    "if (",
+    "?",
+    ":",
+    "`${",
+    "}",
+    "/",
+    "'",
+    "\"",
+    "(",
+    ")",
+    "{",
+    "[",
+    "]",
+    "<",
+    ">>",
+    "=>",
+    "&&",
+    "||",
+    "??",
+    "?.",
+    "case ",
+    "switch (x) {",
+    "default:",
+    "/*",
+    "*/",
+    "//",
+    "\n",
+    "\r\n",
+    "\r",
+    "é",
+    "😀",
+    "\u{2028}",
+    "\u{2029}",
+    "\u{feff}",
+    "\u{85}",
+    "\u{202e}",
+    "\u{301}",
+    "\u{fffd}",
+    "\0",
+    "\t",
+    "\u{a0}",
+    "type X = ",
+    "a?.5",
+    "#",
+    "\\",
+    "function (a = ",
+    "function f() {",
+    "class {",
+    "class A extends B {",
+    "`",
+    "<T>(",
+    "as ",
+    "!",
+    "enum {",
+    "=",
+    "async ",
+    "*",
+    "yield",
+    "await ",
+    "get ",
+    "static {",
+    "=> {",
+    "return ",
+    "try {",
+    "catch {",
+    "finally {",
+    "for (;;) {",
+    "while (0) ",
+    "do ",
+    "else ",
+    "x = 1;",
+    "/re[/]g/",
+    "0x1F",
+    "1e3",
+    ".5",
+    "@dec ",
+    "import(",
+    "export default ",
+    "//# sourceMappingURL=",
+    "\n//# sourceMappingURL=gen.js.map\n",
+    "𝒳",
+    "ℌ",
+    "\u{10ffff}",
+    "\u{e000}",
+    "\u{200b}",
 ];
 
 const URLS: &[&str] = &[
@@ -325,7 +441,11 @@ fn vlq(mut value: i64, out: &mut String) {
 fn base64(bytes: &[u8]) -> String {
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -353,7 +473,9 @@ fn interesting_number(rng: &mut Rng, near: f64) -> serde_json::Value {
         5 => json!(0.5),
         6 => json!(near + 1.0),
         7 => json!(near - 1.0),
-        8 => json!((near as i64 + rng.below(40) as i64 - 20).max(0)),
+        8 => json!((near as i64)
+            .saturating_add(rng.below(40) as i64 - 20)
+            .max(0)),
         9 => json!(i64::MIN),
         10 => json!("5"),
         11 => serde_json::Value::Null,
@@ -473,9 +595,28 @@ fn mutate_bytes(rng: &mut Rng, bytes: &mut Vec<u8>, others: &[&[u8]]) {
         1 => {
             let at = rng.below(len + 1);
             let token = rng.pick(&[
-                &b"{"[..], b"}", b"[", b"]", b",", b":", b"\"", b"\\", b"-", b"0", b"1e999", b"null",
-                b"\xff", b"\xed\xa0\x80", b"\xc0\x80", b"\xf0\x9f", b"\\ud800", b"\\u0000",
-                b"\"result\":", b"\"ranges\":[", b"\"startOffset\":", b"\"url\":\"\"",
+                &b"{"[..],
+                b"}",
+                b"[",
+                b"]",
+                b",",
+                b":",
+                b"\"",
+                b"\\",
+                b"-",
+                b"0",
+                b"1e999",
+                b"null",
+                b"\xff",
+                b"\xed\xa0\x80",
+                b"\xc0\x80",
+                b"\xf0\x9f",
+                b"\\ud800",
+                b"\\u0000",
+                b"\"result\":",
+                b"\"ranges\":[",
+                b"\"startOffset\":",
+                b"\"url\":\"\"",
             ]);
             bytes.splice(at..at, token.iter().copied());
         }
@@ -505,7 +646,13 @@ fn mutate_bytes(rng: &mut Rng, bytes: &mut Vec<u8>, others: &[&[u8]]) {
         }
         7 => {
             let at = rng.below(len + 1);
-            let digits = rng.pick(&[&b"9999999999999"[..], b"-0", b"4294967295", b"4294967296", b"1.5"]);
+            let digits = rng.pick(&[
+                &b"9999999999999"[..],
+                b"-0",
+                b"4294967295",
+                b"4294967296",
+                b"1.5",
+            ]);
             bytes.splice(at..at, digits.iter().copied());
         }
         _ => {}
@@ -558,7 +705,13 @@ fn mutate_source(rng: &mut Rng, text: &mut String) -> Option<Vec<u8>> {
             // Invalid UTF-8: the caller gives it as bytes.
             let mut bytes = text.clone().into_bytes();
             let at = char_boundary(rng, text);
-            let bad = rng.pick(&[&b"\xff"[..], b"\xed\xa0\x80", b"\xc0\x80", b"\xf0\x9f\x98", b"\x80"]);
+            let bad = rng.pick(&[
+                &b"\xff"[..],
+                b"\xed\xa0\x80",
+                b"\xc0\x80",
+                b"\xf0\x9f\x98",
+                b"\x80",
+            ]);
             bytes.splice(at..at, bad.iter().copied());
             return Some(bytes);
         }
@@ -580,7 +733,12 @@ fn mutate_source(rng: &mut Rng, text: &mut String) -> Option<Vec<u8>> {
                 "%2e%2e/x.map",
                 "é.map",
             ]);
-            let style = rng.pick(&["\n//# sourceMappingURL=", "\n//@ sourceMappingURL=", "\n/*# sourceMappingURL=", "//# sourceMappingURL="]);
+            let style = rng.pick(&[
+                "\n//# sourceMappingURL=",
+                "\n//@ sourceMappingURL=",
+                "\n/*# sourceMappingURL=",
+                "//# sourceMappingURL=",
+            ]);
             text.push_str(style);
             text.push_str(reference);
             if style.starts_with("\n/*") {
@@ -589,7 +747,9 @@ fn mutate_source(rng: &mut Rng, text: &mut String) -> Option<Vec<u8>> {
         }
         _ => {
             let at = char_boundary(rng, text);
-            let s = rng.pick(&["\u{2028}", "\u{2029}", "\r", "\r\n", "\n\n\n", "\u{85}", "\u{b}", "\u{c}"]);
+            let s = rng.pick(&[
+                "\u{2028}", "\u{2029}", "\r", "\r\n", "\n\n\n", "\u{85}", "\u{b}", "\u{c}",
+            ]);
             text.insert_str(at, s);
         }
     }
@@ -604,7 +764,24 @@ fn mutate_mappings(rng: &mut Rng, mappings: &mut String) {
             let c = rng.pick(BASE64) as char;
             mappings.insert(at, c);
         }
-        1 => mappings.insert_str(at, rng.pick(&["gggggggggggggg", "+/////////B", "//////////////D", "g", "A", ";", ",", ",,", ";;;;", "!", "é", "=", " "])),
+        1 => mappings.insert_str(
+            at,
+            rng.pick(&[
+                "gggggggggggggg",
+                "+/////////B",
+                "//////////////D",
+                "g",
+                "A",
+                ";",
+                ",",
+                ",,",
+                ";;;;",
+                "!",
+                "é",
+                "=",
+                " ",
+            ]),
+        ),
         2 => {
             let end = char_boundary(rng, &mappings[at..]) + at;
             mappings.replace_range(at..end, "");
@@ -652,7 +829,8 @@ fn mutate_map(rng: &mut Rng, text: &str) -> String {
             4 => {
                 if let Some(sources) = map.get_mut("sources").and_then(|s| s.as_array_mut()) {
                     match rng.below(3) {
-                        0 => sources.push(serde_json::Value::String(rng.pick(MAP_SOURCES).to_string())),
+                        0 => sources
+                            .push(serde_json::Value::String(rng.pick(MAP_SOURCES).to_string())),
                         1 => sources.clear(),
                         _ => {
                             if !sources.is_empty() {
@@ -672,7 +850,8 @@ fn mutate_map(rng: &mut Rng, text: &str) -> String {
                 map["sourceRoot"] = serde_json::Value::String(root.to_string());
             }
             6 => {
-                if let Some(contents) = map.get_mut("sourcesContent").and_then(|s| s.as_array_mut()) {
+                if let Some(contents) = map.get_mut("sourcesContent").and_then(|s| s.as_array_mut())
+                {
                     match rng.below(4) {
                         0 => contents.clear(),
                         1 => contents.push(serde_json::Value::Null),
@@ -681,7 +860,9 @@ fn mutate_map(rng: &mut Rng, text: &str) -> String {
                                 mutate_source(rng, text);
                             }
                         }
-                        _ => contents.push(serde_json::Value::String("x\n".repeat(rng.below(3000)))),
+                        _ => {
+                            contents.push(serde_json::Value::String("x\n".repeat(rng.below(3000))))
+                        }
                     }
                 } else {
                     map["sourcesContent"] = serde_json::json!(["let a = 1;\n", null, 5]);
@@ -698,7 +879,15 @@ fn mutate_map(rng: &mut Rng, text: &str) -> String {
                 map = serde_json::json!({"version": 3, "sections": sections});
             }
             8 => {
-                map["version"] = rng.pick(&[serde_json::json!(2), serde_json::json!("3"), serde_json::json!(3.0), serde_json::Value::Null, serde_json::json!(4_294_967_299u64)]).clone();
+                map["version"] = rng
+                    .pick(&[
+                        serde_json::json!(2),
+                        serde_json::json!("3"),
+                        serde_json::json!(3.0),
+                        serde_json::Value::Null,
+                        serde_json::json!(4_294_967_299u64),
+                    ])
+                    .clone();
             }
             _ => {
                 let mut bytes = serde_json::to_vec(&map).unwrap();
@@ -772,7 +961,11 @@ fn synthetic(rng: &mut Rng) -> Case {
             source.push_str(rng.pick(FRAGMENTS));
         }
     }
-    let url = if rng.chance(50) { "file:///project/gen.js" } else { "file:///project/gen.ts" };
+    let url = if rng.chance(50) {
+        "file:///project/gen.js"
+    } else {
+        "file:///project/gen.ts"
+    };
     let original: String = source.chars().rev().collect();
     let map = random_map(rng, source.lines().count() + 1, &original);
     let mut files = Vec::new();
@@ -790,20 +983,28 @@ fn synthetic(rng: &mut Rng) -> Case {
     let length = utf16_len(&source);
     let mut functions = Vec::new();
     if rng.chance(80) {
-        functions.push(serde_json::json!({"functionName": "", "isBlockCoverage": true,
-            "ranges": [{"startOffset": 0, "endOffset": length, "count": 1}]}));
+        functions.push(
+            serde_json::json!({"functionName": "", "isBlockCoverage": true,
+            "ranges": [{"startOffset": 0, "endOffset": length, "count": 1}]}),
+        );
     }
     for _ in 0..rng.below(30) {
         let mut ranges = Vec::new();
         for _ in 0..1 + rng.below(4) {
             let start = rng.below(length + 1);
             let end = start + rng.below(length + 1 - start);
-            ranges.push(serde_json::json!({"startOffset": start, "endOffset": end, "count": rng.below(3)}));
+            ranges.push(
+                serde_json::json!({"startOffset": start, "endOffset": end, "count": rng.below(3)}),
+            );
         }
         functions.push(serde_json::json!({"functionName": "f", "isBlockCoverage": rng.chance(50), "ranges": ranges}));
     }
-    let take = serde_json::json!({"result": [{"scriptId": "1", "url": url, "functions": functions}]});
-    files.push((url.trim_start_matches("file://").to_owned(), Blob::Text(source)));
+    let take =
+        serde_json::json!({"result": [{"scriptId": "1", "url": url, "functions": functions}]});
+    files.push((
+        url.trim_start_matches("file://").to_owned(),
+        Blob::Text(source),
+    ));
     Case {
         options: default_options(),
         takes: vec![Blob::Text(take.to_string())],
@@ -836,6 +1037,14 @@ fn mutate_options(rng: &mut Rng, options: &mut CaseOptions) {
     }
 }
 
+/// The case's takes, parsed: cloned from the seed the first time a mutation needs them.
+fn takes_mut<'a>(
+    parsed: &'a mut Option<Vec<serde_json::Value>>,
+    seed: &Seed,
+) -> &'a mut Vec<serde_json::Value> {
+    parsed.get_or_insert_with(|| seed.parsed.clone())
+}
+
 /// Case `index` of `seed`: the same every time (the watchdog and `FUZZ_SAVE` rebuild it).
 fn generate(corpus: &[Seed], seed: u64, index: u64) -> Case {
     let mut rng = Rng::new(seed, index);
@@ -859,19 +1068,12 @@ fn generate(corpus: &[Seed], seed: u64, index: u64) -> Case {
             }
         })
         .unwrap();
-    let mut takes: Vec<serde_json::Value> = seed_case
-        .takes
-        .iter()
-        .map(|t| serde_json::from_slice(t).unwrap())
-        .collect();
+    // The takes are parsed (cloned) only when a mutation changes them.
+    let mut parsed: Option<Vec<serde_json::Value>> = None;
     let mut files: Vec<(String, String)> = seed_case.files.clone();
     let mut raw_files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut options = default_options();
-    let scripts: Vec<String> = takes
-        .iter()
-        .flat_map(|t| t["result"].as_array().cloned().unwrap_or_default())
-        .filter_map(|s| s["url"].as_str().map(str::to_owned))
-        .collect();
+    let scripts = &seed_case.scripts;
     // Options.
     if rng.chance(25) {
         for _ in 0..1 + rng.below(2) {
@@ -895,7 +1097,7 @@ fn generate(corpus: &[Seed], seed: u64, index: u64) -> Case {
             if rng.chance(80) {
                 let url = format!("file://{path}");
                 let length = utf16_len(text);
-                for take in &mut takes {
+                for take in takes_mut(&mut parsed, seed_case) {
                     fix_extent(take, &url, length);
                 }
             }
@@ -903,7 +1105,9 @@ fn generate(corpus: &[Seed], seed: u64, index: u64) -> Case {
     }
     // Source maps.
     if rng.chance(30) {
-        let maps: Vec<usize> = (0..files.len()).filter(|&i| files[i].0.ends_with(".map")).collect();
+        let maps: Vec<usize> = (0..files.len())
+            .filter(|&i| files[i].0.ends_with(".map"))
+            .collect();
         if !maps.is_empty() {
             for _ in 0..1 + rng.below(2) {
                 let i = rng.pick(&maps);
@@ -921,7 +1125,7 @@ fn generate(corpus: &[Seed], seed: u64, index: u64) -> Case {
                         &format!("sourceMappingURL=data:application/json;base64,{inline}"),
                     );
                     let length = utf16_len(text);
-                    for take in &mut takes {
+                    for take in takes_mut(&mut parsed, seed_case) {
                         fix_extent(take, &format!("file://{script}"), length);
                     }
                 }
@@ -930,16 +1134,20 @@ fn generate(corpus: &[Seed], seed: u64, index: u64) -> Case {
     }
     // Coverage, structured.
     if rng.chance(50) {
+        let takes = takes_mut(&mut parsed, seed_case);
         for _ in 0..1 + rng.below(3) {
             let t = rng.below(takes.len());
             match rng.below(10) {
                 0 => {
                     // Node's source-map cache, with a map from the files or a mutated one.
-                    let maps: Vec<&(String, String)> = files.iter().filter(|(p, _)| p.ends_with(".map")).collect();
+                    let maps: Vec<&(String, String)> =
+                        files.iter().filter(|(p, _)| p.ends_with(".map")).collect();
                     let data: serde_json::Value = match maps.first() {
                         Some((_, text)) => serde_json::from_str(&mutate_map(&mut rng, text))
                             .unwrap_or(serde_json::Value::Null),
-                        None => serde_json::json!({"version": 3, "sources": ["a.ts"], "mappings": "AAAA;gggggggggggg"}),
+                        None => {
+                            serde_json::json!({"version": 3, "sources": ["a.ts"], "mappings": "AAAA;gggggggggggg"})
+                        }
                     };
                     let script = scripts.first().cloned().unwrap_or_default();
                     let cache = serde_json::json!({ script.clone(): {"url": format!("{script}.map"), "data": data, "lineLengths": [1, 2]} });
@@ -958,7 +1166,10 @@ fn generate(corpus: &[Seed], seed: u64, index: u64) -> Case {
                     let length = files.first().map(|(_, s)| utf16_len(s)).unwrap_or(10);
                     let start = rng.below(length + 1);
                     let end = start + rng.below(length + 1 - start);
-                    if let Some(functions) = takes[t].pointer_mut("/result/0/functions").and_then(|f| f.as_array_mut()) {
+                    if let Some(functions) = takes[t]
+                        .pointer_mut("/result/0/functions")
+                        .and_then(|f| f.as_array_mut())
+                    {
                         functions.push(serde_json::json!({"functionName": "z", "isBlockCoverage": true,
                             "ranges": [{"startOffset": start, "endOffset": end, "count": rng.below(4)}]}));
                     }
@@ -972,7 +1183,14 @@ fn generate(corpus: &[Seed], seed: u64, index: u64) -> Case {
             }
         }
     }
-    let mut take_blobs: Vec<Blob> = takes.iter().map(|t| Blob::Text(t.to_string())).collect();
+    let mut take_blobs: Vec<Blob> = match &parsed {
+        Some(takes) => takes.iter().map(|t| Blob::Text(t.to_string())).collect(),
+        None => seed_case
+            .takes
+            .iter()
+            .map(|t| Blob::from_bytes(t.clone()))
+            .collect(),
+    };
     // Coverage, bytes.
     if rng.chance(10) {
         let others: Vec<&[u8]> = seed_case.takes.iter().map(Vec::as_slice).collect();
@@ -1070,7 +1288,11 @@ fn fuzz() {
     let seed = env_u64("FUZZ_SEED", 1);
     if let Ok(index) = std::env::var("FUZZ_SAVE") {
         let index: u64 = index.parse().unwrap();
-        let path = save(&generate(&corpus, seed, index), &format!("seed{seed}-case{index}"), "saved by FUZZ_SAVE");
+        let path = save(
+            &generate(&corpus, seed, index),
+            &format!("seed{seed}-case{index}"),
+            "saved by FUZZ_SAVE",
+        );
         println!("wrote {}", path.display());
         return;
     }
@@ -1089,7 +1311,8 @@ fn fuzz() {
     let totals = Arc::new(Totals::default());
     let seen: Arc<Mutex<Vec<String>>> = Arc::default();
     let started = Instant::now();
-    let case_started: Arc<Vec<AtomicU64>> = Arc::new((0..jobs).map(|_| AtomicU64::new(0)).collect());
+    let case_started: Arc<Vec<AtomicU64>> =
+        Arc::new((0..jobs).map(|_| AtomicU64::new(0)).collect());
     let done = Arc::new(AtomicBool::new(false));
     // The watchdog: a case running past its time is written out and the run stops.
     let watchdog = {
@@ -1102,8 +1325,15 @@ fn fuzz() {
                     let since = case_started[worker].load(Ordering::Relaxed);
                     let index = CURRENT_CASE[worker].load(Ordering::Relaxed);
                     if since > 0 && index != u64::MAX && now.saturating_sub(since) > case_ms {
-                        let path = save(&generate(&corpus, seed, index), &format!("hang-seed{seed}-case{index}"), "ran past the time bound");
-                        eprintln!("FUZZ: case {index} ran over {case_ms} ms: {}", path.display());
+                        let path = save(
+                            &generate(&corpus, seed, index),
+                            &format!("hang-seed{seed}-case{index}"),
+                            "ran past the time bound",
+                        );
+                        eprintln!(
+                            "FUZZ: case {index} ran over {case_ms} ms: {}",
+                            path.display()
+                        );
                         std::process::exit(3);
                     }
                 }
@@ -1112,8 +1342,12 @@ fn fuzz() {
     };
     let workers: Vec<_> = (0..jobs)
         .map(|worker| {
-            let (corpus, totals, seen, case_started) =
-                (corpus.clone(), totals.clone(), seen.clone(), case_started.clone());
+            let (corpus, totals, seen, case_started) = (
+                corpus.clone(),
+                totals.clone(),
+                seen.clone(),
+                case_started.clone(),
+            );
             std::thread::spawn(move || {
                 WORKER.with(|w| w.set(worker as usize));
                 let mut index = worker;
@@ -1125,7 +1359,8 @@ fn fuzz() {
                     PEAK.with(|p| p.set(held));
                     CURRENT_CASE[worker as usize].store(index, Ordering::Relaxed);
                     let t0 = Instant::now();
-                    case_started[worker as usize].store(started.elapsed().as_millis() as u64 + 1, Ordering::Relaxed);
+                    case_started[worker as usize]
+                        .store(started.elapsed().as_millis() as u64 + 1, Ordering::Relaxed);
                     IN_CASE.with(|c| c.set(true));
                     let result = std::panic::catch_unwind(|| fuzz_case::run(&case));
                     IN_CASE.with(|c| c.set(false));
@@ -1134,7 +1369,9 @@ fn fuzz() {
                     let peak = (PEAK.with(Cell::get) - held).max(0) as usize;
                     let failure = match result {
                         Ok(Ok(outcome)) => {
-                            totals.errors.fetch_add(outcome.errors as u64, Ordering::Relaxed);
+                            totals
+                                .errors
+                                .fetch_add(outcome.errors as u64, Ordering::Relaxed);
                             if outcome.methods > 0 {
                                 totals.with_methods.fetch_add(1, Ordering::Relaxed);
                             }
@@ -1151,7 +1388,9 @@ fn fuzz() {
                         Err(_) => Some(format!("panic: {}", LAST_PANIC.with(|p| p.take()))),
                     };
                     totals.inputs.fetch_add(1, Ordering::Relaxed);
-                    totals.input_bytes.fetch_add(input_bytes as u64, Ordering::Relaxed);
+                    totals
+                        .input_bytes
+                        .fetch_add(input_bytes as u64, Ordering::Relaxed);
                     totals.slowest_ms.fetch_max(elapsed, Ordering::Relaxed);
                     totals.peak_bytes.fetch_max(peak, Ordering::Relaxed);
                     if let Some(why) = failure {
@@ -1161,7 +1400,10 @@ fn fuzz() {
                         if !seen.contains(&signature) {
                             seen.push(signature);
                             let path = save(&case, &format!("seed{seed}-case{index}"), &why);
-                            eprintln!("FUZZ: case {index}: {why}\n      saved as {}", path.display());
+                            eprintln!(
+                                "FUZZ: case {index}: {why}\n      saved as {}",
+                                path.display()
+                            );
                         }
                     }
                     if worker == 0 && last_report.elapsed() > Duration::from_secs(60) {
@@ -1199,7 +1441,12 @@ fn fuzz() {
         totals.peak_bytes.load(Ordering::Relaxed) >> 10,
         seen.lock().unwrap().len(),
     );
-    assert_eq!(failures, 0, "see the cases written to {}", out_dir().display());
+    assert_eq!(
+        failures,
+        0,
+        "see the cases written to {}",
+        out_dir().display()
+    );
 }
 
 /// A few cases in the default run, so that the generator and the checks keep working.
@@ -1208,8 +1455,16 @@ fn the_generator_and_the_checks_run() {
     let corpus = corpus();
     for index in 0..20 {
         let case = generate(&corpus, 1, index);
-        assert_eq!(case, generate(&corpus, 1, index), "the generator is deterministic");
+        assert_eq!(
+            case,
+            generate(&corpus, 1, index),
+            "the generator is deterministic"
+        );
         let text = serde_json::to_string(&case).unwrap();
-        assert_eq!(serde_json::from_str::<Case>(&text).unwrap(), case, "a case survives its file");
+        assert_eq!(
+            serde_json::from_str::<Case>(&text).unwrap(),
+            case,
+            "a case survives its file"
+        );
     }
 }

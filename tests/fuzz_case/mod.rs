@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use v8_footprints::invocations::OpenInvocations;
 use v8_footprints::pending::{HitInfo, PendingHits};
 use v8_footprints::{
-    parse_coverage, BodyMeta, Converter, Coverage, Error, FootprintData, Inputs, LineMode,
-    Options, SourceText,
+    parse_coverage, BodyMeta, Converter, Coverage, Error, FootprintData, Inputs, LineMode, Options,
+    SourceText,
 };
 
 /// Text, or bytes that may not be UTF-8 (stored as hex in a case file).
@@ -45,12 +45,7 @@ impl Blob {
     pub fn from_bytes(bytes: Vec<u8>) -> Blob {
         match String::from_utf8(bytes) {
             Ok(text) => Blob::Text(text),
-            Err(e) => Blob::Hex(
-                e.into_bytes()
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect(),
-            ),
+            Err(e) => Blob::Hex(e.into_bytes().iter().map(|b| format!("{b:02x}")).collect()),
         }
     }
 
@@ -146,7 +141,9 @@ fn check_error(error: &Error, context: &str) -> Result<(), String> {
     }
     if let Error::Json { line, .. } = error {
         if *line == 0 {
-            return Err(format!("{context}: JSON error without a position: {error:?}"));
+            return Err(format!(
+                "{context}: JSON error without a position: {error:?}"
+            ));
         }
     }
     Ok(())
@@ -165,7 +162,9 @@ fn check_data(data: &FootprintData, coverage: &Coverage, compat: bool) -> Result
             return Err(format!("untyped script error {error:?}"));
         }
         if !urls.contains(&error.url.as_str()) {
-            return Err(format!("a script error names no script of the take: {error:?}"));
+            return Err(format!(
+                "a script error names no script of the take: {error:?}"
+            ));
         }
     }
     let files = data.files.len() as u32;
@@ -278,7 +277,13 @@ pub fn run(case: &Case) -> Result<Outcome, String> {
             if std::env::var_os("FUZZ_VERBOSE").is_some() {
                 eprintln!("{}: {}", error.kind, clip(&error.message));
             }
-            outcome.kinds.push(KINDS.iter().find(|k| **k == error.kind).copied().unwrap_or("?"));
+            outcome.kinds.push(
+                KINDS
+                    .iter()
+                    .find(|k| **k == error.kind)
+                    .copied()
+                    .unwrap_or("?"),
+            );
         }
         if case.hits_only {
             data.errors.clear();
