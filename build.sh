@@ -165,6 +165,10 @@ fuzz() {  # fuzz [N] [SEED]: the converter's fuzzer, then the wrapper's (docs/fu
   local inputs=${1:-1000000} seed=${2:-1}
   say "fuzzing the converter: $inputs inputs, seed $seed"
   FUZZ_INPUTS=$inputs FUZZ_SEED=$seed cargo test --locked --profile fuzz --test fuzz -- --ignored --nocapture
+  ensure_toolchain
+  build_pkg  # the wrapper's fuzzer passes the test names through the package
+  say "fuzzing the wrapper's event parsing: $inputs events, seed $seed"
+  node tests/fuzz/wrapper-events.mjs "$inputs" "$seed"
 }
 
 run_tests() {
