@@ -5,7 +5,7 @@
 //! for hangs and a counting allocator for memory.
 //!
 //! Not part of the default run (the test is ignored); `./build.sh fuzz [N]` runs it:
-//!   FUZZ_INPUTS=N FUZZ_SEED=S FUZZ_JOBS=J cargo test --release --test fuzz -- --ignored --nocapture
+//!   FUZZ_INPUTS=N FUZZ_SEED=S FUZZ_JOBS=J cargo test --profile fuzz --test fuzz -- --ignored --nocapture
 //! A failing case is written to `FUZZ_OUT` (default: `target/fuzz-found`) as a case file that
 //! `tests/fuzz_regressions.rs` replays once moved to `tests/fixtures/fuzz/`.
 //! `FUZZ_SAVE=I` writes case `I` of the seed without running it (for a case that hung or
