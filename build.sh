@@ -8,6 +8,7 @@
 #   ./build.sh setup   every install, alone (the default and test commands run it first)
 #   ./build.sh check   a quick loop: fmt, clippy, the Rust unit tests and the Node tests that need no build
 #   ./build.sh publish [--dry-run] [args]  build the layer and publish it to every region (layer/publish.sh)
+#   ./build.sh fuzz [N] the fuzzers, N inputs each (docs/fuzzing.md; not part of the tests)
 # Installs are idempotent and quick when already done, so the script works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -241,6 +242,16 @@ quick_check() {
     tests/e2e/backend-client.test.mjs
 }
 
+fuzz() {  # fuzz [N] [SEED]: the converter's fuzzer, then the wrapper's (docs/fuzzing.md)
+  local inputs=${1:-1000000} seed=${2:-1}
+  say "fuzzing the converter: $inputs inputs, seed $seed"
+  FUZZ_INPUTS=$inputs FUZZ_SEED=$seed cargo test --locked --profile fuzz --test fuzz -- --ignored --nocapture
+  ensure_toolchain
+  build_pkg  # the wrapper's fuzzer passes the test names through the package
+  say "fuzzing the wrapper's event parsing: $inputs events, seed $seed"
+  node tests/fuzz/wrapper-events.mjs "$inputs" "$seed"
+}
+
 run_tests() {
   setup
   lints
@@ -268,5 +279,6 @@ case "${1:-}" in
   setup) setup ;;
   check) quick_check ;;
   publish) shift; ensure_toolchain; build_pkg; build_layer; bash layer/publish.sh "$@" ;;
-  *) echo "usage: ./build.sh [test|bench|pkg|setup|check|publish [--dry-run]|mutants [files...]]" >&2; exit 2 ;;
+  fuzz) shift; fuzz "$@" ;;
+  *) echo "usage: ./build.sh [test|bench|pkg|setup|check|publish [--dry-run]|mutants [files...]|fuzz [N [SEED]]]" >&2; exit 2 ;;
 esac

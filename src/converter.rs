@@ -409,7 +409,10 @@ fn guess_shift(script: &Script<'_>, state: &ScriptState) -> u32 {
             .functions()
             .filter_map(|f| f.ranges.first())
             .filter(|extent| {
-                let at = state.index.byte_offset(&state.source, extent.start + shift);
+                // A start past the source (an error found next) is on no token.
+                let at = state
+                    .index
+                    .byte_offset(&state.source, extent.start.saturating_add(shift));
                 crate::method_ids::starts_token(&state.source, at)
             })
             .count()
@@ -421,6 +424,39 @@ fn guess_shift(script: &Script<'_>, state: &ScriptState) -> u32 {
 mod tests {
     use super::*;
     use crate::coverage::CoverageRange;
+
+    /// Found by the fuzzer (tests/fixtures/fuzz/converter-start-at-u32-max.json): in a take
+    /// without the top level, a function starting at 2^32-1 overflowed while the shift was
+    /// guessed; it is an offset past the source.
+    #[test]
+    fn a_start_at_the_last_offset_is_out_of_range() {
+        let mut coverage = Coverage::new();
+        coverage.push_script("file:///p/a.js");
+        coverage.push_function("f", true);
+        coverage.push_range(CoverageRange {
+            start: u32::MAX,
+            end: u32::MAX,
+            count: 1,
+        });
+        let mut converter = Converter::new(&Options {
+            project_root: "/p".into(),
+            ..Options::default()
+        })
+        .unwrap();
+        let data = converter.convert(&coverage, &mut |_| Some(SourceText::Text("f();\n".into())));
+        let errors: Vec<(&str, &str)> = data
+            .errors
+            .iter()
+            .map(|e| (e.kind.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            errors,
+            [(
+                "offset-out-of-range",
+                "file:///p/a.js: offset 4294967295 is past the end of the source (5 UTF-16 code units)"
+            )]
+        );
+    }
 
     /// A take without the top level of a file with a byte-order mark, first seen in that take:
     /// when the functions' starts are on tokens with and without the shift (`m() {}`: `m` and

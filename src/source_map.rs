@@ -248,17 +248,26 @@ fn decode_one(
             if source >= sources {
                 return Err(format!("a mapping names source {source} of {sources}"));
             }
-            let line = line + line_offset;
-            let column = column
-                + if line == line_offset {
-                    column_offset
-                } else {
-                    0
-                };
-            if let Some(&line_start) = starts.get(line as usize) {
+            // A section's offset past 32 bits puts the mapping past the script's end: it maps
+            // nothing, as every mapping past the line table.
+            let Some(line) = line.checked_add(line_offset) else {
+                return Ok(());
+            };
+            let column = column.checked_add(if line == line_offset {
+                column_offset
+            } else {
+                0
+            });
+            if let (Some(&line_start), Some(column)) = (starts.get(line as usize), column) {
                 // Line 0 starts after a byte-order mark (line_start is 0 there).
+                let Some(offset) = line_start
+                    .checked_add(column)
+                    .and_then(|offset| offset.checked_add(u32::from(bom && line == 0)))
+                else {
+                    return Ok(());
+                };
                 tokens.push((
-                    line_start + column + u32::from(bom && line == 0),
+                    offset,
                     first_source + source,
                     original_line,
                     original_column,
@@ -425,6 +434,30 @@ mod tests {
         for windows in ["c:/Projects/d/src/index.ts", "C:\\d\\a.ts", "\\d\\a.ts"] {
             assert_eq!(resolve("/app/dist/index.js", windows), windows);
         }
+    }
+
+    /// Found by the fuzzer (tests/fixtures/fuzz/converter-*.json): a section's offset or a column
+    /// near 2^32 overflowed (a panic with overflow checks, a wrapped position without): such
+    /// mappings are past the script's end and map nothing; the others still do.
+    #[test]
+    fn offsets_past_32_bits_map_nothing() {
+        let generated = LineIndex::new("ab\ncd\n");
+        // One mapping at column 1 of the section's first line, or of its second.
+        let first = r#"{"version":3,"sources":["a.ts"],"names":[],"mappings":"CAAA"}"#;
+        let second = r#"{"version":3,"sources":["a.ts"],"names":[],"mappings":";CAAA"}"#;
+        let section = |line: u32, column: u32, map: &str| {
+            format!(r#"{{"offset":{{"line":{line},"column":{column}}},"map":{map}}}"#)
+        };
+        let index = format!(
+            r#"{{"version":3,"sections":[{},{},{},{}]}}"#,
+            section(0, 0, first),
+            section(u32::MAX, 0, second),
+            section(1, u32::MAX, first),
+            section(1, u32::MAX - 3, first)
+        );
+        let map = decode(&index, "/app/x.js.map", &generated, false).unwrap();
+        assert_eq!(map.generated, [1]);
+        assert_eq!(map.source, [0]);
     }
 
     #[test]
