@@ -98,6 +98,7 @@ impl CompatLines {
     }
 
     /// Number of lines.
+    #[cfg(test)]
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }

@@ -56,9 +56,9 @@ pub struct Options {
     /// Where the files under `script_root` were built, when not at the project root: a map's
     /// relative sources are resolved as if the map were there.
     pub build_root: Option<String>,
-    /// Patterns of relative paths to leave out (see [`Project::new`]).
+    /// Patterns of relative paths to leave out (see `Project::new` in src/project.rs).
     pub exclude: Vec<String>,
-    /// Patterns of relative paths to keep, when not empty (see [`Project::with_includes`]).
+    /// Patterns of relative paths to keep, when not empty (see `Project::with_includes`).
     pub include: Vec<String>,
     /// How line counts are decided.
     pub line_mode: LineMode,
