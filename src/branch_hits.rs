@@ -15,6 +15,7 @@
 
 use crate::branches::{find_branches, is_typescript, BranchPoint, Span};
 use crate::footprints::BranchFootprint;
+use crate::ids::branch_id;
 use crate::line_index::LineIndex;
 use crate::script::Mapped;
 use crate::segments::Segment;
@@ -85,7 +86,7 @@ fn record(out: &mut Output, file: u32, path: &str, line: u32, column: u32, leaf:
     }
     leaves.push((leaf, out.data.branches.len() as u32));
     out.data.branches.push(BranchFootprint {
-        id: format!("{path}|{line},{column}|{leaf}"),
+        id: branch_id(path, line, column, leaf),
         file,
         line,
         column,

@@ -7,6 +7,7 @@ use crate::compat::CompatLines;
 use crate::converter::LineMode;
 use crate::coverage::Script;
 use crate::footprints::FootprintData;
+use crate::ids::method_id;
 use crate::lines::line_counts;
 use crate::method_ids::{id_site, IdSite};
 use crate::script::{MethodSite, ScriptState};
@@ -104,7 +105,7 @@ impl DirectWork<'_> {
                             .index
                             .position(state.index.utf16_offset(&state.source, byte));
                         Some(MethodSite {
-                            id: format!("{}@{},{}", state.path, at.line, at.column),
+                            id: method_id(&state.path, at.line, at.column),
                             line: at.line,
                             column: at.column,
                             original: 0,

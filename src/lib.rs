@@ -9,7 +9,7 @@
 //! `coverage_json` reads the input into the flat `coverage` model; `project` keeps the
 //! project's scripts; `line_index` builds each source's line table once; `segments` applies
 //! the innermost-range-wins rule; `lines` (or `compat`) gives line counts; `method_ids`
-//! finds each function's id position; `branches` finds the branches the build scanner numbers
+//! finds each function's id position and `ids` writes the ids; `branches` finds the branches the build scanner numbers
 //! and `branch_hits` counts their leaves; `source_map` finds and decodes maps; `converter`
 //! orchestrates them into `footprints`, at a script's own positions (`direct`) or through its
 //! map (`mapped`), keeping per-script state (`script`) between calls; `invocations` gives
@@ -36,6 +36,7 @@ mod direct;
 mod error;
 mod footprints;
 mod footprints_packed;
+mod ids;
 mod invocations;
 mod istanbul;
 mod json_out;

@@ -15,6 +15,7 @@
 
 use crate::branch_hits::add_mapped;
 use crate::coverage::Script;
+use crate::ids::method_id;
 use crate::method_ids::{id_site, IdSite};
 use crate::script::{LinePoint, Mapped, MethodSite, Original, ScriptState};
 use crate::segments::segment_at;
@@ -128,7 +129,7 @@ fn mapped_site(
         }
     };
     Some(MethodSite {
-        id: format!("{path}@{line},{column}"),
+        id: method_id(path, line, column),
         line,
         column,
         original: source,

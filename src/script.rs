@@ -107,34 +107,6 @@ impl Original {
     }
 }
 
-/// Number of lines of `text` (line terminators as in [`LineIndex`]), without building a table.
-pub fn count_lines(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let mut lines = 1;
-    let mut at = 0;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'\n' => lines += 1,
-            b'\r' => {
-                lines += 1;
-                if bytes.get(at + 1) == Some(&b'\n') {
-                    at += 1;
-                }
-            }
-            // U+2028 and U+2029 are E2 80 A8 / E2 80 A9.
-            0xe2 if bytes.get(at + 1) == Some(&0x80)
-                && matches!(bytes.get(at + 2), Some(0xa8 | 0xa9)) =>
-            {
-                lines += 1;
-                at += 2;
-            }
-            _ => {}
-        }
-        at += 1;
-    }
-    lines
-}
-
 impl ScriptState {
     /// A script with its source, not yet looked at further.
     pub fn new(path: String, source: String) -> Self {
@@ -150,30 +122,6 @@ impl ScriptState {
             shift: None,
             map: MapState::Unknown,
             branches: BranchCache::default(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counting_lines_agrees_with_the_line_table() {
-        for text in [
-            "",
-            "a",
-            "a\n",
-            "a\r\nb\rc\u{2028}d\u{2029}e",
-            "é\n😀\r\n",
-            "…€\u{2027}\u{202a}\n",
-            "\n\n",
-        ] {
-            assert_eq!(
-                count_lines(text),
-                LineIndex::new(text).line_count(),
-                "{text:?}"
-            );
         }
     }
 }

@@ -82,17 +82,28 @@ pub fn data_url_text(url: &str) -> Option<Result<String, String>> {
     Some(String::from_utf8(bytes).map_err(|_| "the data: URL is not UTF-8".into()))
 }
 
+/// The value of a base64 digit of the standard alphabet (the one source map mappings use).
+fn base64_digit(c: u8) -> Option<u8> {
+    Some(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    })
+}
+
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    fn value(c: u8) -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        } as u32)
-    }
+    // A data: URL may use the URL-safe alphabet too.
+    let value = |c: u8| {
+        base64_digit(match c {
+            b'-' => b'+',
+            b'_' => b'/',
+            c => c,
+        })
+        .map(u32::from)
+    };
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let (mut buffer, mut bits) = (0u32, 0u32);
     for &c in text.as_bytes() {
@@ -327,14 +338,9 @@ fn vlq(bytes: &[u8], at: &mut usize) -> Result<i64, String> {
         let Some(&c) = bytes.get(*at) else {
             return Err("the mappings end inside a value".into());
         };
-        let digit = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return Err(format!("`{}` is not a base64 digit at {}", c as char, *at)),
-        } as i64;
+        let Some(digit) = base64_digit(c).map(i64::from) else {
+            return Err(format!("`{}` is not a base64 digit at {}", c as char, *at));
+        };
         *at += 1;
         value |= (digit & 0x1f) << shift;
         if digit & 0x20 == 0 {
