@@ -120,11 +120,11 @@ pub fn add_direct(
 }
 
 /// The branches of a mapped script's originals that ran, found in the originals' text (from the
-/// map or the disk); `files` gives each original's output file (`u32::MAX`: left out).
+/// map or the disk); `files` gives each original's output file (`None`: left out).
 pub fn add_mapped(
     cache: &mut BranchCache,
     mapped: &Mapped,
-    files: &[u32],
+    files: &[Option<u32>],
     segments: &[Segment],
     out: &mut Output,
 ) {
@@ -143,10 +143,10 @@ pub fn add_mapped(
         }
     }
     for (source, original) in mapped.originals.iter().enumerate() {
-        let (Some(path), Some(&file)) = (&original.path, files.get(source)) else {
+        let (Some(path), Some(&Some(file))) = (&original.path, files.get(source)) else {
             continue;
         };
-        let Some((content, index)) = original.lines().filter(|_| file != u32::MAX) else {
+        let Some((content, index)) = original.lines() else {
             continue;
         };
         let points = cache.originals[source]
@@ -404,7 +404,7 @@ mod tests {
         add_mapped(
             &mut cache,
             &mapped(original, &mappings),
-            &[7],
+            &[Some(7)],
             &segments,
             &mut out,
         );
@@ -425,7 +425,7 @@ mod tests {
         add_mapped(
             &mut BranchCache::default(),
             &without_f,
-            &[7],
+            &[Some(7)],
             &segments,
             &mut out,
         );
@@ -435,7 +435,7 @@ mod tests {
         add_mapped(
             &mut BranchCache::default(),
             &without_f,
-            &[u32::MAX],
+            &[None],
             &segments,
             &mut out,
         );

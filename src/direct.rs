@@ -84,7 +84,7 @@ impl DirectWork<'_> {
         self.b.method_of_function.clear();
         self.b
             .method_of_function
-            .resize(script.function_count(), u32::MAX);
+            .resize(script.function_count(), None);
         if !state.scanned {
             return;
         }
@@ -122,11 +122,10 @@ impl DirectWork<'_> {
 
     fn add_method_lines(&mut self, data: &mut FootprintData) {
         for (line, (&count, &owner)) in self.b.counts.iter().zip(self.b.owners.iter()).enumerate() {
-            if count.unwrap_or(0) == 0 || owner == u32::MAX {
+            let Some(owner) = owner.filter(|_| count.unwrap_or(0) > 0) else {
                 continue;
-            }
-            let method = self.b.method_of_function[owner as usize];
-            if method != u32::MAX {
+            };
+            if let Some(method) = self.b.method_of_function[owner as usize] {
                 add_line(&mut data.methods[method as usize].lines, line as u32 + 1);
             }
         }

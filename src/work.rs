@@ -81,14 +81,15 @@ pub struct Buffers {
     pub segments: Vec<Segment>,
     /// Default-mode count per line.
     pub counts: Vec<Option<u32>>,
-    /// Owning function per line.
-    pub owners: Vec<u32>,
+    /// Owning function per line, `None` for a line that is not executable.
+    pub owners: Vec<Option<u32>>,
     /// Compat-mode count per line.
     pub compat_counts: Vec<u32>,
     /// Scratch for the compat mode.
     pub scratch: Vec<u32>,
-    /// Method index (in the output) of each function of the script, or `u32::MAX`.
-    pub method_of_function: Vec<u32>,
+    /// Method index (in the output) of each function of the script, `None` for a function
+    /// that is no method (no id site, left out, or not run when only hits are reported).
+    pub method_of_function: Vec<Option<u32>>,
     /// Whether this call reports only what ran.
     pub hits_only: bool,
 }
@@ -117,12 +118,12 @@ pub fn record_method(
     if let Some(&existing) = out.methods_by_site.get(&key) {
         let method = &mut data.methods[existing as usize];
         method.count = method.count.saturating_add(count);
-        b.method_of_function[index] = existing;
+        b.method_of_function[index] = Some(existing);
         return;
     }
     let at = data.methods.len() as u32;
     out.methods_by_site.insert(key, at);
-    b.method_of_function[index] = at;
+    b.method_of_function[index] = Some(at);
     data.methods.push(MethodFootprint {
         id: site.id.clone(),
         file,
