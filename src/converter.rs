@@ -10,7 +10,7 @@ use crate::line_index::count_lines;
 use crate::mapped::convert_mapped;
 use crate::project::Project;
 use crate::script::{MapState, Mapped, Original, ScriptState};
-use crate::source_map::{data_url_text, decode, find_reference, resolve};
+use crate::source_map::{data_url_text, decode, find_reference, resolve, MapError};
 use crate::work::{Buffers, Output};
 use std::collections::HashMap;
 
@@ -279,9 +279,9 @@ fn load_map(
     source_maps: &mut dyn FnMut(&str) -> Option<SourceText>,
 ) -> crate::Result<MapState> {
     let url = script.url;
-    let map_error = |message: String| Error::SourceMap {
+    let map_error = |error: MapError| Error::SourceMap {
         url: url.into(),
-        message,
+        error,
     };
     let (json, location) = match coverage.cached_map(url).filter(|m| m.json.is_some()) {
         Some(cached) => (
@@ -297,17 +297,31 @@ fn load_map(
                 None => {
                     let location = resolve(url, reference);
                     let text = source_maps(&location)
-                        .ok_or_else(|| map_error(format!("no map at {location}")))?
+                        .ok_or_else(|| {
+                            map_error(MapError::NotFound {
+                                location: location.clone(),
+                            })
+                        })?
                         .into_string()
-                        .map_err(|at| map_error(format!("{location} is not UTF-8 at byte {at}")))?;
+                        .map_err(|byte_offset| {
+                            map_error(MapError::NotUtf8 {
+                                location: location.clone(),
+                                byte_offset,
+                            })
+                        })?;
                     (text, location)
                 }
             }
         }
     };
     let bom = state.source.starts_with('\u{feff}');
-    let map = decode(&json, &project.as_built(&location), &state.index, bom)
-        .map_err(|e| map_error(format!("{location}: {e}")))?;
+    let map =
+        decode(&json, &project.as_built(&location), &state.index, bom).map_err(|problem| {
+            map_error(MapError::Malformed {
+                location: location.clone(),
+                problem,
+            })
+        })?;
     let mut last_line = vec![0usize; map.sources.len()];
     for (k, &source) in map.source.iter().enumerate() {
         let line = &mut last_line[source as usize];

@@ -74,3 +74,4 @@ pub use istanbul::write_istanbul;
 pub use lcov::write_lcov;
 pub use pending::{HitInfo, NextBody, PendingHits};
 pub use report::write_summary;
+pub use source_map::{Malformed, MapError};
