@@ -17,7 +17,7 @@ use crate::branches::{find_branches, is_typescript, BranchPoint, Span};
 use crate::footprints::BranchFootprint;
 use crate::ids::branch_id;
 use crate::line_index::LineIndex;
-use crate::script::Mapped;
+use crate::script_map::Mapped;
 use crate::segments::Segment;
 use crate::work::Output;
 
@@ -362,7 +362,7 @@ mod tests {
             map,
             at_code: mappings.iter().map(|m| m.3).collect(),
             lines: Vec::new(),
-            originals: vec![crate::script::Original {
+            originals: vec![crate::script_map::Original {
                 path: Some("src/o.ts".into()),
                 location: "/app/src/o.ts".into(),
                 content: Some(original.into()),

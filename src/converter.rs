@@ -6,11 +6,10 @@ use crate::coverage::{Coverage, Script};
 use crate::direct::convert_direct;
 use crate::error::Error;
 use crate::footprints::{FootprintData, ScriptError};
-use crate::line_index::count_lines;
 use crate::mapped::convert_mapped;
 use crate::project::Project;
-use crate::script::{MapState, Mapped, Original, ScriptState};
-use crate::source_map::{data_url_text, decode, find_reference, resolve, MapError};
+use crate::script_map::{load_map, MapState};
+use crate::script_state::ScriptState;
 use crate::work::{Buffers, Output};
 use std::collections::HashMap;
 
@@ -34,7 +33,8 @@ pub enum SourceText {
 }
 
 impl SourceText {
-    fn into_string(self) -> Result<String, usize> {
+    /// The text, or the byte offset where it is not UTF-8.
+    pub(crate) fn into_string(self) -> Result<String, usize> {
         match self {
             SourceText::Text(text) => Ok(text),
             SourceText::Bytes(bytes) => {
@@ -226,7 +226,12 @@ impl Converter {
                     sources,
                     source_maps,
                 )
-                .unwrap_or_else(MapState::Failed);
+                .unwrap_or_else(|error| {
+                    MapState::Failed(Error::SourceMap {
+                        url: script.url.into(),
+                        error,
+                    })
+                });
             }
             if let MapState::Failed(error) = &state.map {
                 out.data.errors.push(script_error(error));
@@ -266,107 +271,6 @@ impl Converter {
             }),
         }
     }
-}
-
-/// Finds and decodes a script's map: the one the coverage carries (Node's cache), else the one
-/// its `sourceMappingURL` names, inline or asked from `source_maps`.
-fn load_map(
-    project: &Project,
-    coverage: &Coverage,
-    script: &Script<'_>,
-    state: &ScriptState,
-    sources: &mut dyn FnMut(&str) -> Option<SourceText>,
-    source_maps: &mut dyn FnMut(&str) -> Option<SourceText>,
-) -> crate::Result<MapState> {
-    let url = script.url;
-    let map_error = |error: MapError| Error::SourceMap {
-        url: url.into(),
-        error,
-    };
-    let (json, location) = match coverage.cached_map(url).filter(|m| m.json.is_some()) {
-        Some(cached) => (
-            cached.json.clone().unwrap_or_default(),
-            cached.map_url.clone().unwrap_or_else(|| url.to_owned()),
-        ),
-        None => {
-            let Some(reference) = find_reference(&state.source) else {
-                return Ok(MapState::None);
-            };
-            match data_url_text(reference) {
-                Some(text) => (text.map_err(map_error)?, url.to_owned()),
-                None => {
-                    let location = resolve(url, reference);
-                    let text = source_maps(&location)
-                        .ok_or_else(|| {
-                            map_error(MapError::NotFound {
-                                location: location.clone(),
-                            })
-                        })?
-                        .into_string()
-                        .map_err(|byte_offset| {
-                            map_error(MapError::NotUtf8 {
-                                location: location.clone(),
-                                byte_offset,
-                            })
-                        })?;
-                    (text, location)
-                }
-            }
-        }
-    };
-    let bom = state.source.starts_with('\u{feff}');
-    let map =
-        decode(&json, &project.as_built(&location), &state.index, bom).map_err(|problem| {
-            map_error(MapError::Malformed {
-                location: location.clone(),
-                problem,
-            })
-        })?;
-    let mut last_line = vec![0usize; map.sources.len()];
-    for (k, &source) in map.source.iter().enumerate() {
-        let line = &mut last_line[source as usize];
-        *line = (*line).max(map.line[k] as usize + 1);
-    }
-    let originals: Vec<Original> = map
-        .sources
-        .iter()
-        .zip(last_line)
-        .map(|(source, mapped_lines)| {
-            let path = project.relative_path(&source.location);
-            // Without `sourcesContent`, the original file where it was built, if it is there.
-            let content = match (&source.content, &path) {
-                (Some(content), _) => Some(content.clone()),
-                (None, Some(path)) => sources(&format!(
-                    "file://{}/{path}",
-                    project.root().trim_end_matches('/')
-                ))
-                .and_then(|text| text.into_string().ok()),
-                (None, None) => None,
-            };
-            Original {
-                path,
-                location: source.location.clone(),
-                line_count: content
-                    .as_deref()
-                    .map_or(mapped_lines, |text| count_lines(text).max(mapped_lines)),
-                content,
-                index: std::cell::OnceCell::new(),
-            }
-        })
-        .collect();
-    let at_code: Vec<bool> = (0..map.generated.len())
-        .map(|k| {
-            let byte = state.index.byte_offset(&state.source, map.generated[k]);
-            crate::method_ids::starts_token(&state.source, byte) // false at the end too
-        })
-        .collect();
-    let lines = crate::mapped::line_points(&map, &originals, |k| at_code[k]);
-    Ok(MapState::Ready(Box::new(Mapped {
-        map,
-        at_code,
-        lines,
-        originals,
-    })))
 }
 
 fn script_error(error: &Error) -> ScriptError {

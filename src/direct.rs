@@ -10,7 +10,7 @@ use crate::footprints::FootprintData;
 use crate::ids::method_id;
 use crate::lines::line_counts;
 use crate::method_ids::{id_site, IdSite};
-use crate::script::{MethodSite, ScriptState};
+use crate::script_state::{MethodSite, ScriptState};
 use crate::work::{add_line, record_method, Buffers, Output};
 
 /// Converts one script at its own positions into `out`; `b.segments` already holds its

@@ -12,7 +12,8 @@
 //! finds each function's id position and `ids` writes the ids; `branches` finds the branches the build scanner numbers
 //! and `branch_hits` counts their leaves; `source_map` finds and decodes maps; `converter`
 //! orchestrates them into `footprints`, at a script's own positions (`direct`) or through its
-//! map (`mapped`), keeping per-script state (`script`) between calls; `invocations` gives
+//! map (`mapped`), keeping per-script state (`script_state`, and `script_map` for a
+//! script's map made ready) between calls; `invocations` gives
 //! each take to the invocations that were open while it accumulated, `pending` keeps the hits
 //! of a long-lived process and `body` writes the request body of format 6.0. `istanbul` and
 //! `lcov` write the standard coverage formats (per file as `report` gathers it), and
@@ -48,7 +49,8 @@ mod method_ids;
 mod pending;
 mod project;
 mod report;
-mod script;
+mod script_map;
+mod script_state;
 mod segments;
 mod source_map;
 mod tokens;

@@ -4,7 +4,7 @@
 
 use crate::coverage::Function;
 use crate::footprints::{FileFootprint, FootprintData, MethodFootprint};
-use crate::script::MethodSite;
+use crate::script_state::MethodSite;
 use crate::segments::{Flattener, Segment};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
