@@ -17,9 +17,9 @@ use crate::branches::{find_branches, is_typescript, BranchPoint, Span};
 use crate::footprints::BranchFootprint;
 use crate::ids::branch_id;
 use crate::line_index::LineIndex;
+use crate::output::Output;
 use crate::script_map::Mapped;
 use crate::segments::Segment;
-use crate::work::Output;
 
 /// What a script keeps to report its branches: the branch points of its source (or of each
 /// original its map names) and its mappings ordered by original position.

@@ -2,15 +2,16 @@
 //! map (kept for the life of the converter), the innermost-wins segments of its ranges, then
 //! footprints at its own positions (`direct`) or in its original files (`mapped`).
 
+use crate::buffers::Buffers;
 use crate::coverage::{Coverage, Script};
 use crate::direct::convert_direct;
 use crate::error::Error;
 use crate::footprints::{FootprintData, ScriptError};
 use crate::mapped::convert_mapped;
+use crate::output::Output;
 use crate::project::Project;
 use crate::script_map::{load_map, MapState};
 use crate::script_state::ScriptState;
-use crate::work::{Buffers, Output};
 use std::collections::HashMap;
 
 /// How per-line counts are decided (see the README's "Line modes").

@@ -3,15 +3,17 @@
 //! leaves that ran.
 
 use crate::branch_hits::add_direct;
+use crate::buffers::Buffers;
 use crate::compat::CompatLines;
 use crate::converter::LineMode;
 use crate::coverage::Script;
+use crate::footprints::add_line;
 use crate::footprints::FootprintData;
 use crate::ids::method_id;
 use crate::lines::line_counts;
 use crate::method_ids::{id_site, IdSite};
+use crate::output::{record_method, Output};
 use crate::script_state::{MethodSite, ScriptState};
-use crate::work::{add_line, record_method, Buffers, Output};
 
 /// Converts one script at its own positions into `out`; `b.segments` already holds its
 /// flattened ranges.

@@ -8,16 +8,17 @@
 //! The data path, one module per step:
 //! `coverage_json` reads the input into the flat `coverage` model; `project` keeps the
 //! project's scripts; `line_index` builds each source's line table once; `segments` applies
-//! the innermost-range-wins rule; `lines` (or `compat`) gives line counts; `method_ids`
-//! finds each function's id position and `ids` writes the ids; `branches` finds the branches the build scanner numbers
-//! and `branch_hits` counts their leaves; `source_map` finds and decodes maps; `converter`
-//! orchestrates them into `footprints`, at a script's own positions (`direct`) or through its
-//! map (`mapped`), keeping per-script state (`script_state`, and `script_map` for a
-//! script's map made ready) between calls; `invocations` gives
-//! each take to the invocations that were open while it accumulated, `pending` keeps the hits
-//! of a long-lived process and `body` writes the request body of format 6.0. `istanbul` and
-//! `lcov` write the standard coverage formats (per file as `report` gathers it), and
-//! `footprints_packed` reads footprint data the JS glue packed for a merge.
+//! the innermost-range-wins rule; `lines` (or `compat`) gives line counts; `method_ids` finds
+//! each function's id position and `ids` writes the ids; `branches` finds the branches the
+//! build scanner numbers and `branch_hits` counts their leaves; `source_map` finds and decodes
+//! maps and `script_map` makes a script's map ready; `converter` orchestrates them into
+//! `footprints`, at a script's own positions (`direct`) or through its map (`mapped`), building
+//! one call's `output` with reused `buffers` and keeping per-script state (`script_state`)
+//! between calls. `invocations` gives each take to the invocations that were open while it
+//! accumulated, `pending` keeps the hits of a long-lived process and `body` writes the request
+//! body of format 6.0. `istanbul` and `lcov` write the standard coverage formats (per file as
+//! `report` gathers it), and `footprints_packed` reads footprint data the JS glue packed for a
+//! merge.
 //!
 //! The core has no WebAssembly types; the `wasm` module (built only for `wasm32`) is the one
 //! place that converts to and from JavaScript values.
@@ -29,6 +30,7 @@
 mod body;
 mod branch_hits;
 mod branches;
+mod buffers;
 mod compat;
 mod converter;
 mod coverage;
@@ -46,7 +48,9 @@ mod line_index;
 mod lines;
 mod mapped;
 mod method_ids;
+mod output;
 mod pending;
+mod position_map;
 mod project;
 mod report;
 mod script_map;
@@ -54,7 +58,6 @@ mod script_state;
 mod segments;
 mod source_map;
 mod tokens;
-mod work;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

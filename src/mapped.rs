@@ -14,15 +14,17 @@
 //! Originals outside the project root are left out.
 
 use crate::branch_hits::add_mapped;
+use crate::buffers::Buffers;
 use crate::coverage::Script;
+use crate::footprints::add_line;
 use crate::ids::method_id;
 use crate::method_ids::{id_site, IdSite};
+use crate::output::{record_method, Output};
 use crate::script_map::{LinePoint, Mapped, Original};
 use crate::script_state::{MethodSite, ScriptState};
 use crate::segments::segment_at;
 use crate::source_map::DecodedMap;
 use crate::tokens::skip_trivia_forward;
-use crate::work::{add_line, record_method, Buffers, Output};
 
 /// Converts one script through its map into `out`; `b.segments` holds its flattened ranges.
 pub fn convert_mapped(

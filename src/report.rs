@@ -8,7 +8,7 @@
 use crate::footprints::{FileFootprint, FootprintData, MethodFootprint};
 use crate::ids::branch_leaf;
 use crate::json_out::{push_str, push_u32_array, push_u64};
-use crate::work::PositionMap;
+use crate::position_map::PositionMap;
 
 /// One branch point of a file and the count of each of its leaves.
 #[derive(Debug, PartialEq, Eq)]

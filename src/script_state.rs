@@ -5,8 +5,8 @@
 use crate::branch_hits::BranchCache;
 use crate::compat::CompatLines;
 use crate::line_index::LineIndex;
+use crate::position_map::PositionHasher;
 use crate::script_map::MapState;
-use crate::work::PositionHasher;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
