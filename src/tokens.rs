@@ -672,6 +672,29 @@ fn regex_end(bytes: &[u8], mut at: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// JavaScript's white space and line terminators, the one rule `line_index` (blank lines),
+    /// `compat` (trimEnd) and the trivia skipping read.
+    #[test]
+    fn js_space_is_white_space_and_line_terminators() {
+        for c in [
+            ' ', '\t', '\n', '\r', '\u{b}', '\u{c}', '\u{a0}', '\u{1680}', '\u{2000}',
+        ] {
+            assert!(is_js_space(c), "{c:?}");
+        }
+        for c in [
+            '\u{200a}', '\u{2028}', '\u{2029}', '\u{202f}', '\u{3000}', '\u{feff}',
+        ] {
+            assert!(is_js_space(c), "{c:?}");
+        }
+        for c in ['\u{85}', '\u{200b}', '\u{180e}', 'x', 'é', '\0'] {
+            assert!(!is_js_space(c), "{c:?}");
+        }
+        // Skipped forward as white space up to the first character that is not.
+        let source = "\u{a0}\u{3000}\u{feff}\u{2028} é";
+        assert_eq!(skip_trivia_forward(source, 0), source.find('é').unwrap());
+        assert_eq!(skip_trivia_forward("\u{85}x", 0), 0);
+    }
+
     #[test]
     fn every_symbol_is_found_and_nothing_else() {
         for &(text, sym) in SYMBOLS {
