@@ -13,8 +13,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 command -v cargo-mutants >/dev/null || cargo install cargo-mutants --locked
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
-  files=(src/mapped.rs src/source_map.rs src/project.rs src/work.rs src/direct.rs src/converter.rs src/script.rs
-    src/method_ids.rs)
+  files=(src/mapped.rs src/source_map.rs src/project.rs src/output.rs src/direct.rs src/converter.rs src/script_map.rs
+    src/script_state.rs src/method_ids.rs src/ids.rs)
 fi
 args=()
 for f in "${files[@]}"; do args+=(--file "$f"); done

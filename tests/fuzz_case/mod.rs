@@ -13,11 +13,9 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use v8_footprints::invocations::OpenInvocations;
-use v8_footprints::pending::{HitInfo, PendingHits};
 use v8_footprints::{
-    parse_coverage, BodyMeta, Converter, Coverage, Error, FootprintData, Inputs, LineMode, Options,
-    SourceText,
+    parse_coverage, BodyMeta, Converter, Coverage, Error, FootprintData, HitInfo, Inputs, LineMode,
+    OpenInvocations, Options, PendingHits, SourceText,
 };
 
 /// Text, or bytes that may not be UTF-8 (stored as hex in a case file).
@@ -208,6 +206,7 @@ pub fn run(case: &Case) -> Result<Outcome, String> {
         script_root: o.script_root.clone(),
         build_root: o.build_root.clone(),
         exclude: o.exclude.clone(),
+        include: Vec::new(),
         line_mode: if o.compat {
             LineMode::Compat
         } else {
