@@ -51,16 +51,7 @@ impl Project {
         };
         let (absolute, relative): (Vec<&String>, Vec<&String>) =
             excludes.iter().partition(|p| is_absolute(p.trim()));
-        let excludes = relative
-            .iter()
-            .map(|p| {
-                p.trim()
-                    .trim_start_matches("./")
-                    .trim_end_matches('/')
-                    .to_owned()
-            })
-            .filter(|p| !p.is_empty())
-            .collect();
+        let excludes = relative_patterns(relative.into_iter());
         Ok(Project {
             root: normalize(&root),
             script_root: None,
@@ -74,16 +65,7 @@ impl Project {
     /// Keeps only the relative paths that match one of `includes` (patterns as for excludes: a
     /// plain path is that file or folder); none given keeps every path. Excludes still apply.
     pub fn with_includes(mut self, includes: &[String]) -> Self {
-        self.includes = includes
-            .iter()
-            .map(|p| {
-                p.trim()
-                    .trim_start_matches("./")
-                    .trim_end_matches('/')
-                    .to_owned()
-            })
-            .filter(|p| !p.is_empty())
-            .collect();
+        self.includes = relative_patterns(includes.iter());
         self
     }
 
@@ -212,6 +194,20 @@ impl Project {
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         })
     }
+}
+
+/// Relative include or exclude patterns as they are matched: trimmed, without a leading `./` or a
+/// trailing `/`; empty ones dropped.
+fn relative_patterns<'a>(patterns: impl Iterator<Item = &'a String>) -> Vec<String> {
+    patterns
+        .map(|p| {
+            p.trim()
+                .trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_owned()
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// `url` without its `?query` and `#fragment`.
