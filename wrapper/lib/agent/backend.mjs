@@ -31,6 +31,7 @@ export function isTransient(status) {
  * A backend client for `settings` (see settings.mjs); every request's outcome is told to `health` (see
  * backend-health.mjs): `failed(endpoint, reason)` or `answered(endpoint)`.
  */
+/** @param {{ failed(endpoint: string, reason: string): void, answered(endpoint: string): void }} [health] */
 export function createBackend(settings, health = { failed() {}, answered() {} }) {
   const { token, server, collectorUrl } = settings;
   // One kept-alive connection per protocol: a warm function reuses it instead of a new TCP (and TLS)
@@ -182,7 +183,8 @@ function headerText(value) {
  * Bodies are compressed one at a time, in call order.
  */
 function reusedGzip() {
-  const compressor = zlib.createGzip();
+  // Gzip has reset() like every zlib stream; Node 18's declarations put it on Deflate and Inflate only.
+  const compressor = /** @type {zlib.Gzip & zlib.ZlibReset} */ (zlib.createGzip());
   let queue = Promise.resolve();
   const once = (input) =>
     new Promise((resolve, reject) => {
