@@ -150,17 +150,15 @@ export function createBackend(settings, health = { failed() {}, answered() {} })
     if (ids.metadata.appName) headers['x-sl-appname'] = headerText(ids.metadata.appName);
     if (ids.metadata.branchName) headers['x-sl-branchname'] = headerText(ids.metadata.branchName);
     if (ids.metadata.buildName) headers['x-sl-buildname'] = headerText(ids.metadata.buildName);
-    let last = null;
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; ; attempt++) {
       const answer = await request('footprints', 'POST', url, headers, gzipped, deadline);
       if (!answer.error && ((answer.status >= 200 && answer.status < 300) || answer.status === 404)) {
         return { ok: true, status: answer.status };
       }
       const retryable = Boolean(answer.error) || isTransient(answer.status);
-      last = { ok: false, retryable, error: answer.error || `HTTP ${answer.status}`, status: answer.status };
-      if (!retryable || deadline - Date.now() < 50) break;
+      const failure = { ok: false, retryable, error: answer.error || `HTTP ${answer.status}`, status: answer.status };
+      if (attempt === 1 || !retryable || deadline - Date.now() < 50) return failure;
     }
-    return last;
   }
 
   return { getExecution, sendFootprints, getConfig, getMethodology, postEvents };
