@@ -8,6 +8,7 @@
 #   ./build.sh setup   every install, alone (the default and test commands run it first)
 #   ./build.sh check   a quick loop: fmt, clippy, the Rust unit tests, the JS type check and the Node tests that need no build
 #   ./build.sh publish [--dry-run] [args]  build the layer and publish it to every region (layer/publish.sh)
+#   ./build.sh fuzz [N] the fuzzers, N inputs each (docs/fuzzing.md; not part of the tests)
 # Installs are idempotent and quick when already done, so the script works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -129,7 +130,7 @@ MJS
   cp -r wrapper/lib pkg/layer-lib
   # The same declarations for require (a .d.ts in a "type": "module" package describes ESM only).
   cp npm/index.d.ts pkg/index.d.cts
-  cp README.md pkg/README.md
+  cp npm/README.md pkg/README.md  # the package's own README (the repository's links would be dead on npm)
   build_inspector
   local raw gz
   raw=$(stat -c %s "pkg/${CRATE}_bg.wasm")
@@ -192,6 +193,11 @@ wasm_tests() {
     cargo test --locked --target wasm32-unknown-unknown
 }
 
+docs_tests() {
+  say "documentation: README size and first screen, links and anchors, every SL_* setting in the table"
+  node --test tests/docs/*.test.mjs
+}
+
 node_tests() {
   say "package tests in Node"
   npm_ci tests
@@ -248,9 +254,20 @@ quick_check() {
     tests/e2e/backend-client.test.mjs
 }
 
+fuzz() {  # fuzz [N] [SEED]: the converter's fuzzer, then the wrapper's (docs/fuzzing.md)
+  local inputs=${1:-1000000} seed=${2:-1}
+  say "fuzzing the converter: $inputs inputs, seed $seed"
+  FUZZ_INPUTS=$inputs FUZZ_SEED=$seed cargo test --locked --profile fuzz --test fuzz -- --ignored --nocapture
+  ensure_toolchain
+  build_pkg  # the wrapper's fuzzer passes the test names through the package
+  say "fuzzing the wrapper's event parsing: $inputs events, seed $seed"
+  node tests/fuzz/wrapper-events.mjs "$inputs" "$seed"
+}
+
 run_tests() {
   setup
   lints
+  docs_tests
   native_tests
   build_pkg
   wasm_tests
@@ -274,5 +291,6 @@ case "${1:-}" in
   setup) setup ;;
   check) quick_check ;;
   publish) shift; ensure_toolchain; build_pkg; build_layer; bash layer/publish.sh "$@" ;;
-  *) echo "usage: ./build.sh [test|bench|pkg|setup|check|publish [--dry-run]|mutants [files...]]" >&2; exit 2 ;;
+  fuzz) shift; fuzz "$@" ;;
+  *) echo "usage: ./build.sh [test|bench|pkg|setup|check|publish [--dry-run]|mutants [files...]|fuzz [N [SEED]]]" >&2; exit 2 ;;
 esac

@@ -12,7 +12,7 @@
 # Nothing native may be in it. The zip is reproducible: the same inputs give the same bytes, whatever the time,
 # the umask or the order the file system lists (fixed timestamps, sorted entries, fixed modes, no extra
 # fields); its comment names the version. Prints the size; fails over the budget of 300,000 bytes, the one the
-# README and the benchmark state (V8FP_LAYER_BUDGET_BYTES replaces it, for tests).
+# benchmark and docs/performance.md state (V8FP_LAYER_BUDGET_BYTES replaces it, for tests).
 # Zips with `zip` when installed, else with python3's zipfile (V8FP_ASSEMBLE_NO_ZIP=1 forces it, for tests).
 # Usage: layer/assemble.sh <pkg-dir> <out-zip>
 set -euo pipefail

@@ -113,8 +113,17 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
 
   // A hit's info with whole epoch seconds, as Rust reads it.
   function hitInfo(info) {
-    const hit = { ...(info || {}) };
+    const hit = wellFormedNames({ ...(info || {}) });
     for (const key of ['start', 'end']) hit[key] = Math.max(0, Math.floor(Number(hit[key]) || 0));
+    return hit;
+  }
+
+  // A lone surrogate (a test name from an event's JSON may hold one) becomes U+FFFD: JSON.stringify
+  // writes it as an escape that Rust's JSON reader refuses, which lost the whole hit.
+  function wellFormedNames(hit) {
+    for (const key of ['executionId', 'testName']) {
+      if (typeof hit[key] === 'string') hit[key] = hit[key].replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+    }
     return hit;
   }
 
@@ -160,7 +169,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     }
 
     /**
-     * Converts one coverage take; see the README for the result's shape. `sources` gives a
+     * Converts one coverage take; see docs/formats.md for the result's shape. `sources` gives a
      * script's source by URL, `sourceMaps` a map's JSON by its location (path or URL); in Node
      * both default to reading the file.
      */
@@ -236,7 +245,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
 
     /**
      * Opens an invocation: every take given to `addWindow` until `closeInvocation(key)` counts as
-     * its own, also while other invocations are open (see the README's concurrency rule).
+     * its own, also while other invocations are open (see the concurrency rule in docs/layer.md).
      */
     openInvocation(key) {
       return live(this, 'openInvocation').openInvocation(wholeNumber('openInvocation', key));
@@ -383,7 +392,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     const whole = hits.map((hit) => {
       const footprints = (hit && hit.footprints) || {};
       const methodLines = Object.entries(footprints.methodLines || {}).map(([index, lines]) => [Number(index), lines]);
-      return { ...hit, footprints: { ...footprints, methodLines }, start: seconds(hit && hit.start), end: seconds(hit && hit.end) };
+      return wellFormedNames({ ...hit, footprints: { ...footprints, methodLines }, start: seconds(hit && hit.start), end: seconds(hit && hit.end) });
     });
     return wasm.buildBodyJson(JSON.stringify(whole), JSON.stringify(meta || {}));
   }

@@ -15,10 +15,11 @@
 
 use crate::branches::{find_branches, is_typescript, BranchPoint, Span};
 use crate::footprints::BranchFootprint;
+use crate::ids::branch_id;
 use crate::line_index::LineIndex;
-use crate::script::Mapped;
+use crate::output::Output;
+use crate::script_map::Mapped;
 use crate::segments::Segment;
-use crate::work::Output;
 
 /// What a script keeps to report its branches: the branch points of its source (or of each
 /// original its map names) and its mappings ordered by original position.
@@ -85,7 +86,7 @@ fn record(out: &mut Output, file: u32, path: &str, line: u32, column: u32, leaf:
     }
     leaves.push((leaf, out.data.branches.len() as u32));
     out.data.branches.push(BranchFootprint {
-        id: format!("{path}|{line},{column}|{leaf}"),
+        id: branch_id(path, line, column, leaf),
         file,
         line,
         column,
@@ -119,11 +120,11 @@ pub fn add_direct(
 }
 
 /// The branches of a mapped script's originals that ran, found in the originals' text (from the
-/// map or the disk); `files` gives each original's output file (`u32::MAX`: left out).
+/// map or the disk); `files` gives each original's output file (`None`: left out).
 pub fn add_mapped(
     cache: &mut BranchCache,
     mapped: &Mapped,
-    files: &[u32],
+    files: &[Option<u32>],
     segments: &[Segment],
     out: &mut Output,
 ) {
@@ -142,10 +143,10 @@ pub fn add_mapped(
         }
     }
     for (source, original) in mapped.originals.iter().enumerate() {
-        let (Some(path), Some(&file)) = (&original.path, files.get(source)) else {
+        let (Some(path), Some(&Some(file))) = (&original.path, files.get(source)) else {
             continue;
         };
-        let Some((content, index)) = original.lines().filter(|_| file != u32::MAX) else {
+        let Some((content, index)) = original.lines() else {
             continue;
         };
         let points = cache.originals[source]
@@ -361,7 +362,7 @@ mod tests {
             map,
             at_code: mappings.iter().map(|m| m.3).collect(),
             lines: Vec::new(),
-            originals: vec![crate::script::Original {
+            originals: vec![crate::script_map::Original {
                 path: Some("src/o.ts".into()),
                 location: "/app/src/o.ts".into(),
                 content: Some(original.into()),
@@ -403,7 +404,7 @@ mod tests {
         add_mapped(
             &mut cache,
             &mapped(original, &mappings),
-            &[7],
+            &[Some(7)],
             &segments,
             &mut out,
         );
@@ -424,7 +425,7 @@ mod tests {
         add_mapped(
             &mut BranchCache::default(),
             &without_f,
-            &[7],
+            &[Some(7)],
             &segments,
             &mut out,
         );
@@ -434,7 +435,7 @@ mod tests {
         add_mapped(
             &mut BranchCache::default(),
             &without_f,
-            &[u32::MAX],
+            &[None],
             &segments,
             &mut out,
         );

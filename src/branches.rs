@@ -62,6 +62,8 @@ pub fn find_branches(source: &str, typescript: bool) -> Vec<BranchPoint> {
         ts: typescript,
         depth: 0,
         no_in: false,
+        untyped_arrow: usize::MAX,
+        speculating: false,
         points: Vec::new(),
     };
     let end = finder.tokens.len();
@@ -94,8 +96,9 @@ const BINARY: [Sym; 20] = [
     Shl, Shr, Ushr, Amp, Pipe, Caret,
 ];
 
-const PREFIX: [Sym; 10] = [
-    Bang, Tilde, Plus, Minus, Inc, Dec, Typeof, Void, Delete, Await,
+/// Read before an operand (`new` too: `new F(a || b) || c` is one chain starting at `new`).
+const PREFIX: [Sym; 11] = [
+    Bang, Tilde, Plus, Minus, Inc, Dec, Typeof, Void, Delete, Await, New,
 ];
 
 const CLASS_MODIFIERS: [Sym; 12] = [
@@ -117,6 +120,10 @@ struct Finder<'a> {
     depth: u32,
     /// Reading a `for` head's target, where `in` is no operator.
     no_in: bool,
+    /// The token where `(a): T => b` is no arrow with a return type (see `consequent_arrow`).
+    untyped_arrow: usize,
+    /// Reading ahead for `consequent_arrow` (which does not read ahead again inside).
+    speculating: bool,
     points: Vec<BranchPoint>,
 }
 
@@ -410,7 +417,7 @@ impl Finder<'_> {
         }
     }
 
-    /// `let`/`const`/`var` and its declarators, or a `for` head's `x of xs`.
+    /// `let`/`const`/`var` and its declarators (a `for` head reads them as expressions).
     fn declaration(&mut self) {
         self.pos += 1;
         loop {
@@ -421,7 +428,7 @@ impl Finder<'_> {
                     self.skip_type();
                 }
             }
-            if self.eat(Assign) || self.eat(Of) || self.eat(In) {
+            if self.eat(Assign) {
                 self.assignment();
             }
             if !self.eat(Comma) {
@@ -544,6 +551,9 @@ impl Finder<'_> {
         }
         let question = self.start();
         self.pos += 1;
+        if self.ts && !self.speculating {
+            self.consequent_arrow();
+        }
         let consequent = self.operand_leaf(Some(question), Self::assignment);
         let colon = self.start();
         let alternate = if self.eat(Colon) {
@@ -553,6 +563,32 @@ impl Finder<'_> {
         };
         self.push(at, vec![consequent, alternate]);
         false
+    }
+
+    /// TypeScript reads `(a): T => b` in a conditional's consequent as an arrow only when a `:`
+    /// follows it: `x ? (a) : b => c` is a conditional whose alternate is `b => c`. Reads such
+    /// an arrow ahead, and when no `:` follows, marks its first token as no arrow.
+    fn consequent_arrow(&mut self) {
+        let (pos, found) = (self.pos, self.points.len());
+        if !self.arrow_ahead() {
+            return;
+        }
+        let mut params = pos + usize::from(self.is(Async));
+        if self.is_at(params, Lt) {
+            params = self.angle_end(params).unwrap_or(params);
+        }
+        let after = self.token(params).map_or(params, |t| t.close as usize) + 1;
+        if !self.is_at(after, Colon) {
+            return;
+        }
+        self.speculating = true;
+        self.arrow();
+        self.speculating = false;
+        if !self.is(Colon) {
+            self.untyped_arrow = pos;
+        }
+        self.points.truncate(found);
+        self.pos = pos;
     }
 
     fn operand_leaf(&mut self, operator: Option<u32>, read: fn(&mut Self) -> bool) -> Leaf {
@@ -976,7 +1012,7 @@ impl Finder<'_> {
         let after = self.token(at).map_or(at, |t| t.close as usize) + 1;
         match self.sym(after) {
             Arrow => true,
-            Colon if self.ts => {
+            Colon if self.ts && self.pos != self.untyped_arrow => {
                 let saved = self.pos;
                 self.pos = after + 1;
                 self.skip_type();
@@ -1034,7 +1070,7 @@ impl Finder<'_> {
                 }
                 LParen | LBracket | LBrace => i = token.close as usize,
                 RParen | RBracket | RBrace | Semi | And | Or | Nullish => return None,
-                _ if token.kind == Kind::TemplateHead => i = token.close as usize,
+                // A template is scanned part by part (a type holds no `&&`/`||`; an expression may).
                 _ => {}
             }
             i += 1;
@@ -1157,6 +1193,66 @@ mod tests {
     /// Prints what it finds, one branch a line, for the expectations below.
     fn show(source: &str, ts: bool) -> String {
         branches(source, ts).join("\n")
+    }
+
+    /// A branch point as tests/fixtures/branch-forms/generate.mjs writes it: `line:column` of
+    /// the id, each leaf `start-end[@operator]`, then `else start-end` for an implicit else.
+    fn describe(source: &str, point: &BranchPoint) -> String {
+        let before = &source[..point.at as usize];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1);
+        let leaves: Vec<String> = (point.leaves.iter())
+            .map(|leaf| {
+                let operator = leaf.operator.map_or(String::new(), |at| format!("@{at}"));
+                format!("{}-{}{operator}", leaf.code.start, leaf.code.end)
+            })
+            .collect();
+        let otherwise =
+            (point.implicit_else).map_or(String::new(), |s| format!(" else {}-{}", s.start, s.end));
+        format!("{line}:{column} {}{otherwise}", leaves.join(", "))
+    }
+
+    /// Real sources with every form, nested, among the syntax around them, against the branch
+    /// points TypeScript's own parser gives (and, for JavaScript, acorn's ids and operators):
+    /// tests/fixtures/branch-forms/expected.json, written by generate.mjs there.
+    #[test]
+    fn every_form_matches_the_parsers_branches() {
+        let expected: std::collections::BTreeMap<String, Vec<String>> =
+            serde_json::from_str(include_str!("../tests/fixtures/branch-forms/expected.json"))
+                .unwrap();
+        macro_rules! source {
+            ($name:literal) => {
+                (
+                    $name,
+                    include_str!(concat!("../tests/fixtures/branch-forms/", $name)),
+                )
+            };
+        }
+        let sources = [
+            source!("forms.js"),
+            source!("forms.ts"),
+            source!("edges.js"),
+            source!("edges.ts"),
+        ];
+        // Every source the generator read is checked (its other key is tests/branch_counts.rs').
+        let read = expected.keys().filter(|key| !key.ends_with(" footprints"));
+        assert_eq!(read.count(), sources.len());
+        for (name, source) in sources {
+            let mut found: Vec<(u32, String)> = find_branches(source, is_typescript(name))
+                .iter()
+                .map(|point| (point.at, describe(source, point)))
+                .collect();
+            found.sort();
+            let found: Vec<String> = found.into_iter().map(|(_, line)| line).collect();
+            let want = &expected[name];
+            let missing: Vec<&String> = want.iter().filter(|l| !found.contains(l)).collect();
+            let extra: Vec<&String> = found.iter().filter(|l| !want.contains(l)).collect();
+            assert_eq!(
+                (&found, name),
+                (want, name),
+                "missing {missing:#?}\nextra {extra:#?}"
+            );
+        }
     }
 
     #[test]
@@ -1414,6 +1510,50 @@ mod tests {
         }
         assert_eq!(show("a ? b", false), "a ? b: b | b");
         assert_eq!(show("if (a) {", false), "if (a): { +else");
+    }
+
+    /// The nesting limit counts only what is open: every construct left gives its level back,
+    /// so a long file of statements, expressions and types reads to its end.
+    #[test]
+    fn long_files_read_to_the_end() {
+        let line = "let v: A<B> = { a: [(c): D => c ? (d || e) : f] };\n";
+        let source = line.repeat(500);
+        let ats: Vec<u32> = (find_branches(&source, true).iter())
+            .map(|point| point.at)
+            .collect();
+        let ternary = line.find("c ?").unwrap();
+        let chain = line.find("d ||").unwrap();
+        let expected: Vec<u32> = (0..500)
+            .flat_map(|n| [n * line.len() + ternary, n * line.len() + chain])
+            .map(|at| at as u32)
+            .collect();
+        assert_eq!(ats, expected);
+    }
+
+    /// Type arguments are looked for within 400 tokens of their `<` (a bound on the look-ahead
+    /// of every `<`): a `>` further away leaves the `<` a comparison, and the `?` of a tuple's
+    /// optional element inside then reads as a conditional.
+    #[test]
+    fn type_arguments_are_looked_for_within_400_tokens() {
+        // Tokens: `x` `=` `<` `keyof` `A`, then `|` `A` per pair, `|` `[` `B` `?` `]` `>`: the
+        // `>` is token 10 + 2 * pairs, 398 tokens after the `<` (token 2) at 195 pairs, 400 at 196.
+        let source = |pairs: usize| format!("x = <keyof A{} | [B?]>y;", " | A".repeat(pairs));
+        assert_eq!(show(&source(195), true), "");
+        assert_eq!(show(&source(196), true), "B?]>y;:  | ");
+    }
+
+    /// A type parameter list longer than the look-ahead is stepped over token by token: what
+    /// follows is still read.
+    #[test]
+    fn long_type_parameters_are_stepped_over() {
+        for form in [
+            "let f: <T extends A{}>(a: T) => T = x;",
+            "let g: B | <T extends A{}>(a: T) => T = x;",
+            "class K<T extends A{}> {}",
+        ] {
+            let source = format!("{}\ny || z;", form.replace("{}", &" | A".repeat(250)));
+            assert_eq!(show(&source, true), "y || z: y | z", "{form}");
+        }
     }
 
     /// Deep nesting is read up to a limit, then skipped, within a small stack.

@@ -10,6 +10,7 @@
 //! stripped byte-order mark.
 
 use crate::coverage::Script;
+use crate::tokens::is_js_space;
 
 /// v8-to-istanbul's line table of one source.
 #[derive(Clone, Debug)]
@@ -24,7 +25,8 @@ impl CompatLines {
     /// Builds the table for `source`: one pass over its bytes, with a hint looked for only on
     /// the lines that hold `/* ` (every hint starts so).
     pub fn new(source: &str) -> Self {
-        let trimmed = source.trim_end_matches(is_js_trim);
+        // What JavaScript's `trimEnd` removes.
+        let trimmed = source.trim_end_matches(is_js_space);
         let bytes = trimmed.as_bytes();
         let ascii = trimmed.is_ascii();
         let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -98,6 +100,7 @@ impl CompatLines {
     }
 
     /// Number of lines.
+    #[cfg(test)]
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }
@@ -150,11 +153,6 @@ fn find_root(next: &mut [u32], mut at: u32) -> u32 {
         at = following;
     }
     root
-}
-
-/// Characters JavaScript's `trimEnd` removes.
-fn is_js_trim(c: char) -> bool {
-    matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}') || (c.is_whitespace() && c != '\u{85}')
 }
 
 enum Hint {

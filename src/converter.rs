@@ -2,18 +2,19 @@
 //! map (kept for the life of the converter), the innermost-wins segments of its ranges, then
 //! footprints at its own positions (`direct`) or in its original files (`mapped`).
 
+use crate::buffers::Buffers;
 use crate::coverage::{Coverage, Script};
 use crate::direct::convert_direct;
 use crate::error::Error;
 use crate::footprints::{FootprintData, ScriptError};
 use crate::mapped::convert_mapped;
+use crate::output::Output;
 use crate::project::Project;
-use crate::script::{count_lines, MapState, Mapped, Original, ScriptState};
-use crate::source_map::{data_url_text, decode, find_reference, resolve};
-use crate::work::{Buffers, Output};
+use crate::script_map::{load_map, MapState};
+use crate::script_state::ScriptState;
 use std::collections::HashMap;
 
-/// How per-line counts are decided (see the README's "Line modes").
+/// How per-line counts are decided (see docs/package.md, "Line modes").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum LineMode {
     /// The count at a line's first non-blank character; blank lines are not executable.
@@ -33,7 +34,8 @@ pub enum SourceText {
 }
 
 impl SourceText {
-    fn into_string(self) -> Result<String, usize> {
+    /// The text, or the byte offset where it is not UTF-8.
+    pub(crate) fn into_string(self) -> Result<String, usize> {
         match self {
             SourceText::Text(text) => Ok(text),
             SourceText::Bytes(bytes) => {
@@ -56,9 +58,9 @@ pub struct Options {
     /// Where the files under `script_root` were built, when not at the project root: a map's
     /// relative sources are resolved as if the map were there.
     pub build_root: Option<String>,
-    /// Patterns of relative paths to leave out (see [`Project::new`]).
+    /// Patterns of relative paths to leave out (see `Project::new` in src/project.rs).
     pub exclude: Vec<String>,
-    /// Patterns of relative paths to keep, when not empty (see [`Project::with_includes`]).
+    /// Patterns of relative paths to keep, when not empty (see `Project::with_includes`).
     pub include: Vec<String>,
     /// How line counts are decided.
     pub line_mode: LineMode,
@@ -225,7 +227,12 @@ impl Converter {
                     sources,
                     source_maps,
                 )
-                .unwrap_or_else(MapState::Failed);
+                .unwrap_or_else(|error| {
+                    MapState::Failed(Error::SourceMap {
+                        url: script.url.into(),
+                        error,
+                    })
+                });
             }
             if let MapState::Failed(error) = &state.map {
                 out.data.errors.push(script_error(error));
@@ -265,93 +272,6 @@ impl Converter {
             }),
         }
     }
-}
-
-/// Finds and decodes a script's map: the one the coverage carries (Node's cache), else the one
-/// its `sourceMappingURL` names, inline or asked from `source_maps`.
-fn load_map(
-    project: &Project,
-    coverage: &Coverage,
-    script: &Script<'_>,
-    state: &ScriptState,
-    sources: &mut dyn FnMut(&str) -> Option<SourceText>,
-    source_maps: &mut dyn FnMut(&str) -> Option<SourceText>,
-) -> crate::Result<MapState> {
-    let url = script.url;
-    let map_error = |message: String| Error::SourceMap {
-        url: url.into(),
-        message,
-    };
-    let (json, location) = match coverage.cached_map(url).filter(|m| m.json.is_some()) {
-        Some(cached) => (
-            cached.json.clone().unwrap_or_default(),
-            cached.map_url.clone().unwrap_or_else(|| url.to_owned()),
-        ),
-        None => {
-            let Some(reference) = find_reference(&state.source) else {
-                return Ok(MapState::None);
-            };
-            match data_url_text(reference) {
-                Some(text) => (text.map_err(map_error)?, url.to_owned()),
-                None => {
-                    let location = resolve(url, reference);
-                    let text = source_maps(&location)
-                        .ok_or_else(|| map_error(format!("no map at {location}")))?
-                        .into_string()
-                        .map_err(|at| map_error(format!("{location} is not UTF-8 at byte {at}")))?;
-                    (text, location)
-                }
-            }
-        }
-    };
-    let bom = state.source.starts_with('\u{feff}');
-    let map = decode(&json, &project.as_built(&location), &state.index, bom)
-        .map_err(|e| map_error(format!("{location}: {e}")))?;
-    let mut last_line = vec![0usize; map.sources.len()];
-    for (k, &source) in map.source.iter().enumerate() {
-        let line = &mut last_line[source as usize];
-        *line = (*line).max(map.line[k] as usize + 1);
-    }
-    let originals: Vec<Original> = map
-        .sources
-        .iter()
-        .zip(last_line)
-        .map(|(source, mapped_lines)| {
-            let path = project.relative_path(&source.location);
-            // Without `sourcesContent`, the original file where it was built, if it is there.
-            let content = match (&source.content, &path) {
-                (Some(content), _) => Some(content.clone()),
-                (None, Some(path)) => sources(&format!(
-                    "file://{}/{path}",
-                    project.root().trim_end_matches('/')
-                ))
-                .and_then(|text| text.into_string().ok()),
-                (None, None) => None,
-            };
-            Original {
-                path,
-                location: source.location.clone(),
-                line_count: content
-                    .as_deref()
-                    .map_or(mapped_lines, |text| count_lines(text).max(mapped_lines)),
-                content,
-                index: std::cell::OnceCell::new(),
-            }
-        })
-        .collect();
-    let at_code: Vec<bool> = (0..map.generated.len())
-        .map(|k| {
-            let byte = state.index.byte_offset(&state.source, map.generated[k]);
-            crate::method_ids::starts_token(&state.source, byte) // false at the end too
-        })
-        .collect();
-    let lines = crate::mapped::line_points(&map, &originals, |k| at_code[k]);
-    Ok(MapState::Ready(Box::new(Mapped {
-        map,
-        at_code,
-        lines,
-        originals,
-    })))
 }
 
 fn script_error(error: &Error) -> ScriptError {
@@ -409,7 +329,10 @@ fn guess_shift(script: &Script<'_>, state: &ScriptState) -> u32 {
             .functions()
             .filter_map(|f| f.ranges.first())
             .filter(|extent| {
-                let at = state.index.byte_offset(&state.source, extent.start + shift);
+                // A start past the source (an error found next) is on no token.
+                let at = state
+                    .index
+                    .byte_offset(&state.source, extent.start.saturating_add(shift));
                 crate::method_ids::starts_token(&state.source, at)
             })
             .count()
@@ -421,6 +344,39 @@ fn guess_shift(script: &Script<'_>, state: &ScriptState) -> u32 {
 mod tests {
     use super::*;
     use crate::coverage::CoverageRange;
+
+    /// Found by the fuzzer (tests/fixtures/fuzz/converter-start-at-u32-max.json): in a take
+    /// without the top level, a function starting at 2^32-1 overflowed while the shift was
+    /// guessed; it is an offset past the source.
+    #[test]
+    fn a_start_at_the_last_offset_is_out_of_range() {
+        let mut coverage = Coverage::new();
+        coverage.push_script("file:///p/a.js");
+        coverage.push_function("f", true);
+        coverage.push_range(CoverageRange {
+            start: u32::MAX,
+            end: u32::MAX,
+            count: 1,
+        });
+        let mut converter = Converter::new(&Options {
+            project_root: "/p".into(),
+            ..Options::default()
+        })
+        .unwrap();
+        let data = converter.convert(&coverage, &mut |_| Some(SourceText::Text("f();\n".into())));
+        let errors: Vec<(&str, &str)> = data
+            .errors
+            .iter()
+            .map(|e| (e.kind.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            errors,
+            [(
+                "offset-out-of-range",
+                "file:///p/a.js: offset 4294967295 is past the end of the source (5 UTF-16 code units)"
+            )]
+        );
+    }
 
     /// A take without the top level of a file with a byte-order mark, first seen in that take:
     /// when the functions' starts are on tokens with and without the shift (`m() {}`: `m` and

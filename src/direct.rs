@@ -3,14 +3,17 @@
 //! leaves that ran.
 
 use crate::branch_hits::add_direct;
+use crate::buffers::Buffers;
 use crate::compat::CompatLines;
 use crate::converter::LineMode;
 use crate::coverage::Script;
+use crate::footprints::add_line;
 use crate::footprints::FootprintData;
+use crate::ids::method_id;
 use crate::lines::line_counts;
 use crate::method_ids::{id_site, IdSite};
-use crate::script::{MethodSite, ScriptState};
-use crate::work::{add_line, record_method, Buffers, Output};
+use crate::output::{record_method, Output};
+use crate::script_state::{MethodSite, ScriptState};
 
 /// Converts one script at its own positions into `out`; `b.segments` already holds its
 /// flattened ranges.
@@ -83,7 +86,7 @@ impl DirectWork<'_> {
         self.b.method_of_function.clear();
         self.b
             .method_of_function
-            .resize(script.function_count(), u32::MAX);
+            .resize(script.function_count(), None);
         if !state.scanned {
             return;
         }
@@ -104,7 +107,7 @@ impl DirectWork<'_> {
                             .index
                             .position(state.index.utf16_offset(&state.source, byte));
                         Some(MethodSite {
-                            id: format!("{}@{},{}", state.path, at.line, at.column),
+                            id: method_id(&state.path, at.line, at.column),
                             line: at.line,
                             column: at.column,
                             original: 0,
@@ -121,11 +124,10 @@ impl DirectWork<'_> {
 
     fn add_method_lines(&mut self, data: &mut FootprintData) {
         for (line, (&count, &owner)) in self.b.counts.iter().zip(self.b.owners.iter()).enumerate() {
-            if count.unwrap_or(0) == 0 || owner == u32::MAX {
+            let Some(owner) = owner.filter(|_| count.unwrap_or(0) > 0) else {
                 continue;
-            }
-            let method = self.b.method_of_function[owner as usize];
-            if method != u32::MAX {
+            };
+            if let Some(method) = self.b.method_of_function[owner as usize] {
                 add_line(&mut data.methods[method as usize].lines, line as u32 + 1);
             }
         }

@@ -1,6 +1,7 @@
 //! The one error type of the crate: every way an input can be wrong, with the script and the
 //! position it was wrong at. Messages are lowercase sentences meant to be read by a person.
 
+use crate::source_map::MapError;
 use std::fmt;
 
 /// What went wrong while reading coverage, sources or options.
@@ -66,7 +67,7 @@ pub enum Error {
         /// The script's URL.
         url: String,
         /// Where the map was looked for and what was wrong with it.
-        message: String,
+        error: MapError,
     },
     /// An option has a value the converter cannot use.
     Option {
@@ -140,9 +141,9 @@ impl fmt::Display for Error {
             Error::NonUtf8 { url, byte_offset } => {
                 write!(f, "{url}: the source is not valid UTF-8 at byte {byte_offset}")
             }
-            Error::SourceMap { url, message } => write!(
+            Error::SourceMap { url, error } => write!(
                 f,
-                "{url}: the source map cannot be used ({message}); the script is reported at its own positions"
+                "{url}: the source map cannot be used ({error}); the script is reported at its own positions"
             ),
             Error::Option { name, message } => write!(f, "option `{name}`: {message}"),
         }

@@ -157,6 +157,13 @@ fn push_position(out: &mut String, line: u32, column: u32, count: u32) {
     out.push('}');
 }
 
+/// Adds `line` to sorted `lines` unless present.
+pub fn add_line(lines: &mut Vec<u32>, line: u32) {
+    if let Err(pos) = lines.binary_search(&line) {
+        lines.insert(pos, line);
+    }
+}
+
 impl FootprintData {
     /// Indices of the methods that ran.
     pub fn hit_methods(&self) -> impl Iterator<Item = u32> + '_ {
@@ -206,9 +213,7 @@ impl FootprintData {
                     let mine = &mut self.methods[at];
                     mine.count = mine.count.saturating_add(method.count);
                     for &line in &method.lines {
-                        if let Err(pos) = mine.lines.binary_search(&line) {
-                            mine.lines.insert(pos, line);
-                        }
+                        add_line(&mut mine.lines, line);
                     }
                 }
                 None => {

@@ -11,10 +11,10 @@
 //! kind, message`.
 
 use crate::error::{Error, Result};
+use crate::footprints::add_line;
 use crate::footprints::{
     BranchFootprint, FileFootprint, FootprintData, MethodFootprint, ScriptError,
 };
-use crate::work::add_line;
 
 struct Reader<'a> {
     numbers: &'a [f64],

@@ -11,6 +11,45 @@ const CHECKPOINT_EVERY: u32 = 64;
 /// Marks a line with nothing but white space in [`LineIndex::first_code`].
 pub const BLANK: u32 = u32::MAX;
 
+use crate::tokens::is_js_space;
+
+/// The length in bytes of the line terminator at `at` (`\n`, `\r\n`, a lone `\r`, U+2028 or
+/// U+2029), 0 when none starts there: the one statement of where lines end.
+#[inline]
+pub fn terminator_len(bytes: &[u8], at: usize) -> usize {
+    match bytes.get(at) {
+        Some(b'\n') => 1,
+        Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => 2,
+        Some(b'\r') => 1,
+        // U+2028 and U+2029 are E2 80 A8 / E2 80 A9.
+        Some(0xe2)
+            if bytes.get(at + 1) == Some(&0x80)
+                && matches!(bytes.get(at + 2), Some(0xa8 | 0xa9)) =>
+        {
+            3
+        }
+        _ => 0,
+    }
+}
+
+/// The number of lines of `text` (as [`LineIndex::line_count`] gives, without building the
+/// table).
+pub fn count_lines(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut lines = 1;
+    let mut at = 0;
+    while at < bytes.len() {
+        match terminator_len(bytes, at) {
+            0 => at += 1,
+            len => {
+                lines += 1;
+                at += len;
+            }
+        }
+    }
+    lines
+}
+
 /// The first offset at or after `from` of a byte that is `\n`, `\r` or not ASCII (the length
 /// when none), eight bytes at a time.
 pub(crate) fn ascii_run_end(bytes: &[u8], from: usize) -> usize {
@@ -54,10 +93,6 @@ pub struct Position {
     pub column: u32,
 }
 
-fn is_js_whitespace(c: char) -> bool {
-    c == '\u{feff}' || (c.is_whitespace() && c != '\u{85}')
-}
-
 impl LineIndex {
     /// Builds the table for `source`.
     pub fn new(source: &str) -> Self {
@@ -79,14 +114,11 @@ impl LineIndex {
             }
             if b < 0x80 {
                 match b {
-                    b'\n' => {
-                        Self::end_line(&mut first_code, &mut code_seen, &mut line_starts, unit + 1);
-                    }
-                    b'\r' => {
-                        if bytes.get(byte + 1) == Some(&b'\n') {
-                            byte += 1;
-                            unit += 1;
-                        }
+                    b'\n' | b'\r' => {
+                        // One or two ASCII bytes: as many UTF-16 code units.
+                        let len = terminator_len(bytes, byte);
+                        byte += len - 1;
+                        unit += len as u32 - 1;
                         Self::end_line(&mut first_code, &mut code_seen, &mut line_starts, unit + 1);
                     }
                     b' ' | b'\t' | 0x0b | 0x0c => {}
@@ -115,9 +147,9 @@ impl LineIndex {
             }
             let c = source[byte..].chars().next().unwrap_or('\u{fffd}');
             let width = c.len_utf16() as u32;
-            if c == '\u{2028}' || c == '\u{2029}' {
+            if terminator_len(bytes, byte) > 0 {
                 Self::end_line(&mut first_code, &mut code_seen, &mut line_starts, unit + 1);
-            } else if !code_seen && !is_js_whitespace(c) {
+            } else if !code_seen && !is_js_space(c) {
                 first_code.push(unit);
                 code_seen = true;
             }
@@ -214,6 +246,22 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counting_lines_agrees_with_the_line_table() {
+        for (text, lines) in [
+            ("", 1),
+            ("a", 1),
+            ("a\n", 2),
+            ("a\r\nb\rc\u{2028}d\u{2029}e", 5),
+            ("é\n😀\r\n", 3),
+            ("…€\u{2027}\u{202a}\n", 2),
+            ("\n\n", 3),
+        ] {
+            assert_eq!(count_lines(text), lines, "{text:?}");
+            assert_eq!(LineIndex::new(text).line_count(), lines, "{text:?}");
+        }
+    }
 
     fn starts(source: &str) -> Vec<u32> {
         LineIndex::new(source).line_starts().to_vec()

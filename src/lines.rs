@@ -11,12 +11,12 @@ use crate::line_index::{LineIndex, BLANK};
 use crate::segments::{segment_at, Segment};
 
 /// Fills `counts` (one per line) and `owners` (the function owning each executable line, in V8's
-/// order; `u32::MAX` for lines that are not executable).
+/// order; `None` for lines that are not executable).
 pub fn line_counts(
     index: &LineIndex,
     segments: &[Segment],
     counts: &mut Vec<Option<u32>>,
-    owners: &mut Vec<u32>,
+    owners: &mut Vec<Option<u32>>,
 ) {
     counts.clear();
     owners.clear();
@@ -32,7 +32,7 @@ pub fn line_counts(
         } else {
             Some(segment.map_or(0, |s| s.count))
         });
-        owners.push(segment.map_or(u32::MAX, |s| s.function));
+        owners.push(segment.map(|s| s.function));
     }
 }
 
@@ -67,6 +67,6 @@ mod tests {
         let (mut counts, mut owners) = (Vec::new(), Vec::new());
         line_counts(&index, &segments, &mut counts, &mut owners);
         assert_eq!(counts, [Some(1), None, Some(2), Some(1), None]);
-        assert_eq!(owners, [0, u32::MAX, 1, 0, u32::MAX]);
+        assert_eq!(owners, [Some(0), None, Some(1), Some(0), None]);
     }
 }

@@ -14,13 +14,17 @@
 //! Originals outside the project root are left out.
 
 use crate::branch_hits::add_mapped;
+use crate::buffers::Buffers;
 use crate::coverage::Script;
+use crate::footprints::add_line;
+use crate::ids::method_id;
 use crate::method_ids::{id_site, IdSite};
-use crate::script::{LinePoint, Mapped, MethodSite, Original, ScriptState};
+use crate::output::{record_method, Output};
+use crate::script_map::{LinePoint, Mapped, Original};
+use crate::script_state::{MethodSite, ScriptState};
 use crate::segments::segment_at;
 use crate::source_map::DecodedMap;
 use crate::tokens::skip_trivia_forward;
-use crate::work::{add_line, record_method, Buffers, Output};
 
 /// Converts one script through its map into `out`; `b.segments` holds its flattened ranges.
 pub fn convert_mapped(
@@ -31,13 +35,13 @@ pub fn convert_mapped(
     b: &mut Buffers,
     out: &mut Output,
 ) {
-    // The output file of each original (u32::MAX when left out).
-    let files: Vec<u32> = mapped
+    // The output file of each original (`None` when left out).
+    let files: Vec<Option<u32>> = mapped
         .originals
         .iter()
-        .map(|original| match &original.path {
-            Some(path) => out.file(path, &original.location, original.line_count),
-            None => u32::MAX,
+        .map(|original| {
+            let path = original.path.as_ref()?;
+            Some(out.file(path, &original.location, original.line_count))
         })
         .collect();
     add_methods(script, state, mapped, shift, &files, b, out);
@@ -50,13 +54,12 @@ fn add_methods(
     state: &mut ScriptState,
     mapped: &Mapped,
     shift: u32,
-    files: &[u32],
+    files: &[Option<u32>],
     b: &mut Buffers,
     out: &mut Output,
 ) {
     b.method_of_function.clear();
-    b.method_of_function
-        .resize(script.function_count(), u32::MAX);
+    b.method_of_function.resize(script.function_count(), None);
     let skip = usize::from(script.top_level().is_some());
     for (index, function) in script.functions().enumerate().skip(skip) {
         let Some(extent) = function.ranges.first() else {
@@ -71,10 +74,9 @@ fn add_methods(
         let Some(site) = site else {
             continue;
         };
-        let file = files[site.original as usize];
-        if file == u32::MAX {
+        let Some(file) = files[site.original as usize] else {
             continue;
-        }
+        };
         record_method(b, out, index, &function, site, file);
     }
 }
@@ -128,7 +130,7 @@ fn mapped_site(
         }
     };
     Some(MethodSite {
-        id: format!("{path}@{line},{column}"),
+        id: method_id(path, line, column),
         line,
         column,
         original: source,
@@ -144,7 +146,8 @@ pub fn line_points(
     originals: &[Original],
     at_code: impl Fn(usize) -> bool,
 ) -> Vec<LinePoint> {
-    // Per project original, its lines' best (column, mapping) so far, in one flat table.
+    // Per project original, its lines' best (column, mapping) so far, in one flat table (`None`
+    // before the first).
     let mut first_line = Vec::with_capacity(originals.len());
     let mut total = 0usize;
     for original in originals {
@@ -153,7 +156,7 @@ pub fn line_points(
             total += original.line_count;
         }
     }
-    let mut best = vec![(u32::MAX, 0u32); total];
+    let mut best: Vec<Option<(u32, u32)>> = vec![None; total];
     let mut chosen = vec![false; map.generated.len()];
     for k in 0..map.generated.len() {
         let source = map.source[k] as usize;
@@ -163,11 +166,11 @@ pub fn line_points(
         // An original's line count covers its last mapped line (see `load_map`).
         let slot = &mut best[first_line[source] + map.line[k] as usize];
         // Mappings come in generated order: the last of equal columns wins.
-        if map.column[k] <= slot.0 && at_code(k) {
-            if slot.0 != u32::MAX {
-                chosen[slot.1 as usize] = false;
+        if slot.is_none_or(|(column, _)| map.column[k] <= column) && at_code(k) {
+            if let Some((_, previous)) = *slot {
+                chosen[previous as usize] = false;
             }
-            *slot = (map.column[k], k as u32);
+            *slot = Some((map.column[k], k as u32));
             chosen[k] = true;
         }
     }
@@ -183,10 +186,13 @@ pub fn line_points(
 
 /// Line counts of the originals, and the lines each method owns: a line is its method's when
 /// the innermost range at its point is the method's and ran.
-fn add_lines(mapped: &Mapped, files: &[u32], b: &mut Buffers, out: &mut Output) {
+fn add_lines(mapped: &Mapped, files: &[Option<u32>], b: &mut Buffers, out: &mut Output) {
     let mut cursor = 0usize;
     for point in &mapped.lines {
-        let file = files[point.original as usize];
+        // Points are only on the project's originals, which have a file.
+        let Some(file) = files[point.original as usize] else {
+            continue;
+        };
         let segment = segment_at(&b.segments, &mut cursor, point.generated);
         let count = segment.map_or(0, |s| s.count);
         // The file has the original's line count, which line_points kept within.
@@ -196,7 +202,7 @@ fn add_lines(mapped: &Mapped, files: &[u32], b: &mut Buffers, out: &mut Output) 
             continue;
         };
         let method = b.method_of_function[segment.function as usize];
-        if method != u32::MAX && out.data.methods[method as usize].file == file {
+        if let Some(method) = method.filter(|&m| out.data.methods[m as usize].file == file) {
             add_line(&mut out.data.methods[method as usize].lines, point.line + 1);
         }
     }

@@ -6,8 +6,9 @@
 //! counted; 0 when the file's text is not known).
 
 use crate::footprints::{FileFootprint, FootprintData, MethodFootprint};
+use crate::ids::branch_leaf;
 use crate::json_out::{push_str, push_u32_array, push_u64};
-use crate::work::PositionMap;
+use crate::position_map::PositionMap;
 
 /// One branch point of a file and the count of each of its leaves.
 #[derive(Debug, PartialEq, Eq)]
@@ -100,11 +101,7 @@ pub fn file_reports<'a>(
         }
         let group = &mut report.branches[at as usize];
         // A leaf index that cannot be read (an id from elsewhere) goes after the others.
-        let leaf = branch
-            .id
-            .rsplit_once('|')
-            .and_then(|(_, leaf)| leaf.parse::<usize>().ok())
-            .unwrap_or(group.counts.len());
+        let leaf = branch_leaf(&branch.id).unwrap_or(group.counts.len());
         if group.counts.len() <= leaf {
             group.counts.resize(leaf + 1, 0);
         }

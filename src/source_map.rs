@@ -9,6 +9,124 @@
 use crate::line_index::LineIndex;
 use crate::project::{is_windows_path, percent_decode_bytes, url_to_path};
 use serde_json::value::RawValue;
+use std::fmt;
+
+/// Why a script's source map cannot be used, and where it was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MapError {
+    /// The script names a map at `location` that was not handed over.
+    NotFound {
+        /// Where the map was looked for.
+        location: String,
+    },
+    /// The map at `location` is not UTF-8 text.
+    NotUtf8 {
+        /// Where the map is.
+        location: String,
+        /// Byte offset of the first invalid byte.
+        byte_offset: usize,
+    },
+    /// An inline `data:` URL without the comma before its payload.
+    DataUrlWithoutComma,
+    /// An inline `data:` URL whose payload is not base64.
+    DataUrlNotBase64,
+    /// An inline `data:` URL whose payload is not UTF-8.
+    DataUrlNotUtf8,
+    /// The map at `location` is not a valid map.
+    Malformed {
+        /// Where the map is (the script's URL for an inline one).
+        location: String,
+        /// What is wrong in it.
+        problem: Malformed,
+    },
+}
+
+/// What is wrong inside a map's text; offsets `at` are byte offsets in its `mappings`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Malformed {
+    /// Not JSON, or JSON without a map's fields (what serde_json said, with the position).
+    Json(String),
+    /// A `version` other than 3.
+    Version(u32),
+    /// A mapping names a source the `sources` list does not have.
+    SourceOutOfRange {
+        /// The source index named.
+        source: u32,
+        /// How many sources the map lists.
+        sources: u32,
+    },
+    /// A segment with more than 5 fields.
+    TooManyFields {
+        /// Where the sixth field starts.
+        at: usize,
+    },
+    /// A segment with 2 or 3 fields.
+    FieldCount {
+        /// How many fields it has.
+        count: usize,
+        /// Where the segment ends.
+        at: usize,
+    },
+    /// A column, source, original line or original column below 0 or past 32 bits.
+    Negative {
+        /// Where the segment ends.
+        at: usize,
+    },
+    /// The mappings end inside a value.
+    UnfinishedValue,
+    /// A character that is not a base64 digit.
+    NotBase64 {
+        /// The character.
+        digit: char,
+        /// Where it is.
+        at: usize,
+    },
+    /// A value of more than 7 digits (more than the 32 bits maps hold).
+    ValueTooLong {
+        /// Where the value's digits end.
+        at: usize,
+    },
+}
+
+impl fmt::Display for MapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MapError::NotFound { location } => write!(f, "no map at {location}"),
+            MapError::NotUtf8 {
+                location,
+                byte_offset,
+            } => write!(f, "{location} is not UTF-8 at byte {byte_offset}"),
+            MapError::DataUrlWithoutComma => f.write_str("the data: URL has no comma"),
+            MapError::DataUrlNotBase64 => f.write_str("the data: URL is not valid base64"),
+            MapError::DataUrlNotUtf8 => f.write_str("the data: URL is not UTF-8"),
+            MapError::Malformed { location, problem } => write!(f, "{location}: {problem}"),
+        }
+    }
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Malformed::Json(message) => f.write_str(message),
+            Malformed::Version(version) => write!(f, "version {version} is not 3"),
+            Malformed::SourceOutOfRange { source, sources } => {
+                write!(f, "a mapping names source {source} of {sources}")
+            }
+            Malformed::TooManyFields { at } => {
+                write!(f, "a mapping segment has more than 5 fields at {at}")
+            }
+            Malformed::FieldCount { count, at } => {
+                write!(f, "a mapping segment has {count} fields at {at}")
+            }
+            Malformed::Negative { at } => write!(f, "a mapping segment goes negative at {at}"),
+            Malformed::UnfinishedValue => f.write_str("the mappings end inside a value"),
+            Malformed::NotBase64 { digit, at } => {
+                write!(f, "`{digit}` is not a base64 digit at {at}")
+            }
+            Malformed::ValueTooLong { at } => write!(f, "a value is too long at {at}"),
+        }
+    }
+}
 
 /// One original source of a map.
 #[derive(Clone, Debug)]
@@ -66,33 +184,44 @@ pub fn find_reference(source: &str) -> Option<&str> {
 }
 
 /// The JSON text of a `data:` URL map, or `None` when `url` is not a `data:` URL.
-pub fn data_url_text(url: &str) -> Option<Result<String, String>> {
+pub fn data_url_text(url: &str) -> Option<Result<String, MapError>> {
     let rest = url.strip_prefix("data:")?;
     let Some((header, payload)) = rest.split_once(',') else {
-        return Some(Err("the data: URL has no comma".into()));
+        return Some(Err(MapError::DataUrlWithoutComma));
     };
     let bytes = if header.ends_with(";base64") {
         match base64_decode(payload) {
             Some(bytes) => bytes,
-            None => return Some(Err("the data: URL is not valid base64".into())),
+            None => return Some(Err(MapError::DataUrlNotBase64)),
         }
     } else {
         percent_decode_bytes(payload)
     };
-    Some(String::from_utf8(bytes).map_err(|_| "the data: URL is not UTF-8".into()))
+    Some(String::from_utf8(bytes).map_err(|_| MapError::DataUrlNotUtf8))
+}
+
+/// The value of a base64 digit of the standard alphabet (the one source map mappings use).
+fn base64_digit(c: u8) -> Option<u8> {
+    Some(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    })
 }
 
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    fn value(c: u8) -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        } as u32)
-    }
+    // A data: URL may use the URL-safe alphabet too.
+    let value = |c: u8| {
+        base64_digit(match c {
+            b'-' => b'+',
+            b'_' => b'/',
+            c => c,
+        })
+        .map(u32::from)
+    };
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let (mut buffer, mut bits) = (0u32, 0u32);
     for &c in text.as_bytes() {
@@ -170,7 +299,7 @@ pub fn decode(
     location: &str,
     generated: &LineIndex,
     bom: bool,
-) -> Result<DecodedMap, String> {
+) -> Result<DecodedMap, Malformed> {
     let mut out = DecodedMap::default();
     let mut tokens: Vec<(u32, u32, u32, u32)> = Vec::new();
     if json.contains("\"sections\"") {
@@ -220,10 +349,11 @@ fn decode_one(
     (generated, bom): (&LineIndex, bool),
     out: &mut DecodedMap,
     tokens: &mut Vec<(u32, u32, u32, u32)>,
-) -> Result<(), String> {
-    let mut map: RawMap<'_> = serde_json::from_str(json).map_err(|e| e.to_string())?;
+) -> Result<(), Malformed> {
+    let mut map: RawMap<'_> =
+        serde_json::from_str(json).map_err(|e| Malformed::Json(e.to_string()))?;
     if map.version != 3 {
-        return Err(format!("version {} is not 3", map.version));
+        return Err(Malformed::Version(map.version));
     }
     let root = map.source_root.as_deref().unwrap_or("");
     let first_source = out.sources.len() as u32;
@@ -246,19 +376,28 @@ fn decode_one(
         &map.mappings,
         |line, column, source, original_line, original_column| {
             if source >= sources {
-                return Err(format!("a mapping names source {source} of {sources}"));
+                return Err(Malformed::SourceOutOfRange { source, sources });
             }
-            let line = line + line_offset;
-            let column = column
-                + if line == line_offset {
-                    column_offset
-                } else {
-                    0
-                };
-            if let Some(&line_start) = starts.get(line as usize) {
+            // A section's offset past 32 bits puts the mapping past the script's end: it maps
+            // nothing, as every mapping past the line table.
+            let Some(line) = line.checked_add(line_offset) else {
+                return Ok(());
+            };
+            let column = column.checked_add(if line == line_offset {
+                column_offset
+            } else {
+                0
+            });
+            if let (Some(&line_start), Some(column)) = (starts.get(line as usize), column) {
                 // Line 0 starts after a byte-order mark (line_start is 0 there).
+                let Some(offset) = line_start
+                    .checked_add(column)
+                    .and_then(|offset| offset.checked_add(u32::from(bom && line == 0)))
+                else {
+                    return Ok(());
+                };
                 tokens.push((
-                    line_start + column + u32::from(bom && line == 0),
+                    offset,
                     first_source + source,
                     original_line,
                     original_column,
@@ -273,8 +412,8 @@ fn decode_one(
 /// line, original column)` for every segment that names a source (all from 0).
 pub fn decode_mappings(
     mappings: &str,
-    mut each: impl FnMut(u32, u32, u32, u32, u32) -> Result<(), String>,
-) -> Result<(), String> {
+    mut each: impl FnMut(u32, u32, u32, u32, u32) -> Result<(), Malformed>,
+) -> Result<(), Malformed> {
     let bytes = mappings.as_bytes();
     let (mut line, mut column) = (0i64, 0i64);
     let (mut source, mut original_line, mut original_column) = (0i64, 0i64, 0i64);
@@ -297,7 +436,7 @@ pub fn decode_mappings(
         let mut count = 0;
         while at < bytes.len() && bytes[at] != b',' && bytes[at] != b';' {
             if count == 5 {
-                return Err(format!("a mapping segment has more than 5 fields at {at}"));
+                return Err(Malformed::TooManyFields { at });
             }
             fields[count] = vlq(bytes, &mut at)?;
             count += 1;
@@ -310,31 +449,29 @@ pub fn decode_mappings(
             let values = [line, column, source, original_line, original_column].map(u32::try_from);
             let [Ok(line), Ok(column), Ok(source), Ok(original_line), Ok(original_column)] = values
             else {
-                return Err(format!("a mapping segment goes negative at {at}"));
+                return Err(Malformed::Negative { at });
             };
             each(line, column, source, original_line, original_column)?;
         } else if count != 1 {
-            return Err(format!("a mapping segment has {count} fields at {at}"));
+            return Err(Malformed::FieldCount { count, at });
         }
     }
     Ok(())
 }
 
-fn vlq(bytes: &[u8], at: &mut usize) -> Result<i64, String> {
+fn vlq(bytes: &[u8], at: &mut usize) -> Result<i64, Malformed> {
     let mut value = 0i64;
     // At most 7 digits (35 bits): more do not fit the 32-bit values maps hold.
     for shift in (0..35).step_by(5) {
         let Some(&c) = bytes.get(*at) else {
-            return Err("the mappings end inside a value".into());
+            return Err(Malformed::UnfinishedValue);
         };
-        let digit = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return Err(format!("`{}` is not a base64 digit at {}", c as char, *at)),
-        } as i64;
+        let Some(digit) = base64_digit(c).map(i64::from) else {
+            return Err(Malformed::NotBase64 {
+                digit: c as char,
+                at: *at,
+            });
+        };
         *at += 1;
         value |= (digit & 0x1f) << shift;
         if digit & 0x20 == 0 {
@@ -345,7 +482,7 @@ fn vlq(bytes: &[u8], at: &mut usize) -> Result<i64, String> {
             });
         }
     }
-    Err(format!("a value is too long at {}", *at))
+    Err(Malformed::ValueTooLong { at: *at })
 }
 
 fn finish(mut out: DecodedMap, mut tokens: Vec<(u32, u32, u32, u32)>) -> DecodedMap {
@@ -379,6 +516,83 @@ mod tests {
     }
 
     #[test]
+    fn map_errors_say_what_and_where() {
+        let malformed = |problem| MapError::Malformed {
+            location: "/app/x.js.map".into(),
+            problem,
+        };
+        let cases = [
+            (
+                MapError::NotFound {
+                    location: "/app/x.js.map".into(),
+                },
+                "no map at /app/x.js.map",
+            ),
+            (
+                MapError::NotUtf8 {
+                    location: "/app/x.js.map".into(),
+                    byte_offset: 9,
+                },
+                "/app/x.js.map is not UTF-8 at byte 9",
+            ),
+            (MapError::DataUrlWithoutComma, "the data: URL has no comma"),
+            (
+                MapError::DataUrlNotBase64,
+                "the data: URL is not valid base64",
+            ),
+            (MapError::DataUrlNotUtf8, "the data: URL is not UTF-8"),
+            (
+                malformed(Malformed::Json("EOF while parsing".into())),
+                "/app/x.js.map: EOF while parsing",
+            ),
+            (
+                malformed(Malformed::Version(2)),
+                "/app/x.js.map: version 2 is not 3",
+            ),
+            (
+                malformed(Malformed::SourceOutOfRange {
+                    source: 1,
+                    sources: 1,
+                }),
+                "/app/x.js.map: a mapping names source 1 of 1",
+            ),
+            (
+                malformed(Malformed::TooManyFields { at: 5 }),
+                "/app/x.js.map: a mapping segment has more than 5 fields at 5",
+            ),
+            (
+                malformed(Malformed::FieldCount { count: 2, at: 2 }),
+                "/app/x.js.map: a mapping segment has 2 fields at 2",
+            ),
+            (
+                malformed(Malformed::UnfinishedValue),
+                "/app/x.js.map: the mappings end inside a value",
+            ),
+        ];
+        for (error, message) in cases {
+            assert_eq!(error.to_string(), message);
+        }
+        let generated = LineIndex::new("ab\n");
+        let version = r#"{"version":2,"sources":[],"mappings":""}"#;
+        assert_eq!(
+            decode(version, "/x", &generated, false).unwrap_err(),
+            Malformed::Version(2)
+        );
+        let wrong_source = r#"{"version":3,"sources":["a.ts"],"mappings":"ACAA"}"#;
+        assert_eq!(
+            decode(wrong_source, "/x", &generated, false).unwrap_err(),
+            Malformed::SourceOutOfRange {
+                source: 1,
+                sources: 1
+            }
+        );
+        let check = |mappings| decode_mappings(mappings, |_, _, _, _, _| Ok(())).unwrap_err();
+        assert_eq!(check("AAAAAA"), Malformed::TooManyFields { at: 5 });
+        assert_eq!(check("AA"), Malformed::FieldCount { count: 2, at: 2 });
+        assert_eq!(check("Ag"), Malformed::UnfinishedValue);
+    }
+
+    #[test]
     fn data_urls() {
         let url = "data:application/json;charset=utf-8;base64,eyJ2ZXJzaW9uIjozfQ==";
         assert_eq!(data_url_text(url).unwrap().unwrap(), "{\"version\":3}");
@@ -388,7 +602,18 @@ mod tests {
                 .unwrap(),
             "{}"
         );
-        assert!(data_url_text("data:x;base64,@@").unwrap().is_err());
+        assert_eq!(
+            data_url_text("data:x;base64,@@"),
+            Some(Err(MapError::DataUrlNotBase64))
+        );
+        assert_eq!(
+            data_url_text("data:x;base64"),
+            Some(Err(MapError::DataUrlWithoutComma))
+        );
+        assert_eq!(
+            data_url_text("data:x,%FF"),
+            Some(Err(MapError::DataUrlNotUtf8))
+        );
         // `+` and `/`, or their URL-safe `-` and `_`.
         for payload in ["eyJhIjoiw7/Dv8O+In0=", "eyJhIjoiw7_Dv8O-In0="] {
             let url = format!("data:application/json;base64,{payload}");
@@ -427,6 +652,30 @@ mod tests {
         }
     }
 
+    /// Found by the fuzzer (tests/fixtures/fuzz/converter-*.json): a section's offset or a column
+    /// near 2^32 overflowed (a panic with overflow checks, a wrapped position without): such
+    /// mappings are past the script's end and map nothing; the others still do.
+    #[test]
+    fn offsets_past_32_bits_map_nothing() {
+        let generated = LineIndex::new("ab\ncd\n");
+        // One mapping at column 1 of the section's first line, or of its second.
+        let first = r#"{"version":3,"sources":["a.ts"],"names":[],"mappings":"CAAA"}"#;
+        let second = r#"{"version":3,"sources":["a.ts"],"names":[],"mappings":";CAAA"}"#;
+        let section = |line: u32, column: u32, map: &str| {
+            format!(r#"{{"offset":{{"line":{line},"column":{column}}},"map":{map}}}"#)
+        };
+        let index = format!(
+            r#"{{"version":3,"sections":[{},{},{},{}]}}"#,
+            section(0, 0, first),
+            section(u32::MAX, 0, second),
+            section(1, u32::MAX, first),
+            section(1, u32::MAX - 3, first)
+        );
+        let map = decode(&index, "/app/x.js.map", &generated, false).unwrap();
+        assert_eq!(map.generated, [1]);
+        assert_eq!(map.source, [0]);
+    }
+
     #[test]
     fn decodes_plain_and_index_maps() {
         let generated = LineIndex::new("ab\ncd\n");
@@ -445,9 +694,9 @@ mod tests {
         assert_eq!(map.mapping_at(3), None);
         assert!(decode("{", "/x", &generated, false).is_err());
         let bad = r#"{"version":3,"sources":["a.ts"],"mappings":"AA!A"}"#;
-        assert!(decode(bad, "/x", &generated, false)
-            .unwrap_err()
-            .contains("base64"));
+        let error = decode(bad, "/x", &generated, false).unwrap_err();
+        assert_eq!(error, Malformed::NotBase64 { digit: '!', at: 2 });
+        assert_eq!(error.to_string(), "`!` is not a base64 digit at 2");
         // Segments of 2 or 3 fields; a value of 8 digits (7 are 35 bits).
         assert!(decode_mappings("AA", |_, _, _, _, _| Ok(())).is_err());
         assert!(decode_mappings("AAA", |_, _, _, _, _| Ok(())).is_err());
@@ -463,7 +712,8 @@ mod tests {
             "a 1-field segment moves the column only"
         );
         let error = decode_mappings("gggggggB", |_, _, _, _, _| Ok(())).unwrap_err();
-        assert!(error.contains("too long"), "{error}");
+        assert_eq!(error, Malformed::ValueTooLong { at: 7 });
+        assert_eq!(error.to_string(), "a value is too long at 7");
         let mut seven = Vec::new();
         decode_mappings("ggggggA,CAAA", |a, b, c, d, e| {
             seven.push((a, b, c, d, e));
@@ -474,7 +724,12 @@ mod tests {
         // A column, source, original line or original column below 0.
         for mappings in ["ADAA", "AADA", "AAAD", "AAAA,DAAA", "CAAA,AAAD"] {
             let error = decode_mappings(mappings, |_, _, _, _, _| Ok(())).unwrap_err();
-            assert!(error.contains("goes negative"), "{mappings}: {error}");
+            let at = mappings.len();
+            assert_eq!(error, Malformed::Negative { at }, "{mappings}");
+            assert_eq!(
+                error.to_string(),
+                format!("a mapping segment goes negative at {at}")
+            );
         }
         let wrong_source = r#"{"version":3,"sources":["a.ts"],"mappings":"ACAA"}"#;
         assert!(decode(wrong_source, "/x", &generated, false).is_err());

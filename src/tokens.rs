@@ -4,9 +4,18 @@
 //! punctuators that matter are ASCII, so this works on UTF-8 bytes and decodes a character only
 //! to test non-ASCII white space.
 
+use crate::line_index::terminator_len;
+
 /// Whether `b` can be part of an ASCII identifier (non-ASCII bytes count as identifier bytes).
 pub fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
+/// Whether `c` is JavaScript white space or a line terminator (what the grammar skips between
+/// tokens and what `String.prototype.trim` removes): Unicode's `White_Space` without U+0085,
+/// plus U+FEFF.
+pub fn is_js_space(c: char) -> bool {
+    c == '\u{feff}' || (c.is_whitespace() && c != '\u{85}')
 }
 
 fn whitespace_len_at(source: &str, at: usize) -> usize {
@@ -14,7 +23,7 @@ fn whitespace_len_at(source: &str, at: usize) -> usize {
     match bytes[at] {
         b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => 1,
         b if b >= 0x80 => match source[at..].chars().next() {
-            Some(c) if c == '\u{feff}' || (c.is_whitespace() && c != '\u{85}') => c.len_utf8(),
+            Some(c) if is_js_space(c) => c.len_utf8(),
             _ => 0,
         },
         _ => 0,
@@ -34,12 +43,8 @@ pub fn skip_trivia_forward(source: &str, mut at: usize) -> usize {
         if width > 0 {
             at += width;
         } else if bytes[at] == b'/' && bytes.get(at + 1) == Some(&b'/') {
-            while at < bytes.len()
-                && !matches!(bytes[at], b'\n' | b'\r')
-                // Bytes, not `source[at..]`: `at` walks through multi-byte characters.
-                && !bytes[at..].starts_with("\u{2028}".as_bytes())
-                && !bytes[at..].starts_with("\u{2029}".as_bytes())
-            {
+            // Bytes, not `source[at..]`: `at` walks through multi-byte characters.
+            while at < bytes.len() && terminator_len(bytes, at) == 0 {
                 at += 1;
             }
         } else if bytes[at] == b'/' && bytes.get(at + 1) == Some(&b'*') {
@@ -666,6 +671,29 @@ fn regex_end(bytes: &[u8], mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// JavaScript's white space and line terminators, the one rule `line_index` (blank lines),
+    /// `compat` (trimEnd) and the trivia skipping read.
+    #[test]
+    fn js_space_is_white_space_and_line_terminators() {
+        for c in [
+            ' ', '\t', '\n', '\r', '\u{b}', '\u{c}', '\u{a0}', '\u{1680}', '\u{2000}',
+        ] {
+            assert!(is_js_space(c), "{c:?}");
+        }
+        for c in [
+            '\u{200a}', '\u{2028}', '\u{2029}', '\u{202f}', '\u{3000}', '\u{feff}',
+        ] {
+            assert!(is_js_space(c), "{c:?}");
+        }
+        for c in ['\u{85}', '\u{200b}', '\u{180e}', 'x', 'é', '\0'] {
+            assert!(!is_js_space(c), "{c:?}");
+        }
+        // Skipped forward as white space up to the first character that is not.
+        let source = "\u{a0}\u{3000}\u{feff}\u{2028} é";
+        assert_eq!(skip_trivia_forward(source, 0), source.find('é').unwrap());
+        assert_eq!(skip_trivia_forward("\u{85}x", 0), 0);
+    }
 
     #[test]
     fn every_symbol_is_found_and_nothing_else() {

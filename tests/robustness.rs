@@ -3,8 +3,7 @@
 //! converter returns data or typed errors and never panics (in wasm a panic is a trap that
 //! leaves the instance unusable).
 
-use v8_footprints::coverage::CoverageRange;
-use v8_footprints::{Converter, Coverage, Inputs, LineMode, Options, SourceText};
+use v8_footprints::{Converter, Coverage, CoverageRange, Inputs, LineMode, Options, SourceText};
 
 struct Random(u64);
 

@@ -17,7 +17,7 @@
  * Until the first answer about the execution, hits are kept tentatively; they are dropped if none is open.
  * The first flush applies the cold-start answers (a muting remote config stops everything); agent events
  * (first execution, first footprints) go with the flush that sees them; SIGTERM sends the shutdown event.
- * The README's "What the layer sends, and why" lists every call.
+ * docs/protocol.md ("What the layer sends, and why") lists every call.
  */
 import { randomUUID } from 'node:crypto';
 import { fs } from './lib/builtins.mjs';
@@ -40,7 +40,7 @@ import { VERSION } from './lib/version.mjs';
 const AGENT_VERSION = VERSION;
 /**
  * V8 flags that bound what the agent adds to the process's memory, set before the converter compiles
- * (measured after 3,000 invocations, README "What it costs"):
+ * (measured after 3,000 invocations, docs/layer.md, "What it costs"):
  * - the converter's WebAssembly stays in the baseline compiler (Liftoff): its optimizing tier kept 10-15 MB
  *   (compiled code and compiler memory); Liftoff converts about half as fast, a fraction of a millisecond per
  *   invocation. The three flags together: Node 24 ignores --liftoff-only alone when set at run time.
@@ -455,7 +455,7 @@ function turnOff(error) {
 
 /**
  * Ends the invocation of `context`: one take closes the window (every invocation open during it gets
- * what ran, see the README's concurrency rule) and the invocation's windows become its pending hit; then
+ * what ran, see the concurrency rule in docs/layer.md, "What the layer does") and the invocation's windows become its pending hit; then
  * one flush at a time asks about the execution and sends.
  */
 async function collectAndSend(a, context, deadline) {

@@ -1,6 +1,6 @@
 /**
- * Strict checks of a footprints request against format 6.0 and the protocol's headers (the README's "What the
- * layer sends, and why" and "The request body"). Each check returns a list of problems (plain sentences naming
+ * Strict checks of a footprints request against format 6.0 and the protocol's headers (docs/protocol.md: "What
+ * the layer sends, and why" and "The request body"). Each check returns a list of problems (plain sentences naming
  * the field, e.g. `executions[0].hits[1].start: ...`); an empty list means valid. Warnings are things a correct
  * layer should not do but that the real backend would still take.
  *

@@ -1,6 +1,6 @@
 /**
  * A stand-in for the test-intelligence backend, on loopback only: a small real HTTP server that takes footprints
- * the way the footprints protocol describes them (README: "What the layer sends, and why"), checks them strictly, records what
+ * the way the footprints protocol describes them (docs/protocol.md: "What the layer sends, and why"), checks them strictly, records what
  * arrived, and can be told to fail. The demo and the tests talk to it; a user runs it to see what the layer sends.
  *
  * Endpoints (all under http://127.0.0.1:PORT; `{...}` segments are URL-encoded):

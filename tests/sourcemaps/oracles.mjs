@@ -300,7 +300,7 @@ export function flatten(map) {
  * with the ESTree node starts a scanner sees (parentheses belong to no node of their own):
  * [{at, leaves: [{start, end, operator}], implicitElse: {start, end} | null}] (offsets in
  * UTF-16 code units; `operator` is the offset of the `?`, `:`, `&&`/`||`/`??` or `=` a leaf
- * follows, else null). The numbering is the README's (Branches): `if` at the keyword, leaf 0 the
+ * follows, else null). The numbering is docs/formats.md's (Branches): `if` at the keyword, leaf 0 the
  * then statement, leaf 1 the else statement or the implicit else; `?:` at the test's start (the
  * conditional's), leaves consequent and alternate; `switch` at the keyword, a leaf per clause;
  * a `&&`/`||`/`??` chain flattened through parentheses at its start, a leaf per operand; a

@@ -1,5 +1,5 @@
 // Independent oracle for branch ids and counts: parses the source with acorn and applies the build
-// scanner's numbering (footprints-protocol.md, "Unique ids"; the conventions in the README's
+// scanner's numbering (footprints-protocol.md, "Unique ids"; the conventions in docs/formats.md's
 // Branches section), then counts each leaf from V8's ranges, without any code from the converter.
 //
 // expectedBranches(coverageScript, sourceText, relativePath) -> [{id, count}] of the leaves that

@@ -2,7 +2,8 @@
  * V8 precise coverage of this process through an in-process inspector session. Each take returns what
  * ran since the previous one (callCount mode resets the counters) and is synchronous: the session answers
  * before `post` returns. Measured faster than `NODE_V8_COVERAGE` with `v8.takeCoverage()`, which writes the
- * whole isolate's coverage to a file that must then be read and parsed (see the README's Performance).
+ * whole isolate's coverage to a file that must then be read and parsed (the benchmark's "Taking coverage" table,
+ * bench/RESULTS.md; docs/performance.md).
  *
  * Exact counts: code that V8's optimizing compilers (Maglev, TurboFan) compiled no longer counts its calls,
  * so a hot function vanishes from every later take (measured from the 5th to the 3,000th invocation,

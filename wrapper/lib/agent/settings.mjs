@@ -1,10 +1,10 @@
 /**
- * The coverage agent's settings, read once from the environment (every variable is documented in the
- * README with its default). Never throws and never puts the token in a message: problems are listed in
- * `problems` (each names its setting), and an agent with problems runs the function without coverage;
- * `warnings` are logged and the agent runs. Checked here: whole numbers in range, ids that go in headers as
- * they are (printable ASCII), HTTPS (plain HTTP only to loopback or with SL_ALLOW_PLAIN_HTTP), and the project
- * root existing.
+ * The coverage agent's settings, read once from the environment (every variable is documented with its
+ * default in docs/layer.md's Configuration and the README's table; tests/docs checks it). Never throws and
+ * never puts the token in a message: problems are listed in `problems` (each names its setting), and an
+ * agent with problems runs the function without coverage; `warnings` are logged and the agent runs. Checked
+ * here: whole numbers in range, ids that go in headers as they are (printable ASCII), HTTPS (plain HTTP only
+ * to loopback or with SL_ALLOW_PLAIN_HTTP), and the project root existing.
  */
 import { fs } from '../builtins.mjs';
 import path from 'node:path';

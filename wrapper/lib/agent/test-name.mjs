@@ -12,7 +12,7 @@ export function testNameOf(event) {
   const testId = header(event, 'x-sl-testid') || cookie(event, 'x-sl-testid');
   if (!testId) return null;
   const slash = testId.indexOf('/');
-  return slash >= 0 ? testId.slice(slash + 1) || null : testId;
+  return slash >= 0 ? testId.slice(slash + 1).trim() || null : testId;
 }
 
 function header(event, wanted) {
@@ -30,14 +30,15 @@ function header(event, wanted) {
 
 /** The value of cookie `wanted` (URL-decoded when it decodes), from `event.cookies` or the `cookie` header(s). */
 function cookie(event, wanted) {
+  // Appended one by one: spreading a long list into push() throws (a direct invocation may carry any event).
   const pairs = [];
-  if (Array.isArray(event.cookies)) pairs.push(...event.cookies);
+  if (Array.isArray(event.cookies)) for (const pair of event.cookies) pairs.push(pair);
   for (const key of ['headers', 'multiValueHeaders']) {
     const headers = event[key];
     if (!headers || typeof headers !== 'object') continue;
     for (const name of Object.keys(headers)) {
       if (name.toLowerCase() !== 'cookie') continue;
-      for (const value of [headers[name]].flat()) if (typeof value === 'string') pairs.push(...value.split(';'));
+      for (const value of [headers[name]].flat()) if (typeof value === 'string') for (const pair of value.split(';')) pairs.push(pair);
     }
   }
   for (const pair of pairs) {

@@ -1,38 +1,12 @@
-//! What one conversion call builds and reuses: the footprint data under construction with its
-//! files by path, and the buffers kept by the converter between calls so that a call does not
-//! allocate per range.
+//! The footprint data one conversion call builds: its files found by path, one method entry per
+//! id position and one branch entry per leaf, however many scripts give them.
 
+use crate::buffers::Buffers;
 use crate::coverage::Function;
 use crate::footprints::{FileFootprint, FootprintData, MethodFootprint};
-use crate::script::MethodSite;
-use crate::segments::{Flattener, Segment};
+use crate::position_map::PositionMap;
+use crate::script_state::MethodSite;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// Hashes positions (the `(file, line, column)` keys of one call's entries, a script's function
-/// starts): a multiply and a rotation per number. SipHash, the default, is built for keys an adversary picks and took a tenth of a warm
-/// conversion of typescript.js (tens of thousands of methods and branches).
-#[derive(Default, Clone, Copy)]
-pub struct PositionHasher(u64);
-
-impl Hasher for PositionHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u32(u32::from(b));
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-/// A map keyed by `(file, line, column)`.
-pub type PositionMap = HashMap<(u32, u32, u32), u32, BuildHasherDefault<PositionHasher>>;
 
 /// The footprint data of one call, with its files found by path.
 #[derive(Default)]
@@ -72,34 +46,6 @@ impl Output {
     }
 }
 
-/// Buffers reused across scripts and calls.
-#[derive(Default)]
-pub struct Buffers {
-    /// Flattens ranges into segments.
-    pub flattener: Flattener,
-    /// The current script's segments.
-    pub segments: Vec<Segment>,
-    /// Default-mode count per line.
-    pub counts: Vec<Option<u32>>,
-    /// Owning function per line.
-    pub owners: Vec<u32>,
-    /// Compat-mode count per line.
-    pub compat_counts: Vec<u32>,
-    /// Scratch for the compat mode.
-    pub scratch: Vec<u32>,
-    /// Method index (in the output) of each function of the script, or `u32::MAX`.
-    pub method_of_function: Vec<u32>,
-    /// Whether this call reports only what ran.
-    pub hits_only: bool,
-}
-
-/// Adds `line` to sorted `lines` unless present.
-pub fn add_line(lines: &mut Vec<u32>, line: u32) {
-    if let Err(pos) = lines.binary_search(&line) {
-        lines.insert(pos, line);
-    }
-}
-
 /// Records function `index` of the script as the method at `site` in `file`. A site already
 /// given an entry in this call (the same id from another function or script) adds its count
 /// to that entry.
@@ -117,12 +63,12 @@ pub fn record_method(
     if let Some(&existing) = out.methods_by_site.get(&key) {
         let method = &mut data.methods[existing as usize];
         method.count = method.count.saturating_add(count);
-        b.method_of_function[index] = existing;
+        b.method_of_function[index] = Some(existing);
         return;
     }
     let at = data.methods.len() as u32;
     out.methods_by_site.insert(key, at);
-    b.method_of_function[index] = at;
+    b.method_of_function[index] = Some(at);
     data.methods.push(MethodFootprint {
         id: site.id.clone(),
         file,

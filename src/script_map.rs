@@ -1,0 +1,167 @@
+//! A script's source map made ready for conversion: found (the one Node's cache in the coverage
+//! carries, else the one its `sourceMappingURL` names, inline or asked for), decoded, its
+//! originals resolved to project paths and texts, and the point each original line is counted
+//! at. The decoding itself is in `source_map`.
+
+use crate::converter::SourceText;
+use crate::coverage::{Coverage, Script};
+use crate::line_index::{count_lines, LineIndex};
+use crate::project::Project;
+use crate::script_state::ScriptState;
+use crate::source_map::{data_url_text, decode, find_reference, resolve, DecodedMap, MapError};
+
+/// The state of a script's source map.
+pub enum MapState {
+    /// Not looked for yet.
+    Unknown,
+    /// The script names no map.
+    None,
+    /// The map could not be used (reported with every conversion of the script); the script is
+    /// converted at its own positions.
+    Failed(crate::Error),
+    /// Decoded.
+    Ready(Box<Mapped>),
+}
+
+/// A script with a decoded map.
+pub struct Mapped {
+    /// The mappings.
+    pub map: DecodedMap,
+    /// Per mapping: whether generated code starts there (not white space or a line end, where
+    /// tools put mappings that close a statement).
+    pub at_code: Vec<bool>,
+    /// The count point of each line of the project's originals that generated code maps to
+    /// (not white space or a line end, where tools put mappings that close a statement),
+    /// sorted by generated offset.
+    pub lines: Vec<LinePoint>,
+    /// The original sources, by the map's source index.
+    pub originals: Vec<Original>,
+}
+
+/// One original source of a mapped script.
+pub struct Original {
+    /// Path relative to the project root, or `None` when outside it (left out).
+    pub path: Option<String>,
+    /// Where the map says it is.
+    pub location: String,
+    /// Its text, when the map carries it.
+    pub content: Option<String>,
+    /// The line table of `content`, built the first time an id is looked for in it (a bundle's
+    /// map carries hundreds of sources, most never needed).
+    pub index: std::cell::OnceCell<LineIndex>,
+    /// Number of lines (from the content, else the last mapped line).
+    pub line_count: usize,
+}
+
+impl Original {
+    /// The line table of the original's text, when the map or the disk gave it.
+    pub fn lines(&self) -> Option<(&str, &LineIndex)> {
+        let content = self.content.as_deref()?;
+        Some((content, self.index.get_or_init(|| LineIndex::new(content))))
+    }
+}
+
+/// Where an original line's count is taken: the generated code of its first mapped column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinePoint {
+    /// Generated offset (UTF-16 code units of the source as handed over).
+    pub generated: u32,
+    /// Index of the original source.
+    pub original: u32,
+    /// Original line, from 0.
+    pub line: u32,
+}
+
+/// Finds and decodes a script's map: the one the coverage carries (Node's cache), else the one
+/// its `sourceMappingURL` names, inline or asked from `source_maps`. `MapState::None` when the
+/// script names no map.
+pub fn load_map(
+    project: &Project,
+    coverage: &Coverage,
+    script: &Script<'_>,
+    state: &ScriptState,
+    sources: &mut dyn FnMut(&str) -> Option<SourceText>,
+    source_maps: &mut dyn FnMut(&str) -> Option<SourceText>,
+) -> Result<MapState, MapError> {
+    let url = script.url;
+    let (json, location) = match coverage.cached_map(url).filter(|m| m.json.is_some()) {
+        Some(cached) => (
+            cached.json.clone().unwrap_or_default(),
+            cached.map_url.clone().unwrap_or_else(|| url.to_owned()),
+        ),
+        None => {
+            let Some(reference) = find_reference(&state.source) else {
+                return Ok(MapState::None);
+            };
+            match data_url_text(reference) {
+                Some(text) => (text?, url.to_owned()),
+                None => {
+                    let location = resolve(url, reference);
+                    let text = source_maps(&location)
+                        .ok_or_else(|| MapError::NotFound {
+                            location: location.clone(),
+                        })?
+                        .into_string()
+                        .map_err(|byte_offset| MapError::NotUtf8 {
+                            location: location.clone(),
+                            byte_offset,
+                        })?;
+                    (text, location)
+                }
+            }
+        }
+    };
+    let bom = state.source.starts_with('\u{feff}');
+    let map =
+        decode(&json, &project.as_built(&location), &state.index, bom).map_err(|problem| {
+            MapError::Malformed {
+                location: location.clone(),
+                problem,
+            }
+        })?;
+    let mut last_line = vec![0usize; map.sources.len()];
+    for (k, &source) in map.source.iter().enumerate() {
+        let line = &mut last_line[source as usize];
+        *line = (*line).max(map.line[k] as usize + 1);
+    }
+    let originals: Vec<Original> = map
+        .sources
+        .iter()
+        .zip(last_line)
+        .map(|(source, mapped_lines)| {
+            let path = project.relative_path(&source.location);
+            // Without `sourcesContent`, the original file where it was built, if it is there.
+            let content = match (&source.content, &path) {
+                (Some(content), _) => Some(content.clone()),
+                (None, Some(path)) => sources(&format!(
+                    "file://{}/{path}",
+                    project.root().trim_end_matches('/')
+                ))
+                .and_then(|text| text.into_string().ok()),
+                (None, None) => None,
+            };
+            Original {
+                path,
+                location: source.location.clone(),
+                line_count: content
+                    .as_deref()
+                    .map_or(mapped_lines, |text| count_lines(text).max(mapped_lines)),
+                content,
+                index: std::cell::OnceCell::new(),
+            }
+        })
+        .collect();
+    let at_code: Vec<bool> = (0..map.generated.len())
+        .map(|k| {
+            let byte = state.index.byte_offset(&state.source, map.generated[k]);
+            crate::method_ids::starts_token(&state.source, byte) // false at the end too
+        })
+        .collect();
+    let lines = crate::mapped::line_points(&map, &originals, |k| at_code[k]);
+    Ok(MapState::Ready(Box::new(Mapped {
+        map,
+        at_code,
+        lines,
+        originals,
+    })))
+}

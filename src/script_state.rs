@@ -1,0 +1,65 @@
+//! What the converter keeps about one script for the life of the process: its source and line
+//! table, the id found for each function start, the shift V8's offsets need, its branches, and
+//! the state of its source map (made ready by `script_map`).
+
+use crate::branch_hits::BranchCache;
+use crate::compat::CompatLines;
+use crate::line_index::LineIndex;
+use crate::position_map::PositionHasher;
+use crate::script_map::MapState;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+/// Where a function's id points, computed once per V8 start offset.
+#[derive(Clone, Debug)]
+pub struct MethodSite {
+    /// `<relativePath>@<line>,<column>`.
+    pub id: String,
+    /// Line, from 1.
+    pub line: u32,
+    /// Column, from 0.
+    pub column: u32,
+    /// For mapped scripts, the original source the id is in.
+    pub original: u32,
+}
+
+/// What is kept about one script of the project.
+pub struct ScriptState {
+    /// Path relative to the project root.
+    pub path: String,
+    /// The source as handed over.
+    pub source: String,
+    /// Its line table.
+    pub index: LineIndex,
+    /// v8-to-istanbul's line table, built on first use in compat mode.
+    pub compat: Option<CompatLines>,
+    /// Id site per V8 start offset (before the shift).
+    pub sites: HashMap<u32, Option<MethodSite>, BuildHasherDefault<PositionHasher>>,
+    /// Whether the build scanner records ids in this file (not `.cjs`).
+    pub scanned: bool,
+    /// What V8's offsets lack (1 for a stripped byte-order mark), once a take showed it.
+    pub shift: Option<u32>,
+    /// The source map.
+    pub map: MapState,
+    /// Its branches (or its originals'), found once.
+    pub branches: BranchCache,
+}
+
+impl ScriptState {
+    /// A script with its source, not yet looked at further.
+    pub fn new(path: String, source: String) -> Self {
+        let index = LineIndex::new(&source);
+        let scanned = !path.ends_with(".cjs");
+        ScriptState {
+            path,
+            source,
+            index,
+            compat: None,
+            sites: HashMap::default(),
+            scanned,
+            shift: None,
+            map: MapState::Unknown,
+            branches: BranchCache::default(),
+        }
+    }
+}
