@@ -6,7 +6,7 @@
 #   ./build.sh pkg     only build pkg/ and the layer zip (for a quick loop on one test file)
 #   ./build.sh mutants the mutation run of the Rust core (tools/mutants.sh; not part of the tests)
 #   ./build.sh setup   every install, alone (the default and test commands run it first)
-#   ./build.sh check   a quick loop: fmt, clippy, the Rust unit tests and the Node tests that need no build
+#   ./build.sh check   a quick loop: fmt, clippy, the Rust unit tests, the JS type check and the Node tests that need no build
 #   ./build.sh publish [--dry-run] [args]  build the layer and publish it to every region (layer/publish.sh)
 #   ./build.sh fuzz [N] the fuzzers, N inputs each (docs/fuzzing.md; not part of the tests)
 # Installs are idempotent and quick when already done, so the script works on a fresh machine.
@@ -169,6 +169,17 @@ lints() {
   cargo fmt --all -- --check
   cargo clippy --locked --all-targets -- -D warnings
   RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
+  type_check
+}
+
+# The JavaScript type check: TypeScript (the version tests/package.json pins, with @types/node 18) over the
+# layer's wrapper/ and the package's npm/ (tsconfig.json), and the inspection page (inspector/tsconfig.json),
+# as JavaScript with checkJs. Needs no build.
+type_check() {
+  say "type check: wrapper/, npm/ and inspector/ (tsc, checkJs)"
+  npm_ci tests
+  tests/node_modules/.bin/tsc -p tsconfig.json
+  tests/node_modules/.bin/tsc -p inspector/tsconfig.json
 }
 
 native_tests() {
@@ -234,10 +245,11 @@ example_tests() {
 
 # The quick loop for a change to Rust only or JS only: no wasm build, no layer, no runtimes.
 quick_check() {
-  say "check: fmt, clippy, Rust unit tests, Node tests that need no build"
+  say "check: fmt, clippy, Rust unit tests, JS type check, Node tests that need no build"
   cargo fmt --all -- --check
   cargo clippy --locked --all-targets -- -D warnings
   cargo test --locked --lib
+  type_check
   node --test tests/backend/*.test.mjs tests/layer/wrapper.test.mjs tests/layer/publish.test.mjs \
     tests/e2e/backend-client.test.mjs
 }

@@ -48,6 +48,7 @@ export function kindOf(json) {
  * texts: [{path, text}], problems: [{file, message}]}.
  */
 export async function readFiles(files) {
+  /** @type {{coverage: {name: string, json: any}[], bodies: {name: string, body: any}[], results: {name: string, data: any}[], texts: {path: string, text: string}[], problems: {file: string, message: string}[]}} */
   const out = { coverage: [], bodies: [], results: [], texts: [], problems: [] };
   const problem = (file, message) => out.problems.push({ file, message });
   for (const { path, bytes: raw, direct } of files) {

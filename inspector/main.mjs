@@ -11,6 +11,9 @@ import { fromDataTransfer, fromFileList, fromPreload, readFiles } from './inputs
 import { Workspace } from './model.mjs';
 import { testDetail, testList } from './tests-view.mjs';
 
+// The elements of index.html by id: each is there and of the kind its use needs (the page's tests in Chromium
+// open every view), so their type is left to each use.
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const VIEWS = ['files', 'tests', 'compare', 'problems'];
 const status = $('status');
@@ -57,6 +60,12 @@ function summary() {
 }
 
 /** Reads files and adds them to the workspace as one opening. */
+/**
+ * @param {{path: string, bytes: Uint8Array, direct?: boolean}[]} files
+ * @param {string} name
+ * @param {string} [root]
+ * @param {{file: string, message: string}[]} [extraProblems]
+ */
 async function open(files, name, root, extraProblems = []) {
   document.body.dataset.state = 'busy';
   setStatus(`reading ${files.length} file(s)…`);
@@ -85,7 +94,7 @@ const nameOf = (files) => {
 function draw() {
   const r = route();
   const view = VIEWS.includes(r.view) ? r.view : 'files';
-  for (const button of document.querySelectorAll('#tabs button')) {
+  for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('#tabs button'))) {
     button.toggleAttribute('aria-current', button.dataset.view === view);
     if (button.dataset.view === view) button.setAttribute('aria-current', 'page');
   }
@@ -165,7 +174,7 @@ function applyTheme(theme) {
 }
 
 function wire() {
-  for (const button of document.querySelectorAll('#tabs button')) button.addEventListener('click', () => go({ view: button.dataset.view }));
+  for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('#tabs button'))) button.addEventListener('click', () => go({ view: button.dataset.view }));
   $('open-files').addEventListener('click', () => $('file-input').click());
   $('open-folder').addEventListener('click', () => $('folder-input').click());
   for (const id of ['file-input', 'folder-input']) {

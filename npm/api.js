@@ -6,7 +6,7 @@
 // options name none: process.cwd() in Node; the browser entry passes none (`/`).
 function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
   function typedError(kind, message) {
-    const error = new Error(message);
+    const error = /** @type {Error & { kind?: string }} */ (new Error(message));
     error.name = 'FootprintsError';
     error.kind = kind;
     return error;

@@ -140,7 +140,7 @@ export async function beforeLoad() {
     registered: false,
     events: [],
     sentEvents: new Set(),
-    coldStart: null,
+    coldStart: /** @type {Promise<unknown> | null} */ (null),
     coldAnswers: null,
     scope: { hits: 0, methods: 0 }, // the first hits and how many methods they held (see checkScope)
   };

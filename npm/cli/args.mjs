@@ -9,6 +9,7 @@ export class UsageError extends Error {}
 /**
  * Parses `args` for `command` with `options` (as util.parseArgs takes them, plus `help`).
  * Returns {values, positionals}; throws a UsageError for anything it does not know.
+ * @returns {{ values: Record<string, any>, positionals: string[] }}
  */
 export function parse(command, args, options) {
   try {

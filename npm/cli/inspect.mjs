@@ -22,7 +22,7 @@ sources and source maps. Nothing leaves the machine.
 const SKIPPED = new Set(['node_modules', '.git']);
 
 function parse(args) {
-  const options = { inputs: [], port: 0, root: process.cwd(), open: true };
+  const options = { inputs: /** @type {string[]} */ ([]), port: 0, root: process.cwd(), open: true };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = () => {
@@ -160,20 +160,20 @@ export async function run(args) {
   const root = options.root.split(path.sep).join('/');
   const handle = pageHandler({ preload: () => ({ name, root, files }) });
   const server = http.createServer((req, res) => {
-    const rawPath = req.url.split('?')[0];
+    const rawPath = /** @type {string} */ (req.url).split('?')[0];
     if ((req.method === 'GET' || req.method === 'HEAD') && handle(req, res, rawPath)) return;
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('not found\n');
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', resolve);
+    server.listen(options.port, '127.0.0.1', () => resolve(undefined));
   }).catch((error) => {
     process.stderr.write(`v8-footprints inspect: cannot listen on 127.0.0.1:${options.port}: ${error.message}\n`);
     return null;
   });
   if (!server.listening) return 1;
-  const url = `http://127.0.0.1:${server.address().port}/inspector/?preload`;
+  const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/inspector/?preload`;
   process.stdout.write(`${url}\n`);
   process.stdout.write(`v8-footprints inspect: ${files.length} file(s) preloaded, project root ${root}; Ctrl-C to stop\n`);
   if (options.open) openBrowser(url);

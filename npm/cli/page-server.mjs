@@ -30,6 +30,8 @@ export function pageAvailable() {
  * A request handler `(req, res, rawPath) => boolean` (false: not the page's path). `preload()` returns
  * {name, root, files: [{path, href?, file?, direct?}]}: `file` is a file on disk served at
  * /inspector/preload/<n>; `href` a path of the same server the page fetches itself.
+ * @param {{ preload?: () => { name?: string, root?: string, files: { path: string, href?: string, file?: string, direct?: boolean }[] } }} [options]
+ * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, rawPath: string) => boolean}
  */
 export function pageHandler({ preload = () => ({ files: [] }) } = {}) {
   return (req, res, rawPath) => {

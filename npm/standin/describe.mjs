@@ -9,7 +9,7 @@ const list = (v) => (Array.isArray(v) ? v : []);
 const isoSeconds = (s) => (Number.isFinite(s) ? new Date(s * 1000).toISOString().replace('.000Z', 'Z') : String(s));
 
 /**
- * @param {unknown} body a parsed footprints body
+ * @param {any} body a parsed footprints body
  * @param {{maxIds?: number, indent?: string}} [opts] `maxIds`: ids listed per hit before "... and N more"
  * @returns {string} several lines, no trailing newline
  */

@@ -31,6 +31,7 @@ const safeDecode = (v) => {
     return v;
   }
 };
+/** @type {(v: unknown) => v is Record<string, any>} */
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const nonEmptyString = (v) => typeof v === 'string' && v.length > 0;
 const show = (v) => {
@@ -350,7 +351,12 @@ export function validateEvents(body, headers, { token = '', forbidden = [] } = {
   return { problems };
 }
 
-/** Where `value` holds the token (or a part of it), a forbidden value, or a key naming a secret. */
+/**
+ * Where `value` holds the token (or a part of it), a forbidden value, or a key naming a secret.
+ * @param {unknown} value
+ * @param {string} where
+ * @param {{token?: string, forbidden?: string[]}} [opts]
+ */
 export function secretsIn(value, where, { token = '', forbidden = [] } = {}) {
   const problems = [];
   const needles = [...(token ? [token, ...token.split('.').filter((p) => p.length >= 8)] : []), ...forbidden.filter((f) => f.length >= 4)];

@@ -218,6 +218,7 @@ function sendJson(res, status, value) {
  * @property {string} at           ISO time of arrival
  * @property {string} method
  * @property {string} path         the raw (still URL-encoded) path, without query
+ * @property {'footprints'} endpoint
  * @property {'direct' | 'collector' | null} form
  * @property {{executionBsid?: string, testStage?: string, buildSessionId: string} | null} params  decoded path segments
  * @property {Record<string, string>} headers   lower-case names; Authorization is never kept
@@ -316,6 +317,7 @@ export async function startStandin({
     mode = { mode: 'normal' };
   };
 
+  /** @type {(ms: number) => Promise<void>} */
   const delay = (ms) =>
     new Promise((resolve) => {
       const t = setTimeout(() => {
@@ -359,6 +361,7 @@ export async function startStandin({
 
   async function handleFootprints(req, res, route, rawPath, failing, failMs) {
     const headers = req.headers;
+    /** @type {Omit<FootprintsRecord, 'outcome'> & { outcome: FootprintsRecord['outcome'] | null }} */
     const record = {
       seq: ++seq,
       at: new Date().toISOString(),
@@ -421,7 +424,7 @@ export async function startStandin({
     let status;
     if (STATUS_MODES.includes(failing)) {
       status = Number(failing);
-      record.outcome = `mode ${failing}`;
+      record.outcome = /** @type {FootprintsRecord['outcome']} */ (`mode ${failing}`);
     } else if (failing === 'fail-then-recover') {
       status = 500;
       record.outcome = 'mode fail-then-recover';
@@ -519,7 +522,7 @@ export async function startStandin({
     const route = matchRoute(req.method, rawPath);
     const endpoint = route?.endpoint ?? (req.method === 'POST' && rawPath.includes('/footprints') ? 'footprints' : null);
     const query = Object.fromEntries(new URL(req.url, 'http://x').searchParams);
-    const entry = { at: new Date().toISOString(), method: req.method, path: rawPath, query, endpoint, status: null, headers: recordedHeaders(req.headers), problems: [] };
+    const entry = { at: new Date().toISOString(), method: req.method, path: rawPath, query, endpoint, status: /** @type {number | 'destroyed' | null} */ (null), headers: recordedHeaders(req.headers), problems: /** @type {string[]} */ ([]) };
     requests.push(entry);
     res.on('finish', () => {
       entry.status = res.statusCode;
@@ -556,13 +559,13 @@ export async function startStandin({
       await delay(failMs);
       if (req.socket.destroyed) return;
     }
-    if (STATUS_MODES.includes(failing)) return sendJson(res, Number(failing), { error: `stand-in mode ${failing}` });
+    if (failing !== null && STATUS_MODES.includes(failing)) return sendJson(res, Number(failing), { error: `stand-in mode ${failing}` });
     if (failing === 'endless') return answerEndlessly(res);
     if (!route) return sendJson(res, 404, { error: `no such endpoint: ${req.method} ${rawPath}` });
     if (!authorized(req.headers)) return sendJson(res, 401, { error: 'unauthorized' });
     if (route.endpoint === 'config') {
       for (const k of ['agentType', 'agentVersion', 'agentId']) if (!query[k]) entry.problems.push(`config query: ${k} missing`);
-      entry.problems.push(...secretsIn(req.url, 'config query', { token: api.token, forbidden }));
+      entry.problems.push(...secretsIn(/** @type {string} */ (req.url), 'config query', { token: api.token, forbidden }));
       if (entry.problems.length) return sendJson(res, 400, { problems: entry.problems });
       return sendJson(res, 200, api.remoteConfig);
     }
@@ -602,24 +605,24 @@ export async function startStandin({
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
-      resolve();
+      resolve(undefined);
     });
   });
-  const url = `http://${host}:${server.address().port}`;
+  const url = `http://${host}:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
   let closed = null;
   // A port nobody listens on (taken, then given back at once) for a token whose server cannot be reached.
   let deadApiUrl = null;
   if (!serverReachable) {
     const probe = http.createServer();
-    await new Promise((resolve) => probe.listen(0, HOST, resolve));
-    deadApiUrl = `http://${HOST}:${probe.address().port}/api`;
+    await new Promise((resolve) => probe.listen(0, HOST, () => resolve(undefined)));
+    deadApiUrl = `http://${HOST}:${/** @type {import('node:net').AddressInfo} */ (probe.address()).port}/api`;
     await new Promise((resolve) => probe.close(resolve));
   }
 
   const api = {
     url,
     apiUrl: `${url}/api`,
-    port: server.address().port,
+    port: /** @type {import('node:net').AddressInfo} */ (server.address()).port,
     token: token ?? makeToken({ server: deadApiUrl ?? `${url}/api` }),
     /** The token's x-sl-server: this stand-in's /api, or with `serverReachable: false` a port nobody listens on. */
     serverUrl: deadApiUrl ?? `${url}/api`,
@@ -692,7 +695,7 @@ export async function startStandin({
       closed ??= new Promise((resolve) => {
         for (const t of timers) clearTimeout(t);
         timers.clear();
-        server.close(() => resolve());
+        server.close(() => resolve(undefined));
         server.closeAllConnections();
         for (const s of sockets) s.destroy();
       });
@@ -736,7 +739,7 @@ Without --token a test token is made whose x-sl-server claim is this stand-in.`;
  * The stand-in's command line: starts it, prints its URL and a test token, then each footprints body as it
  * arrives, until SIGINT or SIGTERM. Returns an exit code for bad arguments, null once it runs.
  * @param {string[]} argv
- * @param {{command?: string, page?: Function, onStart?: (standin: object) => void}} [options] `command`: the name
+ * @param {{command?: string, page?: (req: http.IncomingMessage, res: http.ServerResponse, rawPath: string) => boolean, onStart?: (standin: object) => void}} [options] `command`: the name
  *   the usage shows; `page`: as for startStandin; `onStart`: called once it listens (to print more)
  */
 export async function runCli(argv, { command = 'node tests/backend/standin.mjs', page, onStart } = {}) {
@@ -752,6 +755,7 @@ export async function runCli(argv, { command = 'node tests/backend/standin.mjs',
     console.log(USAGE);
     return 0;
   }
+  /** @type {Record<string, {executionId: string, testStage: string, buildSessionId: string, status?: string}>} */
   const labs = {};
   const labId = flags.lab ?? flags.bsid;
   if (flags.execution) {

@@ -4,12 +4,14 @@
  * 3.x: the name lives on the prototype; the message is the constructor argument turned into a string.
  * 4.x: the name is an own property; `UserCodeSyntaxError` keeps the stack of the original `SyntaxError`.
  */
+/** @returns {new (messageOrError: any) => Error} the class, taking a message or an error (turned into a string) */
 function v3(name) {
   const cls = { [name]: class extends Error {} }[name];
   cls.prototype.name = `Runtime.${name}`;
   return cls;
 }
 
+/** @returns {new (messageOrError: any) => Error} */
 function v4(name, runtimeName, keepStack = false) {
   return {
     [name]: class extends Error {

@@ -47,6 +47,7 @@ const tracker = createHook({
 
 function track() {
   if (active++ === 0) tracker.enable();
+  /** @type {unknown[] & { closed?: boolean }} */
   const list = [];
   list.closed = false;
   return list;
@@ -81,6 +82,7 @@ function limitOf(budgetMs, context) {
 export function guardHooks(hooks, budgetMs) {
   const failed = (name) => (error) => logOnce(`${name} hook failed: ${describe(error)}`);
 
+  /** @returns {Promise<void>} */
   function bounded(name, args, context) {
     const fn = hooks[name];
     if (typeof fn !== 'function') return Promise.resolve();

@@ -112,7 +112,7 @@ class Completions {
 const isError = (err) => err !== undefined && err !== null;
 
 function wrapCallback(callback, completions, style) {
-  return copyShape(callback, function (err, result) {
+  return copyShape(callback, /** @this {unknown} */ function (err, result) {
     withoutOurFrames(err);
     completions.complete({ status: isError(err) ? 'error' : 'success', style }, () => callback.apply(this, arguments));
   });
@@ -125,7 +125,7 @@ function wrapContext(context, completions) {
     if (typeof original !== 'function') continue;
     const status = (args) =>
       method === 'fail' || (method === 'done' && isError(args[0])) ? 'error' : 'success';
-    context[method] = copyShape(original, function (...args) {
+    context[method] = copyShape(original, /** @this {unknown} */ function (...args) {
       withoutOurFrames(args[0]);
       completions.complete({ status: status(args), style: 'context' }, () => original.apply(this, args));
     });

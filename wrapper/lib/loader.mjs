@@ -87,7 +87,7 @@ function folderIsModule(folder) {
   const pj = path.join(folder, '/package.json');
   if (fs.existsSync(pj)) {
     try {
-      const pkg = JSON.parse(fs.readFileSync(pj));
+      const pkg = JSON.parse(fs.readFileSync(pj, 'utf8'));
       if (pkg) return pkg.type === 'module';
     } catch (e) {
       console.warn(`${pj} cannot be read, it will be ignored for ES module detection purposes.`, e);
@@ -159,7 +159,7 @@ async function import4(appRoot, moduleRoot, moduleName) {
     return req()(resolved);
   } catch (err) {
     if (err instanceof SyntaxError) throw new E.UserCodeSyntaxError(err);
-    if (err instanceof Error && err.code === 'MODULE_NOT_FOUND') throw new E.ImportModuleError(err);
+    if (err instanceof Error && /** @type {NodeJS.ErrnoException} */ (err).code === 'MODULE_NOT_FOUND') throw new E.ImportModuleError(err);
     throw err;
   }
 }

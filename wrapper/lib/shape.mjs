@@ -30,11 +30,11 @@ export function isThenable(value) {
  */
 export function shapedLike(original, invoke, extra) {
   const wrapper = isAsyncFunction(original)
-    ? async function (...args) {
+    ? /** @this {unknown} */ async function (...args) {
         nameAsTheRuntimeDoes(this, wrapper, original);
         return await invoke(original, extra, this, args);
       }
-    : function (...args) {
+    : /** @this {unknown} */ function (...args) {
         nameAsTheRuntimeDoes(this, wrapper, original);
         return invoke(original, extra, this, args);
       };

@@ -31,6 +31,7 @@ export function isTransient(status) {
  * A backend client for `settings` (see settings.mjs); every request's outcome is told to `health` (see
  * backend-health.mjs): `failed(endpoint, reason)` or `answered(endpoint)`.
  */
+/** @param {{ failed(endpoint: string, reason: string): void, answered(endpoint: string): void }} [health] */
 export function createBackend(settings, health = { failed() {}, answered() {} }) {
   const { token, server, collectorUrl } = settings;
   // One kept-alive connection per protocol: a warm function reuses it instead of a new TCP (and TLS)
@@ -149,17 +150,15 @@ export function createBackend(settings, health = { failed() {}, answered() {} })
     if (ids.metadata.appName) headers['x-sl-appname'] = headerText(ids.metadata.appName);
     if (ids.metadata.branchName) headers['x-sl-branchname'] = headerText(ids.metadata.branchName);
     if (ids.metadata.buildName) headers['x-sl-buildname'] = headerText(ids.metadata.buildName);
-    let last = null;
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; ; attempt++) {
       const answer = await request('footprints', 'POST', url, headers, gzipped, deadline);
       if (!answer.error && ((answer.status >= 200 && answer.status < 300) || answer.status === 404)) {
         return { ok: true, status: answer.status };
       }
       const retryable = Boolean(answer.error) || isTransient(answer.status);
-      last = { ok: false, retryable, error: answer.error || `HTTP ${answer.status}`, status: answer.status };
-      if (!retryable || deadline - Date.now() < 50) break;
+      const failure = { ok: false, retryable, error: answer.error || `HTTP ${answer.status}`, status: answer.status };
+      if (attempt === 1 || !retryable || deadline - Date.now() < 50) return failure;
     }
-    return last;
   }
 
   return { getExecution, sendFootprints, getConfig, getMethodology, postEvents };
@@ -182,7 +181,8 @@ function headerText(value) {
  * Bodies are compressed one at a time, in call order.
  */
 function reusedGzip() {
-  const compressor = zlib.createGzip();
+  // Gzip has reset() like every zlib stream; Node 18's declarations put it on Deflate and Inflate only.
+  const compressor = /** @type {zlib.Gzip & zlib.ZlibReset} */ (zlib.createGzip());
   let queue = Promise.resolve();
   const once = (input) =>
     new Promise((resolve, reject) => {

@@ -25,6 +25,7 @@ export function startCoverage({ exact = true } = {}) {
   session.connect();
   const post = (method, params) => {
     let failure = null;
+    /** @type {any} */
     let answer = null;
     session.post(method, params, (error, result) => {
       failure = error;

@@ -86,7 +86,8 @@ export function readSettings(env = process.env) {
 
   const flushBudgetMs = whole('SL_FLUSH_BUDGET_MS', DEFAULT_FLUSH_BUDGET_MS, MIN_FLUSH_BUDGET_MS, MAX_BUDGET_MS);
   const projectRoot = (env.SL_PROJECT_ROOT || '').trim() || taskRoot;
-  const buildRoot = (env.SL_BUILD_ROOT || '').trim() ? path.resolve(taskRoot, env.SL_BUILD_ROOT.trim()) : undefined;
+  const buildRootSetting = (env.SL_BUILD_ROOT || '').trim();
+  const buildRoot = buildRootSetting ? path.resolve(taskRoot, buildRootSetting) : undefined;
   const warnings = [];
   // With SL_BUILD_ROOT the project root is the build's workspace, which need not exist in the function.
   if (!buildRoot && !fs.existsSync(path.resolve(taskRoot, projectRoot))) {
