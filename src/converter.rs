@@ -234,7 +234,7 @@ impl Converter {
             b.flattener.flatten(&script, shift, &mut b.segments);
             match std::mem::replace(&mut state.map, MapState::Unknown) {
                 MapState::Ready(mapped) => {
-                    convert_mapped(&script, state, &mapped, shift, b, &mut out);
+                    convert_mapped(&script, state, &mapped, shift, self.line_mode, b, &mut out);
                     state.map = MapState::Ready(mapped);
                 }
                 other => {

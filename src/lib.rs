@@ -29,6 +29,7 @@ pub mod body;
 mod branch_hits;
 mod branches;
 pub mod compat;
+mod compat_mapped;
 pub mod converter;
 pub mod coverage;
 pub mod coverage_json;

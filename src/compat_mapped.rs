@@ -1,0 +1,336 @@
+//! The `compat` line mode through a source map: the per-line counts v8-to-istanbul (9.x, the
+//! converter under c8) gives the original files of a mapped script.
+//!
+//! Its rules, as observed and documented in `tests/sourcemaps/README.md`: every line of an
+//! original starts at 1 (the original's text split as in [`CompatLines`]). Each V8 range, in V8's
+//! order, is carried to the original: the generated lines it touches are found (a start one code
+//! unit early, the generated source's lines split at `\n` only); its start is the mapping at or
+//! before its column on its first line (else the first after it), moved to the line of that
+//! line's first mapping when that is further down; its end is found from the mapping at or before
+//! one column before the end (at least column 1) on its last line: the next mapping of the same
+//! original line in original order gives the end, or the line's end when there is none (or it sits
+//! on another line); a start and end at the same place take the first mapping at or after the end
+//! on the generated line, one column back. Both must be in the same original. Original lines
+//! between the two positions (each clamped to its line's end) that the range spans whole take its
+//! count, unless an ignore hint keeps them at 1; the last range applied wins. A range with no
+//! mapping at its start or end changes nothing.
+//!
+//! What differs from v8-to-istanbul here: generated lines split at `\r` alone or U+2028 (the map's
+//! lines then differ from its), mappings with no source (one-field segments, which the decoder
+//! drops), several mappings at one generated column (ordered here by their original position), and
+//! sources whose name a resolver would rewrite (`./`, a `sourceRoot`: v8-to-istanbul then counts
+//! their ranges in the map's first original). Originals whose text is neither in the map nor on
+//! disk keep the default rule.
+
+use crate::compat::CompatLines;
+use crate::coverage::Script;
+use crate::script::{Mapped, ScriptState};
+use crate::source_map::DecodedMap;
+use crate::work::Output;
+
+/// A column past every line's end (trace-mapping's `Infinity`).
+const LINE_END: i64 = i64::MAX / 4;
+
+/// What the compat rule keeps per mapped script: v8-to-istanbul's line tables of the generated
+/// source and of each original, and the mappings in original order.
+pub struct CompatTables {
+    generated: CompatLines,
+    /// Mapping indexes sorted by (source, original line, original column, generated order).
+    by_original: Vec<u32>,
+    /// Per original: its line table, when it is in the project and its text is known.
+    originals: Vec<Option<CompatLines>>,
+}
+
+impl CompatTables {
+    /// The tables of a script (`source`, the generated text) and its map.
+    pub fn new(source: &str, mapped: &Mapped) -> Self {
+        let map = &mapped.map;
+        let mut by_original: Vec<u32> = (0..map.generated.len() as u32).collect();
+        by_original.sort_by_key(|&k| {
+            let k = k as usize;
+            (map.source[k], map.line[k], map.column[k], k)
+        });
+        let originals = mapped
+            .originals
+            .iter()
+            .map(|original| match (&original.path, &original.content) {
+                (Some(_), Some(content)) => Some(CompatLines::new(content)),
+                _ => None,
+            })
+            .collect();
+        CompatTables {
+            generated: CompatLines::new(source),
+            by_original,
+            originals,
+        }
+    }
+
+    /// Whether original `index` is counted by this rule (else the default rule counts it).
+    pub fn counts_original(&self, index: usize) -> bool {
+        matches!(self.originals.get(index), Some(Some(_)))
+    }
+}
+
+/// An original position as trace-mapping gives it: source index, line from 1, column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Spot {
+    source: u32,
+    line: i64,
+    column: i64,
+}
+
+/// Position lookups in a decoded map with v8-to-istanbul's generated lines.
+struct Tracer<'a> {
+    map: &'a DecodedMap,
+    generated: &'a CompatLines,
+    by_original: &'a [u32],
+}
+
+impl Tracer<'_> {
+    /// The mappings on generated line `line` (from 0), with the line's start offset.
+    fn line(&self, line: usize) -> Option<(usize, usize, i64)> {
+        if line >= self.generated.line_count() {
+            return None;
+        }
+        let start = self.generated.start(line);
+        let from = self.map.generated.partition_point(|&g| g < start);
+        let to = if line + 1 < self.generated.line_count() {
+            let next = self.generated.start(line + 1);
+            from + self.map.generated[from..].partition_point(|&g| g < next)
+        } else {
+            self.map.generated.len()
+        };
+        Some((from, to, i64::from(start)))
+    }
+
+    /// The mapping at or before `column` on generated `line` (the first of several at one column).
+    fn at_or_before(&self, line: usize, column: i64) -> Option<usize> {
+        let (from, to, start) = self.line(line)?;
+        let column_of = |k: usize| i64::from(self.map.generated[k]) - start;
+        let after = from + self.map.generated[from..to].partition_point(|&g| i64::from(g) - start <= column);
+        let mut k = after.checked_sub(1).filter(|&k| k >= from)?;
+        while k > from && column_of(k - 1) == column_of(k) {
+            k -= 1;
+        }
+        Some(k)
+    }
+
+    /// The mapping at or after `column` on generated `line` (the last of several at one column).
+    fn at_or_after(&self, line: usize, column: i64) -> Option<usize> {
+        let (from, to, start) = self.line(line)?;
+        let column_of = |k: usize| i64::from(self.map.generated[k]) - start;
+        let mut k = from + self.map.generated[from..to].partition_point(|&g| i64::from(g) - start < column);
+        if k == to {
+            return None;
+        }
+        while k + 1 < to && column_of(k + 1) == column_of(k) {
+            k += 1;
+        }
+        Some(k)
+    }
+
+    fn spot(&self, k: usize) -> Spot {
+        Spot {
+            source: self.map.source[k],
+            line: i64::from(self.map.line[k]) + 1,
+            column: i64::from(self.map.column[k]),
+        }
+    }
+
+    /// The original position of a generated one: at or before, else after; the line's first
+    /// mapping when that maps further down.
+    fn either_side(&self, line: usize, column: i64) -> Option<Spot> {
+        let k = self
+            .at_or_before(line, column)
+            .or_else(|| self.at_or_after(line, column))?;
+        let mut spot = self.spot(k);
+        if let Some(first) = self.at_or_before(line, 0).map(|k| self.spot(k)) {
+            if first.line > spot.line {
+                spot = first;
+            }
+        }
+        Some(spot)
+    }
+
+    /// The mapping at or after (`line` from 1, `column`) of original `source` in original order
+    /// (the last of several at one column).
+    fn original_at_or_after(&self, source: u32, line: i64, column: i64) -> Option<usize> {
+        let map = self.map;
+        let key = |k: u32| (map.source[k as usize], i64::from(map.line[k as usize]) + 1);
+        let from = self.by_original.partition_point(|&k| key(k) < (source, line));
+        let to = from + self.by_original[from..].partition_point(|&k| key(k) == (source, line));
+        let group = &self.by_original[from..to];
+        let column_of = |i: usize| i64::from(map.column[group[i] as usize]);
+        let mut i = group.partition_point(|&k| i64::from(map.column[k as usize]) < column);
+        if i == group.len() {
+            return None;
+        }
+        while i + 1 < group.len() && column_of(i + 1) == column_of(i) {
+            i += 1;
+        }
+        Some(group[i] as usize)
+    }
+
+    /// The original end of a range ending at `column` of generated `line`.
+    fn end_of(&self, line: usize, column: i64) -> Option<Spot> {
+        let before = self.either_side(line, (column - 1).max(1))?;
+        let to_line_end = Spot {
+            column: LINE_END,
+            ..before
+        };
+        let Some(after) = self.original_at_or_after(before.source, before.line, before.column + 1)
+        else {
+            return Some(to_line_end);
+        };
+        // The first mapping at that generated position.
+        let offset = self.map.generated[after];
+        let first = self.map.generated.partition_point(|&g| g < offset);
+        let spot = self.spot(first);
+        Some(if spot.line == before.line {
+            spot
+        } else {
+            to_line_end
+        })
+    }
+
+    /// A generated range `[start, end)` carried to its original: start and end positions.
+    fn to_original(&self, start: i64, end: i64) -> Option<(Spot, Spot)> {
+        let (first, last) = slice_lines(self.generated, start, end, true)?;
+        let first_start = i64::from(self.generated.start(first));
+        let last_start = i64::from(self.generated.start(last));
+        let from = self.either_side(first, (start - first_start).max(0))?;
+        let mut to = self.end_of(last, end - last_start)?;
+        if from.source != to.source {
+            return None;
+        }
+        if from.line == to.line && from.column == to.column {
+            to = match self.at_or_after(last, end - last_start) {
+                Some(k) => {
+                    let spot = self.spot(k);
+                    Spot {
+                        column: spot.column - 1,
+                        ..spot
+                    }
+                }
+                // No mapping: trace-mapping's null line reads as line 1, its column as -1.
+                None => Spot {
+                    source: from.source,
+                    line: 0,
+                    column: -1,
+                },
+            };
+        }
+        Some((from, to))
+    }
+}
+
+/// The offset of (`line` from 1, `column`) in `table`: clamped to the line's end, the end of the
+/// text past the last line.
+fn offset_of(table: &CompatLines, line: i64, column: i64) -> i64 {
+    let index = line.max(1) as usize - 1;
+    if index >= table.line_count() {
+        return i64::from(table.eof());
+    }
+    (i64::from(table.start(index)) + column).min(i64::from(table.end(index)))
+}
+
+/// The lines v8-to-istanbul takes as touched by `[start, end]` (`inclusive`: from one code unit
+/// before `start`), as first and last index; its search, which can stop short, is kept as it is.
+fn slice_lines(table: &CompatLines, start: i64, end: i64, inclusive: bool) -> Option<(usize, usize)> {
+    let n = table.line_count() as i64;
+    let start = if inclusive { start - 1 } else { start };
+    let line_start = |i: i64| i64::from(table.start(i as usize));
+    let line_end = |i: i64| i64::from(table.end(i as usize));
+    let touches = |i: i64| start < line_end(i) && end >= line_start(i);
+    let (mut low, mut high) = (0i64, n);
+    while low < high {
+        let mut mid = (low + high) >> 1;
+        if start >= line_end(mid) {
+            low = mid + 1;
+        } else if end < line_start(mid) {
+            high = mid - 1;
+        } else {
+            high = mid;
+            while mid >= 0 && touches(mid) {
+                mid -= 1;
+            }
+            low = mid + 1;
+            break;
+        }
+    }
+    if high < 0 {
+        // v8-to-istanbul throws here (it reads a line before the first).
+        return None;
+    }
+    while high < n && touches(high) {
+        high += 1;
+    }
+    (low < high).then(|| (low as usize, high as usize - 1))
+}
+
+/// Adds the compat line counts of `script`'s ranges to the files of the originals this rule
+/// counts (`files`: the output file of each original, `u32::MAX` when left out).
+pub fn add_lines(
+    script: &Script<'_>,
+    state: &mut ScriptState,
+    mapped: &Mapped,
+    files: &[u32],
+    out: &mut Output,
+) {
+    let tables = state
+        .compat_mapped
+        .get_or_insert_with(|| Box::new(CompatTables::new(&state.source, mapped)));
+    let tracer = Tracer {
+        map: &mapped.map,
+        generated: &tables.generated,
+        by_original: &tables.by_original,
+    };
+    const UNSET: u32 = u32::MAX;
+    let mut counts: Vec<Vec<u32>> = tables
+        .originals
+        .iter()
+        .map(|table| vec![UNSET; table.as_ref().map_or(0, CompatLines::line_count)])
+        .collect();
+    let eof = i64::from(tables.generated.eof());
+    for function in script.functions() {
+        for range in function.ranges {
+            let end = i64::from(range.end).min(eof);
+            let Some((from, to)) = tracer.to_original(i64::from(range.start), end) else {
+                continue;
+            };
+            let source = from.source as usize;
+            let Some(Some(table)) = tables.originals.get(source) else {
+                continue;
+            };
+            let start = offset_of(table, from.line, from.column);
+            let end = offset_of(table, to.line, to.column);
+            let Some((first, last)) = slice_lines(table, start, end, false) else {
+                continue;
+            };
+            for line in first..=last {
+                let whole = start <= i64::from(table.start(line)) && end >= i64::from(table.end(line));
+                if whole && !table.ignored(line) {
+                    counts[source][line] = range.count;
+                }
+            }
+        }
+    }
+    for (index, (table, counts)) in tables.originals.iter().zip(&counts).enumerate() {
+        let (Some(table), Some(&file)) = (table, files.get(index)) else {
+            continue;
+        };
+        if file == u32::MAX {
+            continue;
+        }
+        let lines = &mut out.data.files[file as usize].lines;
+        lines.resize(counts.len(), None);
+        for (line, (mine, &count)) in lines.iter_mut().zip(counts).enumerate() {
+            let count = if count == UNSET || table.ignored(line) {
+                1
+            } else {
+                count
+            };
+            *mine = Some(mine.unwrap_or(0).saturating_add(count));
+        }
+    }
+}
