@@ -35,8 +35,8 @@ const LINE_END: i64 = i64::MAX / 4;
 /// source and of each original, and the mappings in original order.
 pub struct CompatTables {
     generated: CompatLines,
-    /// Mapping indexes sorted by (source, original line, original column, generated order).
-    by_original: Vec<u32>,
+    /// (source, original line, original column, mapping index) of every mapping, sorted.
+    by_original: Vec<(u32, u32, u32, u32)>,
     /// Per original: its line table, when it is in the project and its text is known.
     originals: Vec<Option<CompatLines>>,
 }
@@ -45,11 +45,11 @@ impl CompatTables {
     /// The tables of a script (`source`, the generated text) and its map.
     pub fn new(source: &str, mapped: &Mapped) -> Self {
         let map = &mapped.map;
-        let mut by_original: Vec<u32> = (0..map.generated.len() as u32).collect();
-        by_original.sort_by_key(|&k| {
-            let k = k as usize;
-            (map.source[k], map.line[k], map.column[k], k)
-        });
+        // Tuples as the decoder sorts them: one sort routine in the module.
+        let mut by_original: Vec<(u32, u32, u32, u32)> = (0..map.generated.len())
+            .map(|k| (map.source[k], map.line[k], map.column[k], k as u32))
+            .collect();
+        by_original.sort_unstable();
         let originals = mapped
             .originals
             .iter()
@@ -83,7 +83,7 @@ struct Spot {
 struct Tracer<'a> {
     map: &'a DecodedMap,
     generated: &'a CompatLines,
-    by_original: &'a [u32],
+    by_original: &'a [(u32, u32, u32, u32)],
 }
 
 impl Tracer<'_> {
@@ -107,7 +107,8 @@ impl Tracer<'_> {
     fn at_or_before(&self, line: usize, column: i64) -> Option<usize> {
         let (from, to, start) = self.line(line)?;
         let column_of = |k: usize| i64::from(self.map.generated[k]) - start;
-        let after = from + self.map.generated[from..to].partition_point(|&g| i64::from(g) - start <= column);
+        let after = from
+            + self.map.generated[from..to].partition_point(|&g| i64::from(g) - start <= column);
         let mut k = after.checked_sub(1).filter(|&k| k >= from)?;
         while k > from && column_of(k - 1) == column_of(k) {
             k -= 1;
@@ -119,7 +120,8 @@ impl Tracer<'_> {
     fn at_or_after(&self, line: usize, column: i64) -> Option<usize> {
         let (from, to, start) = self.line(line)?;
         let column_of = |k: usize| i64::from(self.map.generated[k]) - start;
-        let mut k = from + self.map.generated[from..to].partition_point(|&g| i64::from(g) - start < column);
+        let mut k =
+            from + self.map.generated[from..to].partition_point(|&g| i64::from(g) - start < column);
         if k == to {
             return None;
         }
@@ -155,20 +157,20 @@ impl Tracer<'_> {
     /// The mapping at or after (`line` from 1, `column`) of original `source` in original order
     /// (the last of several at one column).
     fn original_at_or_after(&self, source: u32, line: i64, column: i64) -> Option<usize> {
-        let map = self.map;
-        let key = |k: u32| (map.source[k as usize], i64::from(map.line[k as usize]) + 1);
-        let from = self.by_original.partition_point(|&k| key(k) < (source, line));
-        let to = from + self.by_original[from..].partition_point(|&k| key(k) == (source, line));
-        let group = &self.by_original[from..to];
-        let column_of = |i: usize| i64::from(map.column[group[i] as usize]);
-        let mut i = group.partition_point(|&k| i64::from(map.column[k as usize]) < column);
+        let group_from = self
+            .by_original
+            .partition_point(|m| (m.0, i64::from(m.1) + 1) < (source, line));
+        let group = &self.by_original[group_from..];
+        let group =
+            &group[..group.partition_point(|m| (m.0, i64::from(m.1) + 1) == (source, line))];
+        let mut i = group.partition_point(|m| i64::from(m.2) < column);
         if i == group.len() {
             return None;
         }
-        while i + 1 < group.len() && column_of(i + 1) == column_of(i) {
+        while i + 1 < group.len() && group[i + 1].2 == group[i].2 {
             i += 1;
         }
-        Some(group[i] as usize)
+        Some(group[i].3 as usize)
     }
 
     /// The original end of a range ending at `column` of generated `line`.
@@ -236,7 +238,12 @@ fn offset_of(table: &CompatLines, line: i64, column: i64) -> i64 {
 
 /// The lines v8-to-istanbul takes as touched by `[start, end]` (`inclusive`: from one code unit
 /// before `start`), as first and last index; its search, which can stop short, is kept as it is.
-fn slice_lines(table: &CompatLines, start: i64, end: i64, inclusive: bool) -> Option<(usize, usize)> {
+fn slice_lines(
+    table: &CompatLines,
+    start: i64,
+    end: i64,
+    inclusive: bool,
+) -> Option<(usize, usize)> {
     let n = table.line_count() as i64;
     let start = if inclusive { start - 1 } else { start };
     let line_start = |i: i64| i64::from(table.start(i as usize));
@@ -308,7 +315,8 @@ pub fn add_lines(
                 continue;
             };
             for line in first..=last {
-                let whole = start <= i64::from(table.start(line)) && end >= i64::from(table.end(line));
+                let whole =
+                    start <= i64::from(table.start(line)) && end >= i64::from(table.end(line));
                 if whole && !table.ignored(line) {
                     counts[source][line] = range.count;
                 }
@@ -325,12 +333,10 @@ pub fn add_lines(
         let lines = &mut out.data.files[file as usize].lines;
         lines.resize(counts.len(), None);
         for (line, (mine, &count)) in lines.iter_mut().zip(counts).enumerate() {
-            let count = if count == UNSET || table.ignored(line) {
-                1
-            } else {
-                count
-            };
+            let unspanned = count == UNSET || table.ignored(line);
+            let count = if unspanned { 1 } else { count };
             *mine = Some(mine.unwrap_or(0).saturating_add(count));
+            out.compat_lines.push((file, line as u32, unspanned));
         }
     }
 }

@@ -103,6 +103,7 @@ pub struct Converter {
     scripts: HashMap<String, Cached>,
     buffers: Buffers,
     every_leaf: bool,
+    compat_lines: Vec<(u32, u32, bool)>,
 }
 
 impl Converter {
@@ -118,7 +119,15 @@ impl Converter {
             scripts: HashMap::new(),
             buffers: Buffers::default(),
             every_leaf: false,
+            compat_lines: Vec::new(),
         })
+    }
+
+    /// The lines of the last call's data that compat mode counted through a source map, as
+    /// (file index, line from 0, whether no range spanned it: at 1 only as every line starts),
+    /// for summing takes as c8 does ([`crate::compat_total`]).
+    pub fn compat_lines(&self) -> &[(u32, u32, bool)] {
+        &self.compat_lines
     }
 
     /// The normalised project root.
@@ -245,6 +254,7 @@ impl Converter {
                 }
             }
         }
+        self.compat_lines = std::mem::take(&mut out.compat_lines);
         out.data
     }
 

@@ -30,6 +30,7 @@ mod branch_hits;
 mod branches;
 pub mod compat;
 mod compat_mapped;
+pub mod compat_total;
 pub mod converter;
 pub mod coverage;
 pub mod coverage_json;

@@ -1,0 +1,121 @@
+//! Summing compat-mode takes the way c8 does. c8 merges the V8 coverage of every process first
+//! and converts once, so a line of a mapped original that no range spans is 1 however many
+//! processes loaded it, and one that some range spans has the sum of those counts (the 1 it
+//! starts at is gone). Summing each take's counts would give such a line one per take instead:
+//! this keeps, per line, whether a take spanned it and whether one left it at its starting 1, and
+//! corrects the summed total after each take is added.
+
+use crate::footprints::FootprintData;
+use std::collections::HashMap;
+
+/// A take spanned the line with a range.
+const SPANNED: u8 = 1;
+/// A take left the line at its starting 1.
+const UNSPANNED: u8 = 2;
+
+/// What the takes added so far did to each compat-counted line, by file path.
+#[derive(Default)]
+pub struct CompatTotal {
+    lines: HashMap<String, Vec<u8>>,
+}
+
+impl CompatTotal {
+    /// Corrects `total`, to which `take` was just added: `compat_lines` are the lines of `take`
+    /// that compat mode counted through a map, as (file index in `take`, line from 0, whether no
+    /// range spanned it).
+    pub fn correct(
+        &mut self,
+        total: &mut FootprintData,
+        take: &FootprintData,
+        compat_lines: &[(u32, u32, bool)],
+    ) {
+        let mut current: Option<(u32, usize)> = None;
+        for &(file, line, unspanned) in compat_lines {
+            let Some(path) = take.files.get(file as usize).map(|f| &f.path) else {
+                continue;
+            };
+            let at = match current {
+                Some((known, at)) if known == file => at,
+                _ => match total.files.iter().position(|f| &f.path == path) {
+                    Some(at) => {
+                        current = Some((file, at));
+                        at
+                    }
+                    None => continue,
+                },
+            };
+            let flags = self.lines.entry(path.clone()).or_default();
+            let line = line as usize;
+            if flags.len() <= line {
+                flags.resize(line + 1, 0);
+            }
+            let Some(Some(value)) = total.files[at].lines.get_mut(line) else {
+                continue;
+            };
+            let before = flags[line];
+            // The total already holds this take's count: drop a starting 1 that should not be
+            // there (a second unspanned take, or an unspanned one beside a spanned one).
+            let extra = if unspanned {
+                before != 0
+            } else {
+                before == UNSPANNED
+            };
+            if extra {
+                *value = value.saturating_sub(1);
+            }
+            flags[line] = before | if unspanned { UNSPANNED } else { SPANNED };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::footprints::FileFootprint;
+
+    fn data(lines: &[Option<u32>]) -> FootprintData {
+        FootprintData {
+            files: vec![FileFootprint {
+                path: "src/a.ts".into(),
+                url: String::new(),
+                lines: lines.to_vec(),
+            }],
+            ..FootprintData::default()
+        }
+    }
+
+    /// Adds takes of three lines (count, unspanned) and returns the corrected total.
+    fn sum(takes: &[[(u32, bool); 3]]) -> Vec<Option<u32>> {
+        let mut total = FootprintData::default();
+        let mut compat = CompatTotal::default();
+        for take in takes {
+            let take_data = data(&take.map(|(count, _)| Some(count)));
+            total.add(&take_data);
+            let lines: Vec<(u32, u32, bool)> = (0..3).map(|i| (0, i, take[i as usize].1)).collect();
+            compat.correct(&mut total, &take_data, &lines);
+        }
+        total.files[0].lines.clone()
+    }
+
+    #[test]
+    fn a_starting_one_counts_once_and_never_beside_a_range() {
+        let unspanned = (1, true);
+        // Line 1 never spanned; line 2 spanned in both (0 then 3); line 3 spanned once only,
+        // before and after an unspanned take.
+        assert_eq!(
+            sum(&[
+                [unspanned, (0, false), (2, false)],
+                [unspanned, (3, false), unspanned],
+                [unspanned, (0, false), unspanned],
+            ]),
+            [Some(1), Some(3), Some(2)]
+        );
+        assert_eq!(
+            sum(&[
+                [unspanned, unspanned, unspanned],
+                [unspanned, (0, false), (4, false)]
+            ]),
+            [Some(1), Some(0), Some(4)]
+        );
+    }
+}
