@@ -6,17 +6,16 @@
 //! corrects the summed total after each take is added.
 
 use crate::footprints::FootprintData;
-use std::collections::HashMap;
 
 /// A take spanned the line with a range.
 const SPANNED: u8 = 1;
 /// A take left the line at its starting 1.
 const UNSPANNED: u8 = 2;
 
-/// What the takes added so far did to each compat-counted line, by file path.
+/// What the takes added so far did to each compat-counted line, by file index in the total.
 #[derive(Default)]
 pub struct CompatTotal {
-    lines: HashMap<String, Vec<u8>>,
+    lines: Vec<Vec<u8>>,
 }
 
 impl CompatTotal {
@@ -44,7 +43,10 @@ impl CompatTotal {
                     None => continue,
                 },
             };
-            let flags = self.lines.entry(path.clone()).or_default();
+            if self.lines.len() <= at {
+                self.lines.resize(at + 1, Vec::new());
+            }
+            let flags = &mut self.lines[at];
             let line = line as usize;
             if flags.len() <= line {
                 flags.resize(line + 1, 0);
