@@ -15,12 +15,17 @@
 //! count, unless an ignore hint keeps them at 1; the last range applied wins. A range with no
 //! mapping at its start or end changes nothing.
 //!
+//! A map with several sources: a range goes to the original the start's mapping names when
+//! trace-mapping's resolved name of it (the `sourceRoot` joined, `.` and `..` segments folded) is
+//! the map's own `sources` entry, else to the map's first original ([`keeps_name`]; webpack's
+//! `webpack://app/./src/a.ts` names are resolved, so its ranges go to the first original).
+//!
 //! What differs from v8-to-istanbul here: generated lines split at `\r` alone or U+2028 (the map's
 //! lines then differ from its), mappings with no source (one-field segments, which the decoder
-//! drops), several mappings at one generated column (ordered here by their original position), and
-//! sources whose name a resolver would rewrite (`./`, a `sourceRoot`: v8-to-istanbul then counts
-//! their ranges in the map's first original). Originals whose text is neither in the map nor on
-//! disk keep the default rule.
+//! drops), several mappings at one generated column (ordered here by their original position), a
+//! name that resolves to another source's name, and index maps, whose names trace-mapping
+//! resolves section by section first. Originals whose text is neither in the map nor on disk keep
+//! the default rule.
 
 use crate::compat::CompatLines;
 use crate::coverage::Script;
@@ -305,7 +310,12 @@ pub fn add_lines(
             let Some((from, to)) = tracer.to_original(i64::from(range.start), end) else {
                 continue;
             };
-            let source = from.source as usize;
+            // The original v8-to-istanbul finds by the name trace-mapping gives, else the first.
+            let source = match mapped.originals.len() {
+                1 => 0,
+                _ if mapped.map.sources[from.source as usize].name_kept => from.source as usize,
+                _ => 0,
+            };
             let Some(Some(table)) = tables.originals.get(source) else {
                 continue;
             };
@@ -338,5 +348,118 @@ pub fn add_lines(
             *mine = Some(mine.unwrap_or(0).saturating_add(count));
             out.compat_lines.push((file, line as u32, unspanned));
         }
+    }
+}
+
+/// Whether trace-mapping's resolved name of a map source (`sourceRoot` joined with `/`, then `.`
+/// and `..` segments folded as `@jridgewell/resolve-uri` does with no base) is the `sources`
+/// entry itself, so that v8-to-istanbul finds the original the mapping names.
+pub fn keeps_name(root: &str, source: &str) -> bool {
+    if !root.is_empty() {
+        let joined = format!("{root}/{source}");
+        return resolved_name(&joined) == source;
+    }
+    resolved_name(source) == source
+}
+
+/// `name` as resolve-uri resolves it with no base: the path's empty and `.` segments dropped,
+/// `..` folded into the segment before it (kept at the start of a relative path), a trailing `/`
+/// kept after an empty segment or a fold, a relative path that started with `.` kept so (`.` when
+/// nothing is left); a URL's scheme and host, and a query or fragment, as they are.
+fn resolved_name(name: &str) -> String {
+    let scheme = name.find("://").filter(|&at| {
+        at > 0
+            && name[..at]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+.-_".contains(&b))
+    });
+    let (head, rest, relative) = match scheme {
+        Some(at) => {
+            let after = &name[at + 3..];
+            let host = after.find(['/', '?', '#']).unwrap_or(after.len());
+            (&name[..at + 3 + host], &after[host..], false)
+        }
+        None => ("", name, !name.starts_with('/')),
+    };
+    let (path, tail) = rest.split_at(rest.find(['?', '#']).unwrap_or(rest.len()));
+    let pieces = path.split('/').skip(usize::from(!relative));
+    let (mut kept, mut real, mut trailing) = (Vec::new(), 0usize, false);
+    for piece in pieces.filter(|_| !path.is_empty()) {
+        trailing = piece.is_empty();
+        match piece {
+            "" | "." => {}
+            ".." if real > 0 => {
+                kept.pop();
+                real -= 1;
+                trailing = true;
+            }
+            ".." if relative => kept.push(piece),
+            ".." => {}
+            _ => {
+                kept.push(piece);
+                real += 1;
+            }
+        }
+    }
+    let mut out = String::new();
+    for piece in &kept {
+        out.push('/');
+        out.push_str(piece);
+    }
+    if out.is_empty() || (trailing && !out.ends_with("/..")) {
+        out.push('/');
+    }
+    if !relative {
+        return format!("{head}{out}{tail}");
+    }
+    let path = &out[1..];
+    if path.is_empty() {
+        return if tail.is_empty() {
+            ".".into()
+        } else {
+            tail.into()
+        };
+    }
+    let dot = if name.starts_with('.') && !path.starts_with('.') {
+        "./"
+    } else {
+        ""
+    };
+    format!("{dot}{path}{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    /// Each pair as `@jridgewell/resolve-uri` 3.1 (under trace-mapping) gives it, with no base.
+    fn names_resolve_as_resolve_uri_does() {
+        for (name, resolved) in [
+            ("../../src/handler.ts", "../../src/handler.ts"),
+            ("./src/a.ts", "./src/a.ts"),
+            ("src/./a.ts", "src/a.ts"),
+            ("a/../../b.ts", "../b.ts"),
+            ("a/b/../c/", "a/c/"),
+            ("a/b/..", "a/"),
+            ("./a/..", "."),
+            ("webpack://app/./src/a.ts", "webpack://app/src/a.ts"),
+            (
+                "webpack://app/webpack/bootstrap",
+                "webpack://app/webpack/bootstrap",
+            ),
+            ("webpack://app/../x.js?abc", "webpack://app/x.js?abc"),
+            ("webpack://app", "webpack://app/"),
+            ("/abs//dir/../x.ts", "/abs/x.ts"),
+            ("/../x.ts", "/x.ts"),
+            ("c:/Projects/src/index.ts", "c:/Projects/src/index.ts"),
+            ("file:///p/a.ts", "file:///p/a.ts"),
+        ] {
+            assert_eq!(resolved_name(name), resolved, "{name}");
+        }
+        assert!(keeps_name("", "../src/a.ts"));
+        assert!(!keeps_name("", "webpack://app/./src/a.ts"));
+        assert!(!keeps_name("src", "a.ts"));
+        assert!(keeps_name("", "a.ts"));
     }
 }
