@@ -351,90 +351,63 @@ pub fn add_lines(
     }
 }
 
-/// Whether trace-mapping's resolved name of a map source (`sourceRoot` joined with `/`, then `.`
-/// and `..` segments folded as `@jridgewell/resolve-uri` does with no base) is the `sources`
-/// entry itself, so that v8-to-istanbul finds the original the mapping names.
+/// Whether trace-mapping's resolved name of a map source is the `sources` entry itself, so that
+/// v8-to-istanbul finds the original the mapping names. trace-mapping joins a `sourceRoot` with
+/// `/` (so the name changes) and resolves as `@jridgewell/resolve-uri` does with no base: a
+/// path's empty (but a last), `.` and folded `..` segments are dropped (a relative path keeps
+/// `..` at its start, and one leading `.` before a segment that does not start with `.`), a URL
+/// with no path gets `/`; the scheme, host, query and fragment are kept.
 pub fn keeps_name(root: &str, source: &str) -> bool {
-    if !root.is_empty() {
-        let joined = format!("{root}/{source}");
-        return resolved_name(&joined) == source;
+    if !root.is_empty() || source.is_empty() {
+        return false;
     }
-    resolved_name(source) == source
-}
-
-/// `name` as resolve-uri resolves it with no base: the path's empty and `.` segments dropped,
-/// `..` folded into the segment before it (kept at the start of a relative path), a trailing `/`
-/// kept after an empty segment or a fold, a relative path that started with `.` kept so (`.` when
-/// nothing is left); a URL's scheme and host, and a query or fragment, as they are.
-fn resolved_name(name: &str) -> String {
-    let scheme = name.find("://").filter(|&at| {
+    let scheme = source.find("://").filter(|&at| {
         at > 0
-            && name[..at]
+            && source[..at]
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"+.-_".contains(&b))
     });
-    let (head, rest, relative) = match scheme {
+    let (path, relative) = match scheme {
         Some(at) => {
-            let after = &name[at + 3..];
-            let host = after.find(['/', '?', '#']).unwrap_or(after.len());
-            (&name[..at + 3 + host], &after[host..], false)
-        }
-        None => ("", name, !name.starts_with('/')),
-    };
-    let (path, tail) = rest.split_at(rest.find(['?', '#']).unwrap_or(rest.len()));
-    let pieces = path.split('/').skip(usize::from(!relative));
-    let (mut kept, mut real, mut trailing) = (Vec::new(), 0usize, false);
-    for piece in pieces.filter(|_| !path.is_empty()) {
-        trailing = piece.is_empty();
-        match piece {
-            "" | "." => {}
-            ".." if real > 0 => {
-                kept.pop();
-                real -= 1;
-                trailing = true;
+            let after = &source[at + 3..];
+            match after.find(['/', '?', '#']) {
+                Some(host) if after.as_bytes()[host] == b'/' => (&after[host..], false),
+                _ => return false,
             }
-            ".." if relative => kept.push(piece),
-            ".." => {}
+        }
+        None => (source, !source.starts_with('/')),
+    };
+    let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];
+    let mut pieces = path.split('/').skip(usize::from(!relative)).peekable();
+    let mut real = 0usize;
+    let mut first = true;
+    while let Some(piece) = pieces.next() {
+        let next = pieces.peek();
+        let kept = match piece {
+            "" => next.is_none(),
+            "." => first && relative && next.is_some_and(|n| !n.is_empty() && !n.starts_with('.')),
+            ".." => relative && real == 0,
             _ => {
-                kept.push(piece);
                 real += 1;
+                true
             }
-        }
-    }
-    let mut out = String::new();
-    for piece in &kept {
-        out.push('/');
-        out.push_str(piece);
-    }
-    if out.is_empty() || (trailing && !out.ends_with("/..")) {
-        out.push('/');
-    }
-    if !relative {
-        return format!("{head}{out}{tail}");
-    }
-    let path = &out[1..];
-    if path.is_empty() {
-        return if tail.is_empty() {
-            ".".into()
-        } else {
-            tail.into()
         };
+        if !kept {
+            return false;
+        }
+        first = false;
     }
-    let dot = if name.starts_with('.') && !path.starts_with('.') {
-        "./"
-    } else {
-        ""
-    };
-    format!("{dot}{path}{tail}")
+    true
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Each name with its resolved form as `@jridgewell/resolve-uri` 3.1 (under trace-mapping)
+    /// gives it with no base: kept when they are equal.
     #[test]
-    /// Each pair as `@jridgewell/resolve-uri` 3.1 (under trace-mapping) gives it, with no base.
-    fn names_resolve_as_resolve_uri_does() {
+    fn names_are_kept_when_resolve_uri_leaves_them() {
         for (name, resolved) in [
             ("../../src/handler.ts", "../../src/handler.ts"),
             ("./src/a.ts", "./src/a.ts"),
@@ -443,23 +416,28 @@ mod tests {
             ("a/b/../c/", "a/c/"),
             ("a/b/..", "a/"),
             ("./a/..", "."),
+            ("./", "."),
+            ("./../a", "../a"),
+            ("a//b", "a/b"),
+            ("a/b/", "a/b/"),
             ("webpack://app/./src/a.ts", "webpack://app/src/a.ts"),
             (
                 "webpack://app/webpack/bootstrap",
                 "webpack://app/webpack/bootstrap",
             ),
             ("webpack://app/../x.js?abc", "webpack://app/x.js?abc"),
+            ("webpack://app/x.js?a/../b", "webpack://app/x.js?a/../b"),
             ("webpack://app", "webpack://app/"),
             ("/abs//dir/../x.ts", "/abs/x.ts"),
             ("/../x.ts", "/x.ts"),
+            ("/", "/"),
             ("c:/Projects/src/index.ts", "c:/Projects/src/index.ts"),
             ("file:///p/a.ts", "file:///p/a.ts"),
         ] {
-            assert_eq!(resolved_name(name), resolved, "{name}");
+            assert_eq!(keeps_name("", name), name == resolved, "{name}");
         }
-        assert!(keeps_name("", "../src/a.ts"));
-        assert!(!keeps_name("", "webpack://app/./src/a.ts"));
+        // A sourceRoot is joined first.
         assert!(!keeps_name("src", "a.ts"));
-        assert!(keeps_name("", "a.ts"));
+        assert!(!keeps_name("", ""));
     }
 }
