@@ -324,11 +324,12 @@ pub fn add_lines(
             let Some((first, last)) = slice_lines(table, start, end, false) else {
                 continue;
             };
-            for line in first..=last {
+            for (line, count) in counts[source][first..=last].iter_mut().enumerate() {
+                let line = first + line;
                 let whole =
                     start <= i64::from(table.start(line)) && end >= i64::from(table.end(line));
                 if whole && !table.ignored(line) {
-                    counts[source][line] = range.count;
+                    *count = range.count;
                 }
             }
         }
