@@ -31,9 +31,18 @@ fn fixture_file(location: &str) -> Option<PathBuf> {
     Some(maps().join(rest))
 }
 
-/// The whole-run take of `build`, converted in `line_mode`, each of `takes` times by one
-/// converter; the converter is returned for its compat lines.
+/// The whole-run take of `build`, converted in `line_mode`; the converter is returned for its
+/// compat lines.
 fn convert(build: &str, line_mode: LineMode) -> (FootprintData, Converter) {
+    convert_with_originals(build, line_mode, true)
+}
+
+/// As [`convert`]; `originals`: whether the original `.ts` files can be read.
+fn convert_with_originals(
+    build: &str,
+    line_mode: LineMode,
+    originals: bool,
+) -> (FootprintData, Converter) {
     let options = Options {
         project_root: "/project".into(),
         line_mode,
@@ -42,7 +51,12 @@ fn convert(build: &str, line_mode: LineMode) -> (FootprintData, Converter) {
     let mut converter = Converter::new(&options).unwrap();
     let json = fs::read(maps().join(format!("coverage/{build}.json"))).unwrap();
     let coverage = parse_coverage(&json).unwrap();
-    let mut read = |url: &str| Some(SourceText::Bytes(fs::read(fixture_file(url)?).ok()?));
+    let mut read = |url: &str| {
+        if !originals && url.ends_with(".ts") {
+            return None;
+        }
+        Some(SourceText::Bytes(fs::read(fixture_file(url)?).ok()?))
+    };
     let mut maps = |url: &str| Some(SourceText::Bytes(fs::read(fixture_file(url)?).ok()?));
     let data = converter.convert_with(
         &coverage,
@@ -127,4 +141,26 @@ fn the_default_mode_does_not_change() {
             assert_eq!(file["lines"], theirs["lines"], "{build} {}", file["path"]);
         }
     }
+}
+
+#[test]
+fn originals_with_no_text_keep_the_default_rule() {
+    // tsc's maps carry no sourcesContent: with the .ts files unreadable there is no original text.
+    let (compat, converter) = convert_with_originals("tsc", LineMode::Compat, false);
+    let (default, _) = convert_with_originals("tsc", LineMode::Default, false);
+    assert!(converter.compat_lines().is_empty());
+    let lines = |data: &FootprintData| -> Vec<(String, Vec<Option<u32>>)> {
+        data.files
+            .iter()
+            .map(|f| (f.path.clone(), f.lines.clone()))
+            .collect()
+    };
+    assert_eq!(lines(&compat), lines(&default));
+    // Not executable lines stay so (the default rule's `null`), e.g. app.ts line 1, a comment.
+    let app = compat
+        .files
+        .iter()
+        .find(|f| f.path == "src/app.ts")
+        .unwrap();
+    assert_eq!(app.lines[0], None);
 }
