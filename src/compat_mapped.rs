@@ -108,20 +108,22 @@ impl Tracer<'_> {
         Some((from, to, i64::from(start)))
     }
 
-    /// The mapping at or before `column` on generated `line` (the first of several at one column).
+    /// The mapping at or before `column` on generated `line`: the first of several at `column`,
+    /// else the last before it.
     fn at_or_before(&self, line: usize, column: i64) -> Option<usize> {
         let (from, to, start) = self.line(line)?;
         let column_of = |k: usize| i64::from(self.map.generated[k]) - start;
         let after = from
             + self.map.generated[from..to].partition_point(|&g| i64::from(g) - start <= column);
         let mut k = after.checked_sub(1).filter(|&k| k >= from)?;
-        while k > from && column_of(k - 1) == column_of(k) {
+        while k > from && column_of(k) == column && column_of(k - 1) == column {
             k -= 1;
         }
         Some(k)
     }
 
-    /// The mapping at or after `column` on generated `line` (the last of several at one column).
+    /// The mapping at or after `column` on generated `line`: the last of several at `column`, else
+    /// the first after it.
     fn at_or_after(&self, line: usize, column: i64) -> Option<usize> {
         let (from, to, start) = self.line(line)?;
         let column_of = |k: usize| i64::from(self.map.generated[k]) - start;
@@ -130,7 +132,7 @@ impl Tracer<'_> {
         if k == to {
             return None;
         }
-        while k + 1 < to && column_of(k + 1) == column_of(k) {
+        while k + 1 < to && column_of(k) == column && column_of(k + 1) == column {
             k += 1;
         }
         Some(k)
@@ -160,7 +162,7 @@ impl Tracer<'_> {
     }
 
     /// The mapping at or after (`line` from 1, `column`) of original `source` in original order
-    /// (the last of several at one column).
+    /// (the last of several at `column`, else the first after it).
     fn original_at_or_after(&self, source: u32, line: i64, column: i64) -> Option<usize> {
         let group_from = self
             .by_original
@@ -172,7 +174,8 @@ impl Tracer<'_> {
         if i == group.len() {
             return None;
         }
-        while i + 1 < group.len() && group[i + 1].2 == group[i].2 {
+        while i + 1 < group.len() && i64::from(group[i].2) == column && group[i + 1].2 == group[i].2
+        {
             i += 1;
         }
         Some(group[i].3 as usize)
@@ -404,6 +407,85 @@ pub fn keeps_name(root: &str, source: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source_map::OriginalSource;
+
+    /// The text and map of `tests/fixtures/maps/compat-offsets.cjs`.
+    fn small_map() -> (CompatLines, DecodedMap) {
+        let generated = CompatLines::new("ab cd\nef gh\nij\n");
+        // (generated offset, original line, original column), in generated order.
+        let mappings = [(0, 0, 0), (3, 0, 5), (3, 1, 0), (8, 2, 4), (10, 1, 2)];
+        let map = DecodedMap {
+            sources: vec![OriginalSource {
+                location: "/a.ts".into(),
+                content: None,
+                name_kept: true,
+            }],
+            generated: mappings.iter().map(|m| m.0).collect(),
+            source: vec![0; mappings.len()],
+            line: mappings.iter().map(|m| m.1).collect(),
+            column: mappings.iter().map(|m| m.2).collect(),
+        };
+        (generated, map)
+    }
+
+    /// Every range of the small text carried to its original as v8-to-istanbul carries it
+    /// (`golden/compat-offsets.txt`, recorded from the real one).
+    #[test]
+    fn ranges_reach_the_original_positions_v8_to_istanbul_gives() {
+        let (generated, map) = small_map();
+        let mut by_original: Vec<(u32, u32, u32, u32)> = (0..map.generated.len())
+            .map(|k| (map.source[k], map.line[k], map.column[k], k as u32))
+            .collect();
+        by_original.sort_unstable();
+        let tracer = Tracer {
+            map: &map,
+            generated: &generated,
+            by_original: &by_original,
+        };
+        let show = |v: i64| match v {
+            LINE_END => "inf".to_owned(),
+            v => v.to_string(),
+        };
+        let recorded = include_str!("../tests/fixtures/maps/golden/compat-offsets.txt");
+        for line in recorded.lines() {
+            let mut fields = line.split(' ');
+            let start: i64 = fields.next().unwrap().parse().unwrap();
+            let end: i64 = fields.next().unwrap().parse().unwrap();
+            let expected: Vec<&str> = fields.collect();
+            let actual = match tracer.to_original(start, end) {
+                None => "-".to_owned(),
+                Some((from, to)) => [from.line, from.column, to.line, to.column]
+                    .map(show)
+                    .join(" ")
+                    .replacen(" 0 -1", " null -1", 1),
+            };
+            assert_eq!(actual, expected.join(" "), "range {start}..{end}");
+        }
+    }
+
+    #[test]
+    fn lookups_on_a_generated_line() {
+        let (generated, map) = small_map();
+        let tracer = Tracer {
+            map: &map,
+            generated: &generated,
+            by_original: &[],
+        };
+        // At or before: the first of a tie at the column, else the last before it.
+        assert_eq!(tracer.at_or_before(0, 3), Some(1));
+        assert_eq!(tracer.at_or_before(0, 4), Some(2));
+        assert_eq!(tracer.at_or_before(0, 0), Some(0));
+        assert_eq!(tracer.at_or_before(1, 1), None);
+        assert_eq!(tracer.at_or_before(1, 9), Some(4));
+        // At or after: the last of a tie at the column, else the first after it.
+        assert_eq!(tracer.at_or_after(0, 1), Some(1));
+        assert_eq!(tracer.at_or_after(0, 3), Some(2));
+        assert_eq!(tracer.at_or_after(0, 4), None);
+        assert_eq!(tracer.at_or_after(1, 0), Some(3));
+        assert_eq!(tracer.at_or_after(1, 3), Some(4));
+        assert_eq!(tracer.at_or_after(2, 0), None);
+        assert_eq!(tracer.at_or_after(3, 0), None);
+    }
 
     /// Each name with its resolved form as `@jridgewell/resolve-uri` 3.1 (under trace-mapping)
     /// gives it with no base: kept when they are equal.
