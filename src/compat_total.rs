@@ -1,7 +1,7 @@
 //! Summing compat-mode takes the way c8 does. c8 merges the V8 coverage of every process first
-//! and converts once, so a line of a mapped original that no range spans is 1 however many
-//! processes loaded it, and one that some range spans has the sum of those counts (the 1 it
-//! starts at is gone). Summing each take's counts would give such a line one per take instead:
+//! and converts once, so a line that no range spans (in a mapped original: types, comments) or
+//! that an ignore hint keeps is 1 however many processes loaded it, and one that some range spans
+//! has the sum of those counts (the 1 it starts at is gone). Summing each take's counts would give such a line one per take instead:
 //! this keeps, per line, whether a take spanned it and whether one left it at its starting 1, and
 //! corrects the summed total after each take is added.
 

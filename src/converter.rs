@@ -123,9 +123,9 @@ impl Converter {
         })
     }
 
-    /// The lines of the last call's data that compat mode counted through a source map, as
-    /// (file index, line from 0, whether no range spanned it: at 1 only as every line starts),
-    /// for summing takes as c8 does ([`crate::compat_total`]).
+    /// The lines of the last call's data that compat mode counted, as (file index, line from 0,
+    /// whether it is 1 only as every line starts: no range spanned it, or an ignore hint keeps
+    /// it), for summing takes as c8 does ([`crate::compat_total`]).
     pub fn compat_lines(&self) -> &[(u32, u32, bool)] {
         &self.compat_lines
     }
