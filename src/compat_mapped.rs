@@ -413,7 +413,16 @@ mod tests {
     fn small_map() -> (CompatLines, DecodedMap) {
         let generated = CompatLines::new("ab cd\nef gh\nij\n");
         // (generated offset, original line, original column), in generated order.
-        let mappings = [(0, 0, 0), (3, 0, 5), (3, 1, 0), (8, 2, 4), (10, 1, 2)];
+        let mappings = [
+            (0, 0, 0),
+            (3, 0, 5),
+            (3, 1, 0),
+            (6, 2, 0),
+            (8, 2, 4),
+            (8, 2, 6),
+            (10, 1, 2),
+            (13, 0, 3),
+        ];
         let map = DecodedMap {
             sources: vec![OriginalSource {
                 location: "/a.ts".into(),
@@ -472,18 +481,24 @@ mod tests {
             by_original: &[],
         };
         // At or before: the first of a tie at the column, else the last before it.
+        assert_eq!(tracer.at_or_before(0, 0), Some(0));
         assert_eq!(tracer.at_or_before(0, 3), Some(1));
         assert_eq!(tracer.at_or_before(0, 4), Some(2));
-        assert_eq!(tracer.at_or_before(0, 0), Some(0));
-        assert_eq!(tracer.at_or_before(1, 1), None);
-        assert_eq!(tracer.at_or_before(1, 9), Some(4));
-        // At or after: the last of a tie at the column, else the first after it.
+        assert_eq!(tracer.at_or_before(1, 2), Some(4));
+        assert_eq!(tracer.at_or_before(1, 3), Some(5));
+        assert_eq!(tracer.at_or_before(1, 9), Some(6));
+        assert_eq!(tracer.at_or_before(2, 0), None);
+        // At or after: the last of a tie at the column, else the first after it; a line's
+        // mappings end before the next line's first.
         assert_eq!(tracer.at_or_after(0, 1), Some(1));
         assert_eq!(tracer.at_or_after(0, 3), Some(2));
         assert_eq!(tracer.at_or_after(0, 4), None);
         assert_eq!(tracer.at_or_after(1, 0), Some(3));
-        assert_eq!(tracer.at_or_after(1, 3), Some(4));
-        assert_eq!(tracer.at_or_after(2, 0), None);
+        assert_eq!(tracer.at_or_after(1, 1), Some(4));
+        assert_eq!(tracer.at_or_after(1, 2), Some(5));
+        assert_eq!(tracer.at_or_after(1, 3), Some(6));
+        assert_eq!(tracer.at_or_after(2, 0), Some(7));
+        assert_eq!(tracer.at_or_after(2, 2), None);
         assert_eq!(tracer.at_or_after(3, 0), None);
     }
 
