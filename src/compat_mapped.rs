@@ -422,6 +422,7 @@ mod tests {
             (8, 2, 6),
             (10, 1, 2),
             (13, 0, 3),
+            (13, 2, 4),
         ];
         let map = DecodedMap {
             sources: vec![OriginalSource {
@@ -498,8 +499,24 @@ mod tests {
         assert_eq!(tracer.at_or_after(1, 2), Some(5));
         assert_eq!(tracer.at_or_after(1, 3), Some(6));
         assert_eq!(tracer.at_or_after(2, 0), Some(7));
+        assert_eq!(tracer.at_or_after(2, 1), Some(8));
         assert_eq!(tracer.at_or_after(2, 2), None);
         assert_eq!(tracer.at_or_after(3, 0), None);
+        // In original order (line from 1): the last of a tie at the column, else the first after.
+        let mut by_original: Vec<(u32, u32, u32, u32)> = (0..map.generated.len())
+            .map(|k| (map.source[k], map.line[k], map.column[k], k as u32))
+            .collect();
+        by_original.sort_unstable();
+        let tracer = Tracer {
+            by_original: &by_original,
+            ..tracer
+        };
+        assert_eq!(tracer.original_at_or_after(0, 3, 4), Some(8));
+        assert_eq!(tracer.original_at_or_after(0, 3, 3), Some(4));
+        assert_eq!(tracer.original_at_or_after(0, 3, 5), Some(5));
+        assert_eq!(tracer.original_at_or_after(0, 3, 7), None);
+        assert_eq!(tracer.original_at_or_after(0, 1, 1), Some(7));
+        assert_eq!(tracer.original_at_or_after(0, 4, 0), None);
     }
 
     /// Each name with its resolved form as `@jridgewell/resolve-uri` 3.1 (under trace-mapping)
