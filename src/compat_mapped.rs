@@ -474,6 +474,19 @@ mod tests {
     }
 
     #[test]
+    fn lines_a_range_touches() {
+        let (generated, _) = small_map();
+        // Lines "ab cd" (0..5), "ef gh" (6..11), "ij" (12..14).
+        assert_eq!(slice_lines(&generated, 0, 5, false), Some((0, 0)));
+        assert_eq!(slice_lines(&generated, 5, 6, false), Some((1, 1)));
+        assert_eq!(slice_lines(&generated, 5, 6, true), Some((0, 1)));
+        assert_eq!(slice_lines(&generated, 3, 13, false), Some((0, 2)));
+        // Past the text (a start in trimmed white space) and before it.
+        assert_eq!(slice_lines(&generated, 15, 15, false), None);
+        assert_eq!(slice_lines(&generated, 0, -1, false), None);
+    }
+
+    #[test]
     fn lookups_on_a_generated_line() {
         let (generated, map) = small_map();
         let tracer = Tracer {
