@@ -8,7 +8,8 @@
 //! The data path, one module per step:
 //! [`coverage_json`] reads the input into the flat [`coverage`] model; [`project`] keeps the
 //! project's scripts; [`line_index`] builds each source's line table once; [`segments`] applies
-//! the innermost-range-wins rule; [`lines`] (or [`compat`]) gives line counts; [`method_ids`]
+//! the innermost-range-wins rule; [`lines`] (or [`compat`], and `compat_mapped` through a map,
+//! summed over takes by [`compat_total`]) gives line counts; [`method_ids`]
 //! finds each function's id position; `branches` finds the branches the build scanner numbers
 //! and `branch_hits` counts their leaves; [`source_map`] finds and decodes maps; [`converter`]
 //! orchestrates them into [`footprints`], at a script's own positions (`direct`) or through its

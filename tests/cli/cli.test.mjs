@@ -216,7 +216,6 @@ test('convert --line-mode compat: the line counts of c8 report on the same folde
     return Array.from(lines, (c) => c ?? null);
   };
   for (const file of data.files) {
-    if (process.env.DBG) console.log(file.path, JSON.stringify(file.lines), JSON.stringify(c8Lines(theirs[path.join(app, file.path)])));
     assert.deepEqual(file.lines, c8Lines(theirs[path.join(app, file.path)]), file.path);
   }
   // Hand-checked: pick.js's `if (!EVENTS[name])` ran twice, its throw never but a `c8 ignore` hint
