@@ -17,7 +17,7 @@ pub struct OriginalSource {
     pub location: String,
     /// Its text, when the map carries it (`sourcesContent`).
     pub content: Option<String>,
-    /// Whether v8-to-istanbul finds it by its name (see [`crate::compat_mapped::keeps_name`]).
+    /// Whether v8-to-istanbul finds it by its name (see `compat_mapped::keeps_name`).
     pub name_kept: bool,
 }
 
