@@ -313,11 +313,12 @@ pub fn add_lines(
             let Some((from, to)) = tracer.to_original(i64::from(range.start), end) else {
                 continue;
             };
-            // The original v8-to-istanbul finds by the name trace-mapping gives, else the first.
-            let source = match mapped.originals.len() {
-                1 => 0,
-                _ if mapped.map.sources[from.source as usize].name_kept => from.source as usize,
-                _ => 0,
+            // The original v8-to-istanbul finds by the name trace-mapping gives, else the first
+            // (a map with one source always has its ranges there).
+            let source = if mapped.map.sources[from.source as usize].name_kept {
+                from.source as usize
+            } else {
+                0
             };
             let Some(Some(table)) = tables.originals.get(source) else {
                 continue;
@@ -561,6 +562,9 @@ mod tests {
             ("/", "/"),
             ("c:/Projects/src/index.ts", "c:/Projects/src/index.ts"),
             ("file:///p/a.ts", "file:///p/a.ts"),
+            ("a b://x/y", "a b:/x/y"),
+            ("webpack://app?x=1", "webpack://app/?x=1"),
+            ("://x", ":/x"),
         ] {
             assert_eq!(keeps_name("", name), name == resolved, "{name}");
         }

@@ -100,6 +100,29 @@ mod tests {
     }
 
     #[test]
+    fn each_file_of_a_take_is_corrected_in_its_own_total_file() {
+        let mut total = FootprintData::default();
+        let mut compat = CompatTotal::default();
+        let mut take = data(&[Some(1), Some(5)]);
+        take.files.push(FileFootprint {
+            path: "src/b.ts".into(),
+            url: String::new(),
+            lines: vec![Some(1)],
+        });
+        // The first file's line 1 and the second's line 1 start at 1; the first's line 2 ran.
+        let lines = [(0, 0, true), (0, 1, false), (1, 0, true)];
+        for _ in 0..2 {
+            total.add(&take);
+            compat.correct(&mut total, &take, &lines);
+        }
+        assert_eq!(total.files[0].lines, [Some(1), Some(10)]);
+        assert_eq!(total.files[1].lines, [Some(1)]);
+        // A file the total does not have, a line past its end: left alone.
+        compat.correct(&mut total, &take, &[(5, 0, true), (1, 3, true)]);
+        assert_eq!(total.files[1].lines, [Some(1)]);
+    }
+
+    #[test]
     fn a_starting_one_counts_once_and_never_beside_a_range() {
         let unspanned = (1, true);
         // Line 1 never spanned; line 2 spanned in both (0 then 3); line 3 spanned once only,
