@@ -19,8 +19,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # the scanner's branch ids and the invocation windows took the module to ~312 KB, ~15 KB of it the float
 # formatting serde_json's errors pull in (the next cut: a JSON reader of our own). The hard limit keeps a
 # regression from going unnoticed meanwhile. The merge in Rust (packed footprint data, a converter's
-# total) and the Istanbul, LCOV and summary writers of the command line (issue 13) add ~31 KB.
-WASM_BUDGET_BYTES=350000
+# total) and the Istanbul, LCOV and summary writers of the command line (issue 13) add ~31 KB; the compat line
+# mode through source maps (c8's counts of mapped files: src/compat_mapped.rs, src/compat_total.rs) ~10.6 KB.
+WASM_BUDGET_BYTES=360000
 CRATE=v8_footprints
 
 say() { printf '\n==> %s\n' "$*"; }

@@ -100,9 +100,28 @@ impl CompatLines {
     }
 
     /// Number of lines.
-    #[cfg(test)]
     pub fn line_count(&self) -> usize {
         self.starts.len()
+    }
+
+    /// Offset of line `line`'s first character (lines from 0).
+    pub(crate) fn start(&self, line: usize) -> u32 {
+        self.starts[line]
+    }
+
+    /// Offset after line `line`'s last character, before its `\n` or `\r\n`.
+    pub(crate) fn end(&self, line: usize) -> u32 {
+        self.ends[line]
+    }
+
+    /// Whether an ignore hint keeps line `line` at 1.
+    pub(crate) fn ignored(&self, line: usize) -> bool {
+        self.ignored[line]
+    }
+
+    /// The length of the trimmed source.
+    pub(crate) fn eof(&self) -> u32 {
+        self.eof
     }
 
     /// The count of every line for `script`'s ranges, into `counts` (cleared first).

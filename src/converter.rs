@@ -105,6 +105,7 @@ pub struct Converter {
     scripts: HashMap<String, Cached>,
     buffers: Buffers,
     every_leaf: bool,
+    compat_lines: Vec<(u32, u32, bool)>,
 }
 
 impl Converter {
@@ -120,7 +121,15 @@ impl Converter {
             scripts: HashMap::new(),
             buffers: Buffers::default(),
             every_leaf: false,
+            compat_lines: Vec::new(),
         })
+    }
+
+    /// The lines of the last call's data that compat mode counted, as (file index, line from 0,
+    /// whether it is 1 only as every line starts: no range spanned it, or an ignore hint keeps
+    /// it), for summing takes as c8 does ([`crate::CompatTotal`]).
+    pub fn compat_lines(&self) -> &[(u32, u32, bool)] {
+        &self.compat_lines
     }
 
     /// The normalised project root.
@@ -241,7 +250,7 @@ impl Converter {
             b.flattener.flatten(&script, shift, &mut b.segments);
             match std::mem::replace(&mut state.map, MapState::Unknown) {
                 MapState::Ready(mapped) => {
-                    convert_mapped(&script, state, &mapped, shift, b, &mut out);
+                    convert_mapped(&script, state, &mapped, shift, self.line_mode, b, &mut out);
                     state.map = MapState::Ready(mapped);
                 }
                 other => {
@@ -252,6 +261,7 @@ impl Converter {
                 }
             }
         }
+        self.compat_lines = std::mem::take(&mut out.compat_lines);
         out.data
     }
 

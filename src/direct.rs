@@ -34,6 +34,13 @@ pub fn convert_direct(
         &mut work.b.owners,
     );
     work.add_lines(script, state, file, &mut out.data);
+    if let (LineMode::Compat, Some(compat)) = (line_mode, &state.compat) {
+        // A line an ignore hint keeps at 1 is 1 once in a total (crate::compat_total).
+        for line in 0..compat.line_count() {
+            let hinted = compat.ignored(line);
+            out.compat_lines.push((file, line as u32, hinted));
+        }
+    }
     work.add_methods(script, state, shift, file, out);
     work.add_method_lines(&mut out.data);
     work.add_branches(state, file, out);

@@ -8,7 +8,8 @@
 //! The data path, one module per step:
 //! `coverage_json` reads the input into the flat `coverage` model; `project` keeps the
 //! project's scripts; `line_index` builds each source's line table once; `segments` applies
-//! the innermost-range-wins rule; `lines` (or `compat`) gives line counts; `method_ids` finds
+//! the innermost-range-wins rule; `lines` (or `compat`, and `compat_mapped` through a map, summed over takes by
+//! `compat_total`) gives line counts; `method_ids` finds
 //! each function's id position and `ids` writes the ids; `branches` finds the branches the
 //! build scanner numbers and `branch_hits` counts their leaves; `source_map` finds and decodes
 //! maps and `script_map` makes a script's map ready; `converter` orchestrates them into
@@ -32,6 +33,8 @@ mod branch_hits;
 mod branches;
 mod buffers;
 mod compat;
+mod compat_mapped;
+mod compat_total;
 mod converter;
 mod coverage;
 mod coverage_json;
@@ -65,6 +68,7 @@ mod wasm;
 // The public API: the modules are private, these are what a caller (the WebAssembly binding, the
 // tests, a native embedder) uses.
 pub use body::{build_body, BodyMeta, Hit};
+pub use compat_total::CompatTotal;
 pub use converter::{Converter, Inputs, LineMode, Options, SourceText};
 pub use coverage::{CachedMap, Coverage, CoverageRange, Function, Script};
 pub use coverage_json::parse_coverage;

@@ -15,6 +15,7 @@
 
 use crate::branch_hits::add_mapped;
 use crate::buffers::Buffers;
+use crate::converter::LineMode;
 use crate::coverage::Script;
 use crate::footprints::add_line;
 use crate::ids::method_id;
@@ -32,6 +33,7 @@ pub fn convert_mapped(
     state: &mut ScriptState,
     mapped: &Mapped,
     shift: u32,
+    line_mode: LineMode,
     b: &mut Buffers,
     out: &mut Output,
 ) {
@@ -45,7 +47,19 @@ pub fn convert_mapped(
         })
         .collect();
     add_methods(script, state, mapped, shift, &files, b, out);
-    add_lines(mapped, &files, b, out);
+    // In compat mode, the originals v8-to-istanbul's rule counts get their lines from it.
+    let compat = line_mode == LineMode::Compat;
+    if compat {
+        crate::compat_mapped::add_lines(script, state, mapped, &files, out);
+    }
+    let default_rule = |original: u32| {
+        !compat
+            || !state
+                .compat_mapped
+                .as_ref()
+                .is_some_and(|t| t.counts_original(original as usize))
+    };
+    add_lines(mapped, &files, default_rule, b, out);
     add_mapped(&mut state.branches, mapped, &files, &b.segments, out);
 }
 
@@ -186,7 +200,13 @@ pub fn line_points(
 
 /// Line counts of the originals, and the lines each method owns: a line is its method's when
 /// the innermost range at its point is the method's and ran.
-fn add_lines(mapped: &Mapped, files: &[Option<u32>], b: &mut Buffers, out: &mut Output) {
+fn add_lines(
+    mapped: &Mapped,
+    files: &[Option<u32>],
+    default_rule: impl Fn(u32) -> bool,
+    b: &mut Buffers,
+    out: &mut Output,
+) {
     let mut cursor = 0usize;
     for point in &mapped.lines {
         // Points are only on the project's originals, which have a file.
@@ -196,8 +216,10 @@ fn add_lines(mapped: &Mapped, files: &[Option<u32>], b: &mut Buffers, out: &mut 
         let segment = segment_at(&b.segments, &mut cursor, point.generated);
         let count = segment.map_or(0, |s| s.count);
         // The file has the original's line count, which line_points kept within.
-        let line = &mut out.data.files[file as usize].lines[point.line as usize];
-        *line = Some(line.unwrap_or(0).saturating_add(count));
+        if default_rule(point.original) {
+            let line = &mut out.data.files[file as usize].lines[point.line as usize];
+            *line = Some(line.unwrap_or(0).saturating_add(count));
+        }
         let Some(segment) = segment.filter(|s| s.count > 0) else {
             continue;
         };

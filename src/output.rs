@@ -24,6 +24,9 @@ pub struct Output {
     pub branch_leaves: Vec<Vec<(u32, u32)>>,
     /// Whether branch leaves that did not run get an entry too (count 0).
     pub every_leaf: bool,
+    /// The lines compat mode counted: (file, line from 0, whether it is 1 only as every line
+    /// starts).
+    pub compat_lines: Vec<(u32, u32, bool)>,
 }
 
 impl Output {

@@ -33,6 +33,8 @@ pub struct ScriptState {
     pub index: LineIndex,
     /// v8-to-istanbul's line table, built on first use in compat mode.
     pub compat: Option<CompatLines>,
+    /// The compat rule's tables through the map, built on first use in compat mode.
+    pub compat_mapped: Option<Box<crate::compat_mapped::CompatTables>>,
     /// Id site per V8 start offset (before the shift).
     pub sites: HashMap<u32, Option<MethodSite>, BuildHasherDefault<PositionHasher>>,
     /// Whether the build scanner records ids in this file (not `.cjs`).
@@ -55,6 +57,7 @@ impl ScriptState {
             source,
             index,
             compat: None,
+            compat_mapped: None,
             sites: HashMap::default(),
             scanned,
             shift: None,

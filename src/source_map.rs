@@ -135,6 +135,8 @@ pub struct OriginalSource {
     pub location: String,
     /// Its text, when the map carries it (`sourcesContent`).
     pub content: Option<String>,
+    /// Whether v8-to-istanbul finds it by its name (see `compat_mapped::keeps_name`).
+    pub name_kept: bool,
 }
 
 /// A decoded map: mappings sorted by generated offset, as parallel arrays.
@@ -368,6 +370,7 @@ fn decode_one(
         out.sources.push(OriginalSource {
             location: resolve(location, &joined),
             content,
+            name_kept: crate::compat_mapped::keeps_name(root, source),
         });
     }
     let sources = map.sources.len() as u32;

@@ -108,6 +108,8 @@ pub struct WasmConverter {
     /// What `add` converted so far, merged (counts summed), and its index.
     total: FootprintData,
     total_index: FootprintIndex,
+    /// Compat mode: sums the total's mapped lines as c8 does.
+    compat_total: crate::compat_total::CompatTotal,
 }
 
 /// At most this many invocations are open at once (the multi-concurrent runtime runs a few per
@@ -151,6 +153,7 @@ impl WasmConverter {
                 pending,
                 total: FootprintData::default(),
                 total_index: FootprintIndex::default(),
+                compat_total: Default::default(),
             })
             .map_err(to_js_error)
     }
@@ -274,6 +277,8 @@ impl WasmConverter {
         let data = self.footprints(coverage, sources, source_maps, false);
         self.inner.set_every_leaf(false);
         self.total.add_indexed(&data, &mut self.total_index);
+        self.compat_total
+            .correct(&mut self.total, &data, self.inner.compat_lines());
         errors_to_json(&data.errors)
     }
 
@@ -308,6 +313,7 @@ impl WasmConverter {
     pub fn clear_total(&mut self) {
         self.total = FootprintData::default();
         self.total_index = FootprintIndex::default();
+        self.compat_total = Default::default();
     }
 
     /// Converts packed coverage (as `convertPacked`) and keeps what ran as one pending hit;

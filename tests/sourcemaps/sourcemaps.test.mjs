@@ -192,6 +192,14 @@ for (const [name, build] of Object.entries(BUILDS)) {
     }
     assert.deepEqual(diffs.unexplained, [], diffs.unexplained.join('\n'));
   });
+
+  test(`${name}: lineMode compat gives v8-to-istanbul's line counts through the map, exactly`, async () => {
+    const fx = fixtures[name];
+    const result = convert(input(fx), { ...options, lineMode: 'compat' });
+    const theirs = await istanbulPerFile(fx);
+    const expected = Object.fromEntries(result.files.map((f) => [f.path, theirs[f.path]?.counts]));
+    assert.deepEqual(Object.fromEntries(result.files.map((f) => [f.path, f.lines])), expected);
+  });
 }
 
 /** Lines of an original as the converter counts them (`\n`, `\r\n`, `\r`, U+2028, U+2029). */
@@ -244,17 +252,8 @@ function expectedMethodLines(fx) {
   return Object.fromEntries(Object.entries(out).map(([id, set]) => [id, [...set].sort((a, b) => a - b)]));
 }
 
-/**
- * Differences between the converter's lines and v8-to-istanbul's, per original file, each
- * explained by one of (see README.md):
- *   A (not executable): the converter gives null: no mapping reaches the line.
- *   B (partial line): a V8 range, as v8-to-istanbul maps it, overlaps the line without covering
- *     all of it: v8-to-istanbul does not give the line that range's count.
- *   C (several places): the map sends code of more than one V8 range to the line (a tool's glue
- *     mapped to a declaration, a callback on the line of its call): the converter takes the max.
- * Returns {explained: [...], unexplained: [...]}.
- */
-async function lineDifferences(result, fx) {
+/** v8-to-istanbul's lines of every project original of a build (see istanbulLines): {rel: entry}. */
+async function istanbulPerFile(fx) {
   const perFile = {};
   for (const script of fx.coverage.result) {
     const file = fileURLToPath(script.url);
@@ -267,6 +266,21 @@ async function lineDifferences(result, fx) {
       if (original) perFile[original.rel] = entry;
     }
   }
+  return perFile;
+}
+
+/**
+ * Differences between the converter's lines and v8-to-istanbul's, per original file, each
+ * explained by one of (see README.md):
+ *   A (not executable): the converter gives null: no mapping reaches the line.
+ *   B (partial line): a V8 range, as v8-to-istanbul maps it, overlaps the line without covering
+ *     all of it: v8-to-istanbul does not give the line that range's count.
+ *   C (several places): the map sends code of more than one V8 range to the line (a tool's glue
+ *     mapped to a declaration, a callback on the line of its call): the converter takes the max.
+ * Returns {explained: [...], unexplained: [...]}.
+ */
+async function lineDifferences(result, fx) {
+  const perFile = await istanbulPerFile(fx);
   const explained = [];
   const unexplained = [];
   for (const f of result.files) {
