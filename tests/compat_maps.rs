@@ -5,31 +5,13 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+use common::map_fixtures::{fixture_file, maps, BUILDS};
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
 use v8_footprints::{
     parse_coverage, Converter, FootprintData, Inputs, LineMode, Options, SourceText,
 };
-
-const BUILDS: [&str; 5] = [
-    "tsc",
-    "esbuild",
-    "esbuild-nocontent",
-    "tsc-esm",
-    "tsc-esm-bom",
-];
-
-fn maps() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/maps")
-}
-
-fn fixture_file(location: &str) -> Option<PathBuf> {
-    let rest = location
-        .strip_prefix("file:///project/")
-        .or_else(|| location.strip_prefix("/project/"))?;
-    Some(maps().join(rest))
-}
 
 /// The whole-run take of `build`, converted in `line_mode`; the converter is returned for its
 /// compat lines.

@@ -7,29 +7,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
+use common::map_fixtures::{fixture_file, maps, BUILDS};
 use std::fs;
-use std::path::{Path, PathBuf};
 use v8_footprints::{parse_coverage, Converter, FootprintData, Inputs, Options, SourceText};
-
-const BUILDS: [&str; 5] = [
-    "tsc",
-    "esbuild",
-    "esbuild-nocontent",
-    "tsc-esm",
-    "tsc-esm-bom",
-];
-
-fn maps() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/maps")
-}
-
-/// The fixture file a `file:///project/...` URL or `/project/...` path names.
-fn fixture_file(location: &str) -> Option<PathBuf> {
-    let rest = location
-        .strip_prefix("file:///project/")
-        .or_else(|| location.strip_prefix("/project/"))?;
-    Some(maps().join(rest))
-}
 
 /// Converts each take (JSON of one take) with one converter, as a warm process does.
 /// `originals`: whether the original `.ts` files can be read (else only the scripts can).

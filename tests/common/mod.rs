@@ -1,6 +1,10 @@
-//! What the native golden tests share: the reviewable JSON form of a result.
+//! What the native golden tests share: the reviewable JSON form of a result, and where the
+//! source-map fixtures are.
+
+pub mod map_fixtures;
 
 /// JSON with one top-level key, file, method or branch per line, so that diffs are readable.
+#[allow(dead_code)] // not every test binary that includes `common` writes goldens
 pub fn reviewable(value: &serde_json::Value) -> String {
     let mut out = String::from("{\n");
     let object = value.as_object().unwrap();
