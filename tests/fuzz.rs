@@ -13,8 +13,10 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
 mod fuzz_case;
 
+use common::vlq::{vlq, BASE64};
 use fuzz_case::{Blob, Case, CaseOptions};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -416,27 +418,6 @@ const ROOTS: &[&str] = &[
     ".",
     "..",
 ];
-
-const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-fn vlq(mut value: i64, out: &mut String) {
-    value = if value < 0 {
-        ((-value) << 1) | 1
-    } else {
-        value << 1
-    };
-    loop {
-        let mut digit = value & 0x1f;
-        value >>= 5;
-        if value > 0 {
-            digit |= 0x20;
-        }
-        out.push(BASE64[digit as usize] as char);
-        if value == 0 {
-            break;
-        }
-    }
-}
 
 fn base64(bytes: &[u8]) -> String {
     let mut out = String::new();

@@ -3,6 +3,8 @@
 //! converter returns data or typed errors and never panics (in wasm a panic is a trap that
 //! leaves the instance unusable).
 
+mod common;
+use common::vlq::vlq;
 use v8_footprints::{Converter, Coverage, CoverageRange, Inputs, LineMode, Options, SourceText};
 
 struct Random(u64);
@@ -14,26 +16,6 @@ impl Random {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         ((self.0 >> 33) % u64::from(below.max(1))) as u32
-    }
-}
-
-fn vlq(mut value: i64, out: &mut String) {
-    const DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    value = if value < 0 {
-        ((-value) << 1) | 1
-    } else {
-        value << 1
-    };
-    loop {
-        let mut digit = value & 0x1f;
-        value >>= 5;
-        if value > 0 {
-            digit |= 0x20;
-        }
-        out.push(DIGITS[digit as usize] as char);
-        if value == 0 {
-            break;
-        }
     }
 }
 

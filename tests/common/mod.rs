@@ -1,7 +1,8 @@
-//! What the native golden tests share: the reviewable JSON form of a result, and where the
-//! source-map fixtures are.
+//! What the native tests share: the reviewable JSON form of a result, where the source-map
+//! fixtures are, and a VLQ writer for maps made in tests.
 
 pub mod map_fixtures;
+pub mod vlq;
 
 /// JSON with one top-level key, file, method or branch per line, so that diffs are readable.
 #[allow(dead_code)] // not every test binary that includes `common` writes goldens
