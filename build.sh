@@ -122,6 +122,7 @@ MJS
     echo "export default init;"
   } > pkg/web.js
   cp npm/package.json npm/index.d.ts npm/web.d.ts pkg/
+  write_agent_entry
   node tools/version.mjs stamp pkg/package.json  # the one version (Cargo.toml) into the package
   cp LICENSE pkg/
   # The command line (the package's bin): one module per subcommand, run from pkg/cli/.
@@ -141,6 +142,26 @@ MJS
     echo "error: pkg/${CRATE}_bg.wasm is $raw bytes, over the budget of $WASM_BUDGET_BYTES" >&2
     exit 1
   fi
+}
+
+# `v8-footprints/agent`: the layer's side of the protocol (PendingHits: the hits buffer and the bodies), from the same
+# instance as the main entry (index.cjs holds the whole API), so a PendingHits takes that entry's Converter.
+write_agent_entry() {
+  cat > pkg/agent.cjs <<'CJS'
+'use strict';
+// The agent entry: the same instance as the main entry (index.cjs), its protocol side and the Converter it takes.
+const { Converter, PendingHits, buildBody } = require('./index.cjs');
+module.exports = { Converter, PendingHits, buildBody };
+CJS
+  cat > pkg/agent.mjs <<'MJS'
+// ESM agent entry: the CommonJS build re-exported, so that require and import share one instance.
+import { createRequire } from 'node:module';
+const api = createRequire(import.meta.url)('./agent.cjs');
+export const { Converter, PendingHits, buildBody } = api;
+export default api;
+MJS
+  cp npm/agent.d.ts pkg/agent.d.ts
+  sed "s|'./index.js'|'./index.cjs'|g" npm/agent.d.ts > pkg/agent.d.cts  # for require: the .d.cts declarations
 }
 
 build_inspector() {  # the inspection page: dist/inspector/ (standalone, the web entry in lib/), pkg/inspector/, pkg/standin/

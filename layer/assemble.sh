@@ -52,8 +52,8 @@ cp -L "$root/layer/sealights-extension" "$stage/v8-footprints/exec-wrapper"
 cp "$root/LICENSE" "$stage/v8-footprints/LICENSE"
 cp "$root/wrapper/agent.mjs" "$stage/v8-footprints/wrapper/"
 cp -R "$root/wrapper/lib/." "$stage/v8-footprints/wrapper/lib/"
-# Only what Node loads: the CommonJS entry, its glue and the one .wasm (no browser entry, no types).
-for f in package.json index.cjs v8_footprints.cjs v8_footprints_bg.wasm; do
+# Only what Node loads: the CommonJS entries (the agent's re-exports the main one), their glue and the one .wasm (no browser entry, no types).
+for f in package.json index.cjs agent.cjs v8_footprints.cjs v8_footprints_bg.wasm; do
   if [ -f "$pkg_dir/$f" ]; then cp -L "$pkg_dir/$f" "$stage/v8-footprints/pkg/$f"; fi
 done
 # Fixed modes, whatever the umask and the sources' modes: only the exec wrappers are executable.

@@ -22,6 +22,12 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     throw typedError('freed', `Converter.${method}: the converter was freed (free() was called)`);
   }
 
+  // The wasm state of a live PendingHits; a typed error once free() was called.
+  function liveHits(hits, method) {
+    if (hits._inner) return hits._inner;
+    throw typedError('freed', `PendingHits.${method}: the pending hits were freed (free() was called)`);
+  }
+
   // Coverage for the paths that take objects: JSON text and bytes are parsed here.
   function coverageObjects(coverage) {
     let text = coverage;
@@ -179,22 +185,6 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     }
 
     /**
-     * Converts one take (inspector objects, or JSON text or bytes) and keeps what ran as a pending hit
-     * (`info`: {executionId, testName, start, end, isInitFootprints}; an empty executionId is
-     * filled in when the body is built). Returns {methods, errors}: how many methods ran, and the
-     * scripts left out and why.
-     */
-    addHit(coverage, info, sources, sourceMaps) {
-      const inner = live(this, 'addHit');
-      if (sources === undefined || sources === null) sources = defaultSources || {};
-      if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
-      coverage = coverageObjects(coverage);
-      const { urls, names, packed } = packObjects(this, scriptsOf(coverage));
-      const summary = inner.addHitPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps, JSON.stringify(hitInfo(info)));
-      return JSON.parse(summary);
-    }
-
-    /**
      * Converts one take (inspector objects, or JSON text or bytes, e.g. a NODE_V8_COVERAGE file) and
      * adds it to the converter's total: counts of the same line, method or branch are summed. Returns
      * {errors}: the scripts of this take left out and why (they are in the total's errors too).
@@ -243,27 +233,70 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
       live(this, 'clearTotal').clearTotal();
     }
 
+    /** Releases the wasm memory this converter holds; any later call throws a `freed` FootprintsError. */
+    free() {
+      if (this._inner) this._inner.free();
+      this._inner = undefined;
+    }
+  }
+
+  /**
+   * The layer's side of the backend protocol, apart from conversion: the hits waiting to be sent
+   * (at most `limit`, the oldest dropped past it), the invocations open at once and their windows,
+   * and the request bodies built from the hits. `converter` converts the takes it is given.
+   */
+  class PendingHits {
+    constructor(converter, options) {
+      if (!(converter instanceof Converter)) {
+        throw typedError('option', 'PendingHits: the first argument must be a Converter of this package');
+      }
+      const limit = options === undefined || options === null || options.limit === undefined ? 500 : options.limit;
+      if (limit >>> 0 !== limit || limit < 1) {
+        throw typedError('option', `PendingHits: limit must be a whole number from 1 to 2^32-1, not ${String(limit)}`);
+      }
+      this.converter = converter;
+      this._inner = new wasm.WasmPendingHits(limit);
+    }
+
+    /**
+     * Converts one take (inspector objects, or JSON text or bytes) and keeps what ran as a pending hit
+     * (`info`: {executionId, testName, start, end, isInitFootprints}; an empty executionId is
+     * filled in when the body is built). Returns {methods, errors}: how many methods ran, and the
+     * scripts left out and why.
+     */
+    addHit(coverage, info, sources, sourceMaps) {
+      const inner = liveHits(this, 'addHit');
+      const converter = live(this.converter, 'addHit');
+      if (sources === undefined || sources === null) sources = defaultSources || {};
+      if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
+      coverage = coverageObjects(coverage);
+      const { urls, names, packed } = packObjects(this.converter, scriptsOf(coverage));
+      const summary = inner.addHitPacked(converter, urls, names, packed, mapCacheOf(coverage), sources, sourceMaps, JSON.stringify(hitInfo(info)));
+      return JSON.parse(summary);
+    }
+
     /**
      * Opens an invocation: every take given to `addWindow` until `closeInvocation(key)` counts as
      * its own, also while other invocations are open (see the concurrency rule in docs/layer.md).
      */
     openInvocation(key) {
-      return live(this, 'openInvocation').openInvocation(wholeNumber('openInvocation', key));
+      return liveHits(this, 'openInvocation').openInvocation(wholeNumber('openInvocation', key));
     }
 
     /** Converts one take, which closes a window, and gives what ran to every open invocation. */
     addWindow(coverage, sources, sourceMaps) {
-      const inner = live(this, 'addWindow');
+      const inner = liveHits(this, 'addWindow');
+      const converter = live(this.converter, 'addWindow');
       if (sources === undefined || sources === null) sources = defaultSources || {};
       if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
       coverage = coverageObjects(coverage);
-      const { urls, names, packed } = packObjects(this, scriptsOf(coverage));
-      return { errors: JSON.parse(inner.addWindowPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps)) };
+      const { urls, names, packed } = packObjects(this.converter, scriptsOf(coverage));
+      return { errors: JSON.parse(inner.addWindowPacked(converter, urls, names, packed, mapCacheOf(coverage), sources, sourceMaps)) };
     }
 
     /** Closes an invocation; what ran in its windows becomes one pending hit (`info` as for addHit). */
     closeInvocation(key, info) {
-      const methods = live(this, 'closeInvocation').closeInvocation(wholeNumber('closeInvocation', key), JSON.stringify(hitInfo(info)));
+      const methods = liveHits(this, 'closeInvocation').closeInvocation(wholeNumber('closeInvocation', key), JSON.stringify(hitInfo(info)));
       return { methods };
     }
 
@@ -272,7 +305,7 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
      * of one test execution (hits without one count as `executionId`'s), or undefined when none waits.
      */
     nextBody(meta, executionId, max) {
-      const next = live(this, 'nextBody').nextBody(JSON.stringify(meta || {}), executionId || '', max || 1000);
+      const next = liveHits(this, 'nextBody').nextBody(JSON.stringify(meta || {}), executionId || '', max || 1000);
       if (next === undefined) return undefined;
       const result = { body: next.body, hits: next.hits, executionId: next.executionId };
       next.free();
@@ -281,30 +314,30 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
 
     /** Forgets the first `count` pending hits, once they were sent. */
     confirmSent(count) {
-      live(this, 'confirmSent').confirmSent(count);
+      liveHits(this, 'confirmSent').confirmSent(count);
     }
 
     /** Forgets the hits kept before it was known that no test execution was open; returns how many. */
     discardTentative() {
-      return live(this, 'discardTentative').discardTentative();
+      return liveHits(this, 'discardTentative').discardTentative();
     }
 
     /** Gives pending hits without an execution id the one now known. */
     assignExecution(executionId) {
-      live(this, 'assignExecution').assignExecution(executionId);
+      liveHits(this, 'assignExecution').assignExecution(executionId);
     }
 
     /** Hits waiting to be sent. */
     get pendingCount() {
-      return live(this, 'pendingCount').pendingCount;
+      return liveHits(this, 'pendingCount').pendingCount;
     }
 
     /** Hits dropped since the start because the buffer was full. */
     get droppedCount() {
-      return live(this, 'droppedCount').droppedCount;
+      return liveHits(this, 'droppedCount').droppedCount;
     }
 
-    /** Releases the wasm memory this converter holds; any later call throws a `freed` FootprintsError. */
+    /** Releases the wasm memory the hits hold (not the converter's); any later call throws a `freed` FootprintsError. */
     free() {
       if (this._inner) this._inner.free();
       this._inner = undefined;
@@ -397,5 +430,5 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     return wasm.buildBodyJson(JSON.stringify(whole), JSON.stringify(meta || {}));
   }
 
-  return { Converter, convert, merge, buildBody };
+  return { Converter, PendingHits, convert, merge, buildBody };
 }

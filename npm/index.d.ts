@@ -38,13 +38,11 @@ export interface ConverterOptions {
   include?: string[];
   /** `default` (first non-blank character decides; blank lines not executable) or `compat` (v8-to-istanbul's counts). */
   lineMode?: 'default' | 'compat';
-  /** How many hits `addHit` keeps waiting before dropping the oldest. Default 500. */
-  pendingHits?: number;
 }
 
-/** What is known of a hit besides its footprints. */
+/** What is known of a hit besides its footprints (`PendingHits` of `v8-footprints/agent`). */
 export interface HitInfo {
-  /** Empty when not known yet: filled in by `nextBody`. */
+  /** Empty when not known yet: filled in by `PendingHits.nextBody`. */
   executionId?: string;
   testName?: string | null;
   /** Epoch seconds. */
@@ -139,8 +137,6 @@ export class Converter {
   readonly projectRoot: string;
   convert(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): FootprintData;
   convertToJson(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): string;
-  /** Converts one take (objects, JSON text or bytes) and keeps what ran as a pending hit. */
-  addHit(coverage: CoverageInput, info: HitInfo, sources?: Sources, sourceMaps?: SourceMaps): { methods: number; errors: ScriptError[] };
   /**
    * Converts one take and adds it to the converter's total (counts of the same line, method or branch
    * summed). Returns the scripts of this take that were left out (also kept in the total's `errors`).
@@ -159,24 +155,6 @@ export class Converter {
   totalToJson(): string;
   /** Starts a new total; what the converter learnt about each script (sources, maps, ids) is kept. */
   clearTotal(): void;
-  /**
-   * Opens an invocation (`key`: any whole number from 0 to 2^32-1 the caller does not reuse while it is
-   * open). Every take given to `addWindow` from now until `closeInvocation(key)` counts as this
-   * invocation's, also when other invocations are open at the same time. Returns whether an older open
-   * invocation had to be forgotten to make room (256 are kept).
-   */
-  openInvocation(key: number): boolean;
-  /** Converts one take (it closes a window) and gives what ran to every open invocation; with none open it is dropped. */
-  addWindow(coverage: CoverageInput, sources?: Sources, sourceMaps?: SourceMaps): { errors: ScriptError[] };
-  /** Closes an invocation and keeps the windows it was open in as one pending hit; returns how many methods ran. */
-  closeInvocation(key: number, info: HitInfo): { methods: number };
-  /** The next body to send: the first pending hits (at most `max`) of one test execution, or undefined when none waits. */
-  nextBody(meta: BodyMeta, executionId?: string, max?: number): { body: string; hits: number; executionId: string } | undefined;
-  confirmSent(count: number): void;
-  discardTentative(): number;
-  assignExecution(executionId: string): void;
-  readonly pendingCount: number;
-  readonly droppedCount: number;
   free(): void;
 }
 export function convert(coverage: CoverageInput, sources?: Sources, options?: ConverterOptions, sourceMaps?: SourceMaps): FootprintData;
@@ -186,5 +164,5 @@ export function convert(coverage: CoverageInput, sources?: Sources, options?: Co
  * FootprintsError naming the argument (`input N`) when one is not footprint data.
  */
 export function merge(...data: (FootprintData | string)[]): FootprintData;
-/** The request body of footprints format 6.0, as JSON text. */
+/** The request body of footprints format 6.0, as JSON text (the agent's bodies: `PendingHits` of `v8-footprints/agent`). */
 export function buildBody(hits: Hit[], meta: BodyMeta): string;

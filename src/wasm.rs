@@ -69,7 +69,6 @@ struct JsOptions {
     exclude: Vec<String>,
     include: Vec<String>,
     line_mode: Option<String>,
-    pending_hits: Option<usize>,
 }
 
 /// A request body built from pending hits.
@@ -103,18 +102,12 @@ impl WasmNextBody {
 #[wasm_bindgen(js_name = WasmConverter)]
 pub struct WasmConverter {
     inner: CoreConverter,
-    open: OpenInvocations,
-    pending: PendingHits,
     /// What `add` converted so far, merged (counts summed), and its index.
     total: FootprintData,
     total_index: FootprintIndex,
     /// Compat mode: sums the total's mapped lines as c8 does.
     compat_total: crate::compat_total::CompatTotal,
 }
-
-/// At most this many invocations are open at once (the multi-concurrent runtime runs a few per
-/// worker); past it the oldest is forgotten, so one that never completes holds no memory for long.
-const MAX_OPEN_INVOCATIONS: usize = 256;
 
 #[wasm_bindgen(js_class = WasmConverter)]
 impl WasmConverter {
@@ -145,12 +138,9 @@ impl WasmConverter {
             include: js.include,
             line_mode,
         };
-        let pending = PendingHits::new(js.pending_hits.unwrap_or(500));
         CoreConverter::new(&options)
             .map(|inner| WasmConverter {
                 inner,
-                open: OpenInvocations::new(MAX_OPEN_INVOCATIONS),
-                pending,
                 total: FootprintData::default(),
                 total_index: FootprintIndex::default(),
                 compat_total: Default::default(),
@@ -315,14 +305,41 @@ impl WasmConverter {
         self.total_index = FootprintIndex::default();
         self.compat_total = Default::default();
     }
+}
 
-    /// Converts packed coverage (as `convertPacked`) and keeps what ran as one pending hit;
-    /// `hit_json` is JSON of `{executionId, testName, start, end, isInitFootprints}`. Returns
-    /// JSON of `{methods, errors}`: how many methods ran, and the scripts left out.
+/// The layer's protocol state (see the npm package's `PendingHits`): the open invocations and
+/// their windows, and the hits waiting to be sent with the bodies built from them. Conversion
+/// stays with the `WasmConverter` its adding methods are given.
+#[wasm_bindgen(js_name = WasmPendingHits)]
+pub struct WasmPendingHits {
+    open: OpenInvocations,
+    pending: PendingHits,
+}
+
+/// At most this many invocations are open at once (the multi-concurrent runtime runs a few per
+/// worker); past it the oldest is forgotten, so one that never completes holds no memory for long.
+const MAX_OPEN_INVOCATIONS: usize = 256;
+
+#[wasm_bindgen(js_class = WasmPendingHits)]
+impl WasmPendingHits {
+    /// Keeps at most `limit` hits waiting; past it the oldest is dropped (and counted).
+    #[wasm_bindgen(constructor)]
+    pub fn new(limit: usize) -> WasmPendingHits {
+        WasmPendingHits {
+            open: OpenInvocations::new(MAX_OPEN_INVOCATIONS),
+            pending: PendingHits::new(limit),
+        }
+    }
+
+    /// Converts packed coverage with `converter` (as its `convertPacked`) and keeps what ran as
+    /// one pending hit; `hit_json` is JSON of `{executionId, testName, start, end,
+    /// isInitFootprints}`. Returns JSON of `{methods, errors}`: how many methods ran, and the
+    /// scripts left out.
     #[wasm_bindgen(js_name = addHitPacked)]
     #[allow(clippy::too_many_arguments)] // one flat call across the boundary, no JS object
     pub fn add_hit_packed(
         &mut self,
+        converter: &mut WasmConverter,
         urls: Vec<String>,
         names: &str,
         packed: &[u32],
@@ -333,7 +350,7 @@ impl WasmConverter {
     ) -> Result<String, JsValue> {
         let info: HitInfo = serde_json::from_str(hit_json).map_err(|e| option_error("hit", e))?;
         let coverage = unpack(&urls, names, packed, map_cache_json).map_err(to_js_error)?;
-        let mut data = self.footprints(&coverage, sources, source_maps, true);
+        let mut data = converter.footprints(&coverage, sources, source_maps, true);
         let errors = std::mem::take(&mut data.errors);
         let methods = self.pending.push(info, data);
         Ok(format!(
@@ -350,12 +367,14 @@ impl WasmConverter {
         self.open.open(key)
     }
 
-    /// Converts packed coverage (as `convertPacked`), one take that closes a window, and gives
-    /// what ran to every open invocation (with none open it is dropped). Returns JSON of the
-    /// scripts left out, as `errors` elsewhere.
+    /// Converts packed coverage with `converter` (as its `convertPacked`), one take that closes a
+    /// window, and gives what ran to every open invocation (with none open it is dropped).
+    /// Returns JSON of the scripts left out, as `errors` elsewhere.
     #[wasm_bindgen(js_name = addWindowPacked)]
+    #[allow(clippy::too_many_arguments)] // one flat call across the boundary, no JS object
     pub fn add_window_packed(
         &mut self,
+        converter: &mut WasmConverter,
         urls: Vec<String>,
         names: &str,
         packed: &[u32],
@@ -367,7 +386,7 @@ impl WasmConverter {
         if self.open.is_empty() {
             return Ok("[]".into());
         }
-        let mut data = self.footprints(&coverage, sources, source_maps, true);
+        let mut data = converter.footprints(&coverage, sources, source_maps, true);
         let errors = std::mem::take(&mut data.errors);
         self.open.add_window(data);
         Ok(errors_to_json(&errors))

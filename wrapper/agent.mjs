@@ -51,8 +51,8 @@ const MEMORY_FLAGS = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-
 const MAX_HITS_PER_BODY = 200;
 /** How many hits (the init hit and the first invocations) must hold no method before the agent says so. */
 const SCOPE_HITS = 3;
-/** The wasm package (the layer ships it beside the wrapper). */
-const PACKAGE = fileURLToPath(new URL('../pkg/index.cjs', import.meta.url));
+/** The wasm package's agent entry (the layer ships the package beside the wrapper). */
+const PACKAGE = fileURLToPath(new URL('../pkg/agent.cjs', import.meta.url));
 /** The protocol's anonymous execution: used with SL_ALWAYS_REPORT while no test execution is open. */
 const ANONYMOUS_EXECUTION = '00000000-0000-0000-0000-000000000000';
 const seconds = () => Math.floor(Date.now() / 1000);
@@ -105,8 +105,7 @@ export async function beforeLoad() {
     scriptRoot: settings.taskRoot,
     buildRoot: settings.buildRoot,
     exclude: [...settings.exclude, ...ownFiles()],
-    pendingHits: settings.pendingHits,
-  });
+  }, { limit: settings.pendingHits });
   const delivery = await chooseDelivery(settings);
   const coverage = startCoverage({ exact: settings.exactCoverage });
   logMode(modeLine(settings.exactCoverage, delivery));
@@ -116,6 +115,7 @@ export async function beforeLoad() {
     settings,
     coverage,
     converter,
+    hits: converter.hits,
     health,
     backend: createBackend(settings, health),
     agentId: randomUUID(),
@@ -228,7 +228,7 @@ function mute(a, key) {
   a.muted = true;
   if (agent === a) agent = null;
   a.coverage.stop();
-  a.converter.confirmSent(a.converter.pendingCount);
+  a.hits.confirmSent(a.hits.pendingCount);
   log('warn', `the remote configuration sets ${key}=false: coverage is off for this process`);
 }
 
@@ -352,7 +352,7 @@ export function beforeInvoke(event, context) {
   const key = agent.nextKey;
   agent.nextKey = (agent.nextKey + 1) >>> 0;
   agent.invocations.set(context, { key, start: seconds(), testName: testNameOf(event) });
-  agent.converter.openInvocation(key);
+  agent.hits.openInvocation(key);
 }
 
 /**
@@ -468,7 +468,7 @@ async function collectAndSend(a, context, deadline) {
   if (invocation) {
     addWindow(a);
     const executionId = a.execution.status === 'open' ? a.execution.id : '';
-    const { methods } = a.converter.closeInvocation(invocation.key, { executionId, testName: invocation.testName, start: invocation.start, end: seconds() });
+    const { methods } = a.hits.closeInvocation(invocation.key, { executionId, testName: invocation.testName, start: invocation.start, end: seconds() });
     checkScope(a, methods);
     noteDropped(a);
   }
@@ -493,7 +493,7 @@ function flush(a, deadline) {
         if (a.muted) return;
         await checkExecution(a, deadline);
         if (a.execution.status === 'open' || a.execution.status === 'closing') {
-          if (a.converter.pendingCount > 0) queueEventOnce(a, EVENTS.FIRST_FOOTPRINTS);
+          if (a.hits.pendingCount > 0) queueEventOnce(a, EVENTS.FIRST_FOOTPRINTS);
           // The events first, then the footprints: one order on the one connection, whatever gzip takes.
           await postEvents(a, deadline);
           await send(a, deadline);
@@ -511,13 +511,13 @@ function flush(a, deadline) {
 
 /** Takes what ran since the last take and gives it to the open invocations (dropped when none is). */
 function addWindow(a) {
-  const { errors } = a.converter.addWindow(a.coverage.take());
+  const { errors } = a.hits.addWindow(a.coverage.take());
   for (const error of errors) log('warn', error.message);
 }
 
 /** Converts one take and keeps what ran as a pending hit. */
 function keep(a, scripts, info) {
-  const { errors, methods } = a.converter.addHit(scripts, info);
+  const { errors, methods } = a.hits.addHit(scripts, info);
   for (const error of errors) log('warn', error.message);
   checkScope(a, methods);
   noteDropped(a);
@@ -540,7 +540,7 @@ function checkScope(a, methods) {
 }
 
 function noteDropped(a) {
-  a.health.dropped(a.converter.droppedCount);
+  a.health.dropped(a.hits.droppedCount);
 }
 
 /**
@@ -585,13 +585,13 @@ async function checkExecution(a, deadline) {
     known.status = 'open';
     known.id = answer.execution.executionId;
     a.executions.set(known.id, answer.execution);
-    a.converter.assignExecution(known.id);
+    a.hits.assignExecution(known.id);
     a.everOpen = true;
     queueEventOnce(a, EVENTS.FIRST_EXECUTION);
     return;
   }
   if (answer.status === 'closing') {
-    a.converter.discardTentative();
+    a.hits.discardTentative();
     if (known.status !== 'closed') log('info', `test execution ${answer.execution.executionId} is closing (pendingDelete): sending what is held, then not collecting`);
     a.executions.set(answer.execution.executionId, answer.execution);
     // What is held has its execution (the init hit only once one was seen open: else it waits for the next).
@@ -608,13 +608,13 @@ function endCollection(a) {
   if (a.settings.alwaysReport) {
     known.status = 'open';
     known.id = ANONYMOUS_EXECUTION;
-    a.converter.assignExecution(known.id);
+    a.hits.assignExecution(known.id);
     return;
   }
   if (known.status !== 'closed') log('info', 'no test execution is open: footprints are not collected');
   known.status = 'closed';
   known.id = '';
-  a.converter.discardTentative();
+  a.hits.discardTentative();
 }
 
 /** Sends the pending hits, a body per test execution, while time remains; failures keep them for later. */
@@ -633,11 +633,11 @@ async function send(a, deadline) {
     methodLines: a.methodLines,
   };
   const mapped = { ...meta, footprintsMapping: 'agent' };
-  while (a.converter.pendingCount > 0 && Date.now() < deadline) {
-    let next = a.converter.nextBody(a.collectorMapping ? mapped : meta, a.execution.id, MAX_HITS_PER_BODY);
+  while (a.hits.pendingCount > 0 && Date.now() < deadline) {
+    let next = a.hits.nextBody(a.collectorMapping ? mapped : meta, a.execution.id, MAX_HITS_PER_BODY);
     if (next === undefined) return;
     // Only hits without an execution go in the collector's mapping; hits held for a known one keep its id.
-    if (a.collectorMapping && next.executionId) next = a.converter.nextBody(meta, a.execution.id, MAX_HITS_PER_BODY);
+    if (a.collectorMapping && next.executionId) next = a.hits.nextBody(meta, a.execution.id, MAX_HITS_PER_BODY);
     const execution = a.executions.get(next.executionId) || {};
     const ids = {
       buildSessionId: s.buildSessionId,
@@ -661,10 +661,10 @@ async function send(a, deadline) {
     };
     const result = await a.backend.sendFootprints(next.body, ids, deadline);
     if (!result.ok && result.retryable) {
-      log('debug', `footprints not sent (${result.error}); ${a.converter.pendingCount} hits kept for the next send`);
+      log('debug', `footprints not sent (${result.error}); ${a.hits.pendingCount} hits kept for the next send`);
       return;
     }
-    a.converter.confirmSent(next.hits);
+    a.hits.confirmSent(next.hits);
     if (!result.ok) {
       a.health.refused(result.status, next.hits);
     } else {

@@ -55,6 +55,8 @@ const inProject = (url) => {
 /** The body of the first `max` pending hits: `nextBody` (current API) or `pendingBody` (before it). */
 const bodyOf = (c, meta, id, max) => (typeof c.nextBody === 'function' ? c.nextBody(meta, id, max)?.body : c.pendingBody(meta, id, max));
 const converterOptions = { projectRoot: entry.projectRoot, cwd: entry.dir, scriptRoot: entry.dir };
+/** The agent's pending hits over `converter`: the package's `PendingHits`, or the converter itself in builds before it. */
+const hitsOf = (pkg, converter) => (typeof pkg.PendingHits === 'function' ? new pkg.PendingHits(converter) : converter);
 
 async function v2iConvert(V8ToIstanbul, result) {
   let files = 0;
@@ -69,20 +71,26 @@ async function v2iConvert(V8ToIstanbul, result) {
   return files;
 }
 
-/** Times the Rust calls of a converter (the rest of a call is JS: packing the inspector objects). */
-function timeRust(converter) {
-  const inner = converter._inner;
+/**
+ * Times the Rust calls of a converter and of the pending hits over it, when given (the rest of a call is JS:
+ * packing the inspector objects).
+ */
+function timeRust(...objects) {
   const timer = { ms: 0 };
-  for (const name of ['convertPacked', 'addHitPacked', 'projectMask']) {
-    const original = inner[name].bind(inner);
-    inner[name] = (...args) => {
-      const s = now();
-      try {
-        return original(...args);
-      } finally {
-        timer.ms += now() - s;
-      }
-    };
+  for (const object of objects) {
+    const inner = object._inner;
+    for (const name of ['convertPacked', 'addHitPacked', 'projectMask']) {
+      if (typeof inner[name] !== 'function') continue;
+      const original = inner[name].bind(inner);
+      inner[name] = (...args) => {
+        const s = now();
+        try {
+          return original(...args);
+        } finally {
+          timer.ms += now() - s;
+        }
+      };
+    }
   }
   return timer;
 }
@@ -124,7 +132,8 @@ if (mode === 'warm') {
   try {
     // This converter, loaded as the agent loads it; convertToJson of the inspector objects.
     t0 = now();
-    const { Converter } = require(process.env.BENCH_PKG || path.join(root, 'pkg/index.cjs'));
+    const pkg = require(process.env.BENCH_PKG || path.join(root, 'pkg/index.cjs'));
+    const { Converter } = pkg;
     out.fpLoadMs = now() - t0;
     const converter = new Converter(converterOptions);
     const rust = timeRust(converter);
@@ -153,7 +162,8 @@ if (mode === 'warm') {
     const standin = await startStandin({ labs: { lab: { executionId: 'exec-1', testStage: 'Bench', buildSessionId: 'bsid-1' } } });
     const backend = createBackend({ token: standin.token, server: standin.apiUrl, collectorUrl: '' });
     const agentConverter = new Converter(converterOptions);
-    const agentRust = timeRust(agentConverter);
+    const agentHits = hitsOf(pkg, agentConverter);
+    const agentRust = timeRust(agentConverter, ...(agentHits === agentConverter ? [] : [agentHits]));
     const meta = { agentId: 'bench-agent', labId: 'lab', buildSessionId: 'bsid-1', agentVersion: '0.1.0', agentType: 'nodejs-lambda', intervalSeconds: 10 };
     const ids = {
       buildSessionId: 'bsid-1', executionBuildSessionId: 'bsid-1', testStage: 'Bench', labId: 'lab', executionId: 'exec-1', agentId: 'bench-agent',
@@ -166,11 +176,11 @@ if (mode === 'warm') {
       for (let spent = 0, t0l = now(); more(o.addHitMs.length, n, n === 1 ? 1e9 : spent); spent = now() - t0l) {
         agentRust.ms = 0;
         t0 = now();
-        agentConverter.addHit(result, info());
+        agentHits.addHit(result, info());
         o.addHitMs.push(now() - t0);
         o.addHitRustMs.push(agentRust.ms);
         t0 = now();
-        const body = bodyOf(agentConverter, meta, 'exec-1', 1);
+        const body = bodyOf(agentHits, meta, 'exec-1', 1);
         o.bodyMs.push(now() - t0);
         t0 = now();
         const gz = zlib.gzipSync(Buffer.from(body, 'utf8'));
@@ -181,7 +191,7 @@ if (mode === 'warm') {
         const sent = await backend.sendFootprints(body, ids, Date.now() + 5000);
         o.sendMs.push(now() - t0);
         if (!sent.ok) out.sendFailures++;
-        agentConverter.confirmSent(1);
+        agentHits.confirmSent(1);
       }
     }
     const first = {};
@@ -230,7 +240,8 @@ if (mode === 'warm') {
   t0 = now();
   if (mode === 'cold-fp') {
     try {
-      const { Converter } = require(process.env.BENCH_PKG || path.join(root, 'pkg/index.cjs'));
+      const pkg = require(process.env.BENCH_PKG || path.join(root, 'pkg/index.cjs'));
+      const { Converter } = pkg;
       const converter = new Converter(converterOptions);
       out.loadMs = now() - t0;
       t0 = now();
@@ -257,7 +268,7 @@ if (mode === 'warm') {
       t0 = now();
       second.convertToJson(initResult, read, read);
       out.secondWarmMs = now() - t0;
-      const again = new Converter(converterOptions);
+      const again = hitsOf(pkg, new Converter(converterOptions));
       t0 = now();
       again.addHit(initResult, { executionId: 'e', start: 1, end: 1 });
       bodyOf(again, { agentId: 'a', labId: 'l', buildSessionId: 'b' }, 'e', 1);

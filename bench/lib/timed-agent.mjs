@@ -65,18 +65,18 @@ export async function beforeLoad() {
   stats.beforeLoad = now() - t0;
 }
 
-// The agent loads the converter on first use (after the first response): its methods are timed from then on.
+// The agent loads the package's agent entry on first use (after the first response): its methods are timed from then on.
 const requireHere = createRequire(agentFile);
-const packageFile = requireHere.resolve(path.join(path.dirname(agentFile), '../pkg/index.cjs'));
+const packageFile = requireHere.resolve(path.join(path.dirname(agentFile), '../pkg/agent.cjs'));
 let timedConverter = false;
 function timeConverterOnceLoaded() {
   if (timedConverter || !requireHere.cache[packageFile]) return;
   timedConverter = true;
-  const { Converter } = requireHere(packageFile);
-  for (const name of ['addHit', 'addWindow']) timeMethod(Converter.prototype, name, 'addHit');
-  timeMethod(Converter.prototype, 'nextBody', 'body');
-  const originalAdd = Converter.prototype.addWindow;
-  Converter.prototype.addWindow = function (...args) {
+  const { PendingHits } = requireHere(packageFile);
+  for (const name of ['addHit', 'addWindow']) timeMethod(PendingHits.prototype, name, 'addHit');
+  timeMethod(PendingHits.prototype, 'nextBody', 'body');
+  const originalAdd = PendingHits.prototype.addWindow;
+  PendingHits.prototype.addWindow = function (...args) {
     const inner = this._inner;
     if (!inner.__timed) {
       inner.__timed = true;

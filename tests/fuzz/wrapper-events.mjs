@@ -188,7 +188,7 @@ function expectedName(e) {
 function loadPackage() {
   const dir = process.env.FUZZ_PKG || path.join(root, 'pkg');
   try {
-    return createRequire(import.meta.url)(path.join(dir, 'index.cjs'));
+    return createRequire(import.meta.url)(path.join(dir, 'agent.cjs'));
   } catch {
     return null;
   }
@@ -208,14 +208,14 @@ function wellFormed(name) {
   return name.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
-/** Gives the name to a real converter as the agent does and returns the body's `testName`. */
-function throughPackage(api, converter, key, name) {
-  converter.openInvocation(key);
-  converter.addWindow(COVERAGE, SOURCES);
-  const { methods } = converter.closeInvocation(key, { executionId: 'exec', testName: name, start: 1, end: 2 });
+/** Gives the name to real pending hits (over a real converter) as the agent does and returns the body's `testName`. */
+function throughPackage(api, hits, key, name) {
+  hits.openInvocation(key);
+  hits.addWindow(COVERAGE, SOURCES);
+  const { methods } = hits.closeInvocation(key, { executionId: 'exec', testName: name, start: 1, end: 2 });
   if (methods !== 1) throw new Error(`closeInvocation kept ${methods} methods, not 1`);
-  const next = converter.nextBody({ agentId: 'a', labId: 'l', buildSessionId: 'b' }, 'exec', 1);
-  converter.confirmSent(next.hits);
+  const next = hits.nextBody({ agentId: 'a', labId: 'l', buildSessionId: 'b' }, 'exec', 1);
+  hits.confirmSent(next.hits);
   const body = JSON.parse(next.body);
   const hit = body.executions[0].hits[0];
   return hit.testName;
@@ -238,7 +238,7 @@ function save(index, why, value) {
 }
 
 const api = loadPackage();
-const converter = api && new api.Converter({ projectRoot: '/p' });
+const converter = api && new api.PendingHits(new api.Converter({ projectRoot: '/p' }));
 if (!api) console.log('FUZZ: pkg/ is not built (./build.sh pkg): the names are not passed through the converter');
 const started = Date.now();
 let ran = 0;

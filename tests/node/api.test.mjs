@@ -1,7 +1,8 @@
 // The package's API on coverage of real runs made here (a child `node` under an inspector session):
 // script URLs with a query (ESM `import('./q.mjs?v=1')`), the same URL twice in one take (a
 // CommonJS module loaded again after `delete require.cache[...]`), the default project root
-// (process.cwd()), the typed error after free(), and addHit's input forms.
+// (process.cwd()), the typed error after free(), and the agent entry's PendingHits: addHit's input
+// forms, its limit, and what it says about a wrong converter.
 //
 //   node --test tests/node/api.test.mjs      (needs pkg/ from ./build.sh)
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { importPackage } from './package-suite.mjs';
 
 let fp;
+let agent; // the agent entry, v8-footprints/agent
 let app; // a temporary project: <app>/src/{q.mjs,twice.cjs,run.mjs}
 const runs = {};
 
@@ -51,6 +53,7 @@ fs.writeFileSync(process.argv[3], JSON.stringify({ result: result.filter((s) => 
 
 before(async () => {
   fp = await importPackage();
+  agent = await importPackage('./agent');
   app = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'v8-footprints-api-')));
   fs.mkdirSync(path.join(app, 'src'));
   for (const [name, text] of Object.entries(SOURCES)) fs.writeFileSync(path.join(app, 'src', name), text);
@@ -125,18 +128,11 @@ test('every method after free() throws a FootprintsError of kind "freed"', () =>
   const calls = {
     convert: () => converter.convert(runs.twice),
     convertToJson: () => converter.convertToJson(JSON.stringify(runs.twice)),
-    addHit: () => converter.addHit(runs.twice, { start: 1, end: 2 }),
     add: () => converter.add(runs.twice),
     total: () => converter.total,
     totalToJson: () => converter.totalToJson(),
     clearTotal: () => converter.clearTotal(),
-    nextBody: () => converter.nextBody({ agentId: 'a', labId: 'l', buildSessionId: 'b' }),
-    confirmSent: () => converter.confirmSent(1),
-    discardTentative: () => converter.discardTentative(),
-    assignExecution: () => converter.assignExecution('e'),
     projectRoot: () => converter.projectRoot,
-    pendingCount: () => converter.pendingCount,
-    droppedCount: () => converter.droppedCount,
   };
   for (const [name, call] of Object.entries(calls)) {
     assert.throws(call, (error) => {
@@ -149,15 +145,108 @@ test('every method after free() throws a FootprintsError of kind "freed"', () =>
   }
 });
 
-test('addHit takes coverage as objects, JSON text and JSON bytes, like convert', () => {
+test('PendingHits: every method after its free() throws a "freed" FootprintsError; a freed converter is named as such', () => {
+  const converter = new agent.Converter({ projectRoot: app });
+  const hits = new agent.PendingHits(converter);
+  hits.free();
+  hits.free(); // twice is fine
+  const calls = {
+    addHit: () => hits.addHit(runs.twice, { start: 1, end: 2 }),
+    openInvocation: () => hits.openInvocation(1),
+    addWindow: () => hits.addWindow(runs.twice),
+    closeInvocation: () => hits.closeInvocation(1, { start: 1, end: 2 }),
+    nextBody: () => hits.nextBody({ agentId: 'a', labId: 'l', buildSessionId: 'b' }),
+    confirmSent: () => hits.confirmSent(1),
+    discardTentative: () => hits.discardTentative(),
+    assignExecution: () => hits.assignExecution('e'),
+    pendingCount: () => hits.pendingCount,
+    droppedCount: () => hits.droppedCount,
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    assert.throws(call, (error) => {
+      assert.equal(error.name, 'FootprintsError', name);
+      assert.equal(error.kind, 'freed', name);
+      assert.equal(error.message, `PendingHits.${name}: the pending hits were freed (free() was called)`);
+      return true;
+    });
+  }
+  // Live pending hits over a freed converter: the calls that convert say the converter was freed.
+  const live = new agent.PendingHits(converter);
+  converter.free();
+  for (const [name, call] of [['addHit', () => live.addHit(runs.twice, { start: 1, end: 2 })], ['addWindow', () => live.addWindow(runs.twice)]]) {
+    assert.throws(call, { name: 'FootprintsError', kind: 'freed', message: `Converter.${name}: the converter was freed (free() was called)` });
+  }
+  assert.equal(live.openInvocation(7), false, 'what needs no conversion still works');
+  assert.deepEqual(live.closeInvocation(7, { start: 1, end: 2 }), { methods: 0 });
+  live.free();
+});
+
+test('the agent entry shares the main entry instance; PendingHits wants one of its Converters and a whole limit', () => {
+  assert.equal(agent.Converter, fp.Converter);
+  assert.equal(agent.buildBody, fp.buildBody);
+  assert.equal(typeof agent.PendingHits, 'function');
+  assert.equal(fp.PendingHits, undefined, 'the main ESM entry does not export PendingHits');
+  const converter = new fp.Converter({ projectRoot: app });
+  try {
+    for (const notConverter of [undefined, {}, { _inner: converter._inner }]) {
+      assert.throws(() => new agent.PendingHits(notConverter), {
+        name: 'FootprintsError',
+        kind: 'option',
+        message: 'PendingHits: the first argument must be a Converter of this package',
+      });
+    }
+    for (const limit of [0, -1, 1.5, '10', null, 2 ** 32]) {
+      assert.throws(() => new agent.PendingHits(converter, { limit }), {
+        name: 'FootprintsError',
+        kind: 'option',
+        message: `PendingHits: limit must be a whole number from 1 to 2^32-1, not ${String(limit)}`,
+      });
+    }
+    // The converter no longer takes the buffer's option.
+    assert.throws(() => new fp.Converter({ projectRoot: app, pendingHits: 10 }), { name: 'FootprintsError', kind: 'option' });
+  } finally {
+    converter.free();
+  }
+});
+
+test('PendingHits keeps at most `limit` hits: past it the oldest is dropped and counted', () => {
+  const converter = new agent.Converter({ projectRoot: app });
+  const hits = new agent.PendingHits(converter, { limit: 2 });
+  try {
+    for (const start of [1795432701, 1795432702, 1795432703]) {
+      assert.deepEqual(hits.addHit(runs.twice, { executionId: 'exec', testName: `t${start}`, start, end: start }), { methods: 1, errors: [] });
+    }
+    assert.equal(hits.pendingCount, 2);
+    assert.equal(hits.droppedCount, 1);
+    const next = hits.nextBody({ agentId: 'a', labId: 'l', buildSessionId: 'b' }, 'exec', 10);
+    assert.equal(next.hits, 2);
+    assert.equal(next.executionId, 'exec');
+    assert.deepEqual(JSON.parse(next.body).executions[0].hits.map((h) => h.testName), ['t1795432702', 't1795432703']);
+    hits.confirmSent(next.hits);
+    assert.equal(hits.pendingCount, 0);
+    assert.equal(hits.nextBody({ agentId: 'a', labId: 'l', buildSessionId: 'b' }, 'exec', 10), undefined);
+    // The default keeps 500.
+    const roomy = new agent.PendingHits(converter);
+    for (let i = 0; i < 501; i++) roomy.addHit(runs.twice, { executionId: 'exec', start: 1, end: 1 });
+    assert.deepEqual([roomy.pendingCount, roomy.droppedCount], [500, 1]);
+    roomy.free();
+  } finally {
+    hits.free();
+    converter.free();
+  }
+});
+
+test('PendingHits.addHit takes coverage as objects, JSON text and JSON bytes, like convert', () => {
   const meta = { agentId: 'agent', labId: 'lab', buildSessionId: 'bsid' };
   const bodyOf = (coverage) => {
-    const converter = new fp.Converter({ projectRoot: app });
+    const converter = new agent.Converter({ projectRoot: app });
+    const hits = new agent.PendingHits(converter);
     try {
-      const summary = converter.addHit(coverage, { executionId: 'exec', testName: 't', start: 1795432752, end: 1795432753 });
-      const next = converter.nextBody(meta, 'exec', 10);
+      const summary = hits.addHit(coverage, { executionId: 'exec', testName: 't', start: 1795432752, end: 1795432753 });
+      const next = hits.nextBody(meta, 'exec', 10);
       return { summary, body: JSON.parse(next.body) };
     } finally {
+      hits.free();
       converter.free();
     }
   };
@@ -171,10 +260,12 @@ test('addHit takes coverage as objects, JSON text and JSON bytes, like convert',
   assert.deepEqual(bodyOf(Buffer.from(text)), objects, 'JSON bytes (Buffer)');
   assert.deepEqual(bodyOf(new TextEncoder().encode(text).buffer), objects, 'ArrayBuffer');
   for (const [what, bad, kind] of [['text', '{"result": [', 'json'], ['bytes', new Uint8Array([0x7b, 0xff]), 'non-utf8']]) {
-    const converter = new fp.Converter({ projectRoot: app });
+    const converter = new agent.Converter({ projectRoot: app });
+    const hits = new agent.PendingHits(converter);
     try {
-      assert.throws(() => converter.addHit(bad, { start: 1, end: 2 }), (error) => error.name === 'FootprintsError' && error.kind === kind, what);
+      assert.throws(() => hits.addHit(bad, { start: 1, end: 2 }), (error) => error.name === 'FootprintsError' && error.kind === kind, what);
     } finally {
+      hits.free();
       converter.free();
     }
   }

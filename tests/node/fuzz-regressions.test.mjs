@@ -1,6 +1,6 @@
 // The events the wrapper's fuzzer (tests/fuzz/wrapper-events.mjs, docs/fuzzing.md) found bugs with, kept in
 // tests/fixtures/fuzz/wrapper-events.json: the test name the wrapper reads from each, and, through the built
-// package as the agent gives it (openInvocation, addWindow, closeInvocation, nextBody), the name the body carries.
+// package as the agent gives it (PendingHits: openInvocation, addWindow, closeInvocation, nextBody), the name the body carries.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,20 +31,22 @@ for (const c of cases) {
 }
 
 test('a test name with lone surrogates reaches the body as well-formed text, and the hit is kept', async () => {
-  const { Converter } = await importPackage();
+  const { Converter, PendingHits } = await importPackage('./agent');
   const source = 'function f() {\n  return 1;\n}\nf();\n';
   const coverage = { result: [{ scriptId: '1', url: 'file:///p/a.js', functions: [
     { functionName: '', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: source.length, count: 1 }] },
     { functionName: 'f', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: 29, count: 1 }] },
   ] }] };
   const converter = new Converter({ projectRoot: '/p' });
+  const hits = new PendingHits(converter);
   for (const [key, c] of cases.filter((c) => c.sent).entries()) {
-    converter.openInvocation(key);
-    converter.addWindow(coverage, { 'file:///p/a.js': source });
-    assert.deepEqual(converter.closeInvocation(key, { executionId: 'exec', testName: c.testName, start: 1, end: 2 }), { methods: 1 });
-    const next = converter.nextBody({ agentId: 'a', labId: 'l', buildSessionId: 'b' }, 'exec', 1);
-    converter.confirmSent(next.hits);
+    hits.openInvocation(key);
+    hits.addWindow(coverage, { 'file:///p/a.js': source });
+    assert.deepEqual(hits.closeInvocation(key, { executionId: 'exec', testName: c.testName, start: 1, end: 2 }), { methods: 1 });
+    const next = hits.nextBody({ agentId: 'a', labId: 'l', buildSessionId: 'b' }, 'exec', 1);
+    hits.confirmSent(next.hits);
     assert.equal(JSON.parse(next.body).executions[0].hits[0].testName, c.sent);
   }
+  hits.free();
   converter.free();
 });

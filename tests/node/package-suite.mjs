@@ -13,14 +13,18 @@ import { expectedBranches } from './oracles/branches.mjs';
 import { expectedMethodIds, expectedMethods } from './oracles/ids.mjs';
 import { istanbulLineCounts } from './oracles/istanbul.mjs';
 
-/** Imports the ESM entry of pkg/ as its package.json "exports" (import condition) names it. */
-export async function importPackage() {
+/**
+ * Imports an ESM entry of pkg/ (`subpath`: "." or "./agent") as its package.json "exports" (import condition)
+ * names it.
+ */
+export async function importPackage(subpath = '.') {
   const manifest = path.join(PKG, 'package.json');
   if (!fs.existsSync(manifest)) {
     throw new Error(`the package is not built: ${manifest} is missing (run ./build.sh)`);
   }
   const json = JSON.parse(fs.readFileSync(manifest, 'utf8'));
-  const entry = resolveExport(json.exports, new Set(['node', 'import', 'default'])) ?? 'index.mjs';
+  const entry = resolveExport(json.exports && json.exports[subpath], new Set(['node', 'import', 'default'])) ?? (subpath === '.' ? 'index.mjs' : null);
+  if (!entry) throw new Error(`${manifest} exports no ${subpath}`);
   return import(pathToFileURL(path.join(PKG, entry)).href);
 }
 

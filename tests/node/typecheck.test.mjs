@@ -49,7 +49,7 @@ test('the Node side: a wrong argument in wrapper/, a wrong option in npm/cli/ an
     // setTimeout's delay as a string (Node's declarations)
     { file: 'wrapper/lib/hooks.mjs', from: '      }, limitMs);', to: '      }, String(limitMs));' },
     // a Converter option of the wrong type (the package's index.d.ts, reached through the package's layout)
-    { file: 'npm/cli/convert.mjs', from: '      lineMode,\n    });', to: "      lineMode,\n      pendingHits: 'ten',\n    });" },
+    { file: 'npm/cli/convert.mjs', from: '      lineMode,\n    });', to: "      lineMode,\n      buildRoot: 10,\n    });" },
     // a documented parameter of the stand-in (its JSDoc)
     { file: 'npm/standin/standin.mjs', from: "(req.url), 'config query',", to: '(req.url), 42,' },
   ];

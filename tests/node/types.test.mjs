@@ -17,13 +17,23 @@ const pkg = process.env.V8_FOOTPRINTS_PKG ? path.resolve(process.env.V8_FOOTPRIN
 const GOOD = `
 import init, * as web from 'v8-footprints/web';
 import { Converter, convert, merge, buildBody, type FootprintData, type FootprintsError } from 'v8-footprints';
-const converter = new Converter({ projectRoot: '/app', cwd: '/', scriptRoot: '/var/task', buildRoot: '/app/dist', exclude: ['test/'], lineMode: 'compat', pendingHits: 10 });
+import { PendingHits, Converter as AgentConverter, type HitInfo } from 'v8-footprints/agent';
+const converter = new Converter({ projectRoot: '/app', cwd: '/', scriptRoot: '/var/task', buildRoot: '/app/dist', exclude: ['test/'], lineMode: 'compat' });
+const hits = new PendingHits(converter, { limit: 10 });
+const sameClass: AgentConverter = converter;
 const data: FootprintData = converter.convert('{"result":[]}', (url: string) => url.length > 0 ? 'x' : undefined);
 const ids: string[] = data.methods.map((m) => m.id + m.line + m.column + m.count);
 const lines: (number | null)[] = data.files[0].lines;
-const hit = converter.addHit({ result: [] }, { start: 1, end: 2, testName: null });
-const next = converter.nextBody({ agentId: 'a', labId: 'l', buildSessionId: 'b' }, 'exec', 10);
-if (next) converter.confirmSent(next.hits);
+const info: HitInfo = { start: 1, end: 2, testName: null };
+const hit: { methods: number } = hits.addHit({ result: [] }, info);
+const opened: boolean = hits.openInvocation(1);
+hits.addWindow([], {});
+const closed: { methods: number } = hits.closeInvocation(1, { executionId: 'exec', start: 1, end: 2 });
+const next = hits.nextBody({ agentId: 'a', labId: 'l', buildSessionId: 'b' }, 'exec', 10);
+if (next) hits.confirmSent(next.hits);
+hits.assignExecution('exec');
+const counts: number = hits.discardTentative() + hits.pendingCount + hits.droppedCount;
+hits.free();
 const text: string = buildBody([{ footprints: data, executionId: 'e', start: 1, end: 2 }], { agentId: 'a', labId: 'l', buildSessionId: 'b' });
 const other: FootprintData = convert(new Uint8Array(), new Map([['u', 's']]), { projectRoot: '/' });
 const added: { errors: { url: string }[] } = converter.add(new Uint8Array());
@@ -31,13 +41,16 @@ const total: FootprintData = merge(converter.total, data, converter.totalToJson(
 converter.clearTotal();
 function kind(error: FootprintsError): string { return error.kind + (error.url ?? ''); }
 async function page() { await init(); return web.merge(web.convert('[]', {})); }
-export { ids, lines, hit, text, other, kind, added, total, page };
+export { ids, lines, hit, text, other, kind, added, total, sameClass, opened, closed, counts, page };
 `;
 const BAD = `
 import { Converter } from 'v8-footprints';
+import { PendingHits } from 'v8-footprints/agent';
 const converter = new Converter({ lineMode: 'exact' });
 const n: number = converter.convert('[]').methods[0].id;
 const m: string = merge(converter.total).files;
+converter.addHit([], { start: 1, end: 2 });
+new PendingHits(converter, { limit: 'many' });
 `;
 
 function check(source, moduleKind) {
@@ -72,4 +85,7 @@ test('misuse is a type error', () => {
   const diagnostics = check(BAD, 'esm');
   assert.ok(diagnostics.some((d) => /"exact"/.test(d)), diagnostics.join('\n'));
   assert.ok(diagnostics.some((d) => /string.*number|number.*string/.test(d)), diagnostics.join('\n'));
+  assert.ok(diagnostics.some((d) => /'addHit' does not exist on type 'Converter'/.test(d)), diagnostics.join('\n'));
+  // the result's id and the limit 'many'
+  assert.equal(diagnostics.filter((d) => d === "Type 'string' is not assignable to type 'number'.").length, 2, diagnostics.join('\n'));
 });
