@@ -84,6 +84,8 @@ fs.rmSync(pkgCopy, { recursive: true, force: true });
 fs.mkdirSync(pkgCopy, { recursive: true });
 const pkgSource = process.env.BENCH_PKG_DIR ? path.resolve(process.env.BENCH_PKG_DIR) : path.join(root, 'pkg');
 for (const f of ['package.json', 'index.cjs', 'v8_footprints.cjs', 'v8_footprints_bg.wasm']) fs.copyFileSync(path.join(pkgSource, f), path.join(pkgCopy, f));
+// The layer's agent loads the package's agent entry, agent.cjs (a BENCH_PKG_DIR build older than it has none).
+if (fs.existsSync(path.join(pkgSource, 'agent.cjs'))) fs.copyFileSync(path.join(pkgSource, 'agent.cjs'), path.join(pkgCopy, 'agent.cjs'));
 process.env.BENCH_PKG = path.join(pkgCopy, 'index.cjs');
 const entries = await buildCorpus();
 log(`corpus ready (${entries.length} entries under ${path.relative(root, corpusDir)})`);

@@ -76,6 +76,7 @@ export async function runLayer({ pkg = path.join(root, 'pkg'), corpus, rounds = 
         if (v !== 'direct') {
           const file = path.join(statsDir, `cold-${h}-${v}-${i}.json`);
           await timed(fn, { benchStats: file });
+          if (!fs.existsSync(file)) throw new Error(`${h} (${v}): the timed agent wrote no figures; the function's output:\n${fn.output.slice(-3000)}`);
           (out.coldStats[`${h}/${v}`] ||= []).push(JSON.parse(fs.readFileSync(file, 'utf8')).first);
         }
         await fn.stop();
