@@ -10,6 +10,7 @@
 //! stripped byte-order mark.
 
 use crate::coverage::Script;
+use crate::line_index::{equal_bytes, first_marked};
 use crate::tokens::is_js_space;
 
 /// v8-to-istanbul's line table of one source.
@@ -275,23 +276,12 @@ fn utf16_len(bytes: &[u8]) -> u32 {
 /// The first offset at or after `from` of the byte `a` or `b` (the length when none), eight
 /// bytes at a time.
 fn next_of(bytes: &[u8], from: usize, a: u8, b: u8) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let mut at = from;
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        // The lowest flagged byte is a true match (a false one sits only above a true one).
-        let found = zero_byte(x ^ (ONES * u64::from(a))) | zero_byte(x ^ (ONES * u64::from(b)));
-        if found != 0 {
-            return at + (found.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    while at < bytes.len() && bytes[at] != a && bytes[at] != b {
-        at += 1;
-    }
-    at
+    first_marked(
+        bytes,
+        from,
+        |x| equal_bytes(x, a) | equal_bytes(x, b),
+        |byte| byte == a || byte == b,
+    )
 }
 
 #[cfg(test)]

@@ -53,22 +53,42 @@ pub fn count_lines(text: &str) -> usize {
 /// The first offset at or after `from` of a byte that is `\n`, `\r` or not ASCII (the length
 /// when none), eight bytes at a time.
 pub(crate) fn ascii_run_end(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    first_marked(
+        bytes,
+        from,
+        |x| equal_bytes(x, b'\n') | equal_bytes(x, b'\r') | (x & HIGH_BITS),
+        |b| matches!(b, b'\n' | b'\r' | 0x80..),
+    )
+}
+
+const ONE_BYTES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of the word `x` that equals `byte` (exact for the lowest such byte;
+/// a byte above it may be flagged falsely).
+pub(crate) fn equal_bytes(x: u64, byte: u8) -> u64 {
+    let v = x ^ (ONE_BYTES * u64::from(byte));
+    v.wrapping_sub(ONE_BYTES) & !v & HIGH_BITS
+}
+
+/// The first offset at or after `from` whose byte is marked (the length when none): eight bytes
+/// at a time by `word_marks` (the high bit of each marked byte of a little-endian word, exact for
+/// the lowest one), the tail byte by byte by `is_marked`.
+pub(crate) fn first_marked(
+    bytes: &[u8],
+    from: usize,
+    word_marks: impl Fn(u64) -> u64,
+    is_marked: impl Fn(u8) -> bool,
+) -> usize {
     let mut at = from;
     while let Some(chunk) = bytes.get(at..at + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        // The lowest flagged byte is a true match (a false one sits only above a true one).
-        let found = zero_byte(x ^ (ONES * u64::from(b'\n')))
-            | zero_byte(x ^ (ONES * u64::from(b'\r')))
-            | (x & HIGH);
+        let found = word_marks(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
         if found != 0 {
             return at + (found.trailing_zeros() / 8) as usize;
         }
         at += 8;
     }
-    while at < bytes.len() && !matches!(bytes[at], b'\n' | b'\r' | 0x80..) {
+    while at < bytes.len() && !is_marked(bytes[at]) {
         at += 1;
     }
     at
