@@ -19,13 +19,12 @@
  * (first execution, first footprints) go with the flush that sees them; SIGTERM sends the shutdown event.
  * docs/protocol.md ("What the layer sends, and why") lists every call.
  */
-import { randomUUID } from 'node:crypto';
 import { fs } from './lib/builtins.mjs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
+import { newAgentId } from './lib/agent/agent-id.mjs';
 import { createBackend } from './lib/agent/backend.mjs';
 import { createHealth } from './lib/agent/backend-health.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
@@ -34,20 +33,11 @@ import { lazyConverter } from './lib/agent/lazy-converter.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
+import { boundWasmCompilation, releaseYoungGeneration } from './lib/memory-flags.mjs';
 import { VERSION } from './lib/version.mjs';
 
 /** The version the build stamped from Cargo.toml (lib/version.mjs). */
 const AGENT_VERSION = VERSION;
-/**
- * V8 flags that bound what the agent adds to the process's memory, set before the converter compiles
- * (measured after 3,000 invocations, docs/layer.md, "What it costs"):
- * - the converter's WebAssembly stays in the baseline compiler (Liftoff): its optimizing tier kept 10-15 MB
- *   (compiled code and compiler memory); Liftoff converts about half as fast, a fraction of a millisecond per
- *   invocation. The three flags together: Node 24 ignores --liftoff-only alone when set at run time.
- * - the young generation keeps its starting size: each take allocates the whole isolate's coverage as
- *   objects, and V8 grew its young generation to 32 MB in answer, never to shrink again.
- */
-const MEMORY_FLAGS = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--semi-space-growth-factor=1'];
 const MAX_HITS_PER_BODY = 200;
 /** How many hits (the init hit and the first invocations) must hold no method before the agent says so. */
 const SCOPE_HITS = 3;
@@ -95,9 +85,10 @@ export async function beforeLoad() {
   setLogLevel(settings.logLevel);
   if (settings.problems.length > 0) {
     log('error', `coverage is off: ${settings.problems.join('; ')}`);
+    releaseYoungGeneration();
     return;
   }
-  for (const flag of MEMORY_FLAGS) v8.setFlagsFromString(flag);
+  boundWasmCompilation();
   // Loaded on first use, after the first response (see lazy-converter.mjs).
   const converter = lazyConverter(PACKAGE, {
     projectRoot: settings.projectRoot,
@@ -118,7 +109,7 @@ export async function beforeLoad() {
     hits: converter.hits,
     health,
     backend: createBackend(settings, health),
-    agentId: randomUUID(),
+    agentId: newAgentId(),
     loadStart: seconds(),
     initTake: undefined,
     initDone: false,

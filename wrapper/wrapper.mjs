@@ -24,6 +24,10 @@ const here = fileURLToPath(import.meta.url);
 const libDir = ['./v8-footprints/wrapper/', './wrapper/'].find((dir) => fs.existsSync(new URL(`${dir}lib/`, import.meta.url))) ?? './';
 const lib = (name) => import(new URL(`${libDir}${name}`, import.meta.url).href);
 
+// Before anything else loads: the agent's modules must not grow V8's young generation (lib/memory-flags.mjs).
+const memoryFlags = await lib('lib/memory-flags.mjs');
+memoryFlags.holdYoungGeneration();
+
 const { readConfig } = await lib('lib/config.mjs');
 const { loadHandler } = await lib('lib/loader.mjs');
 const { logOnce, describe } = await lib('lib/log.mjs');
@@ -50,6 +54,7 @@ if (!config.originalHandler) {
 }
 
 if (hooks) await hooks.beforeLoad();
+else memoryFlags.releaseYoungGeneration();
 
 const original = await loadHandler(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), config.originalHandler, config.generation);
 

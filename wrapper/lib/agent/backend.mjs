@@ -6,8 +6,7 @@
  * while idle. Every answer is read up to MAX_ANSWER_BYTES. HTTPS always checks certificates; plain HTTP is used only where the URL says so. The token goes
  * in the Authorization header and nowhere else: never in a log line, an error, or a body.
  */
-import { http } from '../builtins.mjs';
-import https from 'node:https';
+import { http, https } from '../builtins.mjs';
 import zlib from 'node:zlib';
 import { log } from '../log.mjs';
 
@@ -34,13 +33,7 @@ export function isTransient(status) {
 /** @param {{ failed(endpoint: string, reason: string): void, answered(endpoint: string): void }} [health] */
 export function createBackend(settings, health = { failed() {}, answered() {} }) {
   const { token, server, collectorUrl } = settings;
-  // One kept-alive connection per protocol: a warm function reuses it instead of a new TCP (and TLS)
-  // handshake per invocation. Node's agent unrefs an idle pooled socket, so it keeps nothing alive; a
-  // connection the backend closed while the sandbox was frozen fails once and is retried.
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 }),
-  };
+  const agents = keptAliveAgents();
   const request = async (endpoint, method, url, headers, body, deadline) => {
     const answer = await send(agents, method, url, headers, body, deadline);
     if (answer.skipped) return answer;
@@ -175,6 +168,29 @@ function headerText(value) {
 }
 
 /**
+ * One kept-alive connection per protocol, made on first use (node:https loads only if a URL needs it): a warm
+ * function reuses it instead of a new TCP (and TLS) handshake per invocation. Node's agent unrefs an idle
+ * pooled socket, so it keeps nothing alive; a connection the backend closed while the sandbox was frozen fails
+ * once and is retried.
+ */
+function keptAliveAgents() {
+  /** @type {Map<string, import('node:http').Agent>} */
+  const made = new Map();
+  const options = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1 };
+  return {
+    /** @param {string} protocol `http:` or `https:` */
+    of(protocol) {
+      let agent = made.get(protocol);
+      if (!agent) {
+        agent = protocol === 'https:' ? new (https().Agent)(options) : new http.Agent(options);
+        made.set(protocol, agent);
+      }
+      return agent;
+    },
+  };
+}
+
+/**
  * Gzip through one compressor for the life of the process, reset after each body. `zlib.gzipSync` makes a
  * compressor per call whose native memory (about 256 KB) Node 24 frees only when V8 collects its handle:
  * 3,000 small bodies grew the RSS by 80 MB (by 6 MB with one compressor; Node 20 frees at once either way).
@@ -229,7 +245,7 @@ function send(agents, method, url, headers, body, deadline) {
       resolve({ error: 'bad URL' });
       return;
     }
-    const client = target.protocol === 'https:' ? https : http;
+    const client = target.protocol === 'https:' ? https() : http;
     let settled = false;
     let timer;
     const finish = (answer) => {
@@ -241,7 +257,7 @@ function send(agents, method, url, headers, body, deadline) {
     const options = {
       method,
       headers: body ? { ...headers, 'Content-Length': body.length } : headers,
-      agent: agents[target.protocol],
+      agent: agents.of(target.protocol),
       rejectUnauthorized: true,
     };
     let req;

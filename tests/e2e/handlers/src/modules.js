@@ -1,4 +1,5 @@
 // Answers which of the modules the layer must not add the process has loaded: Node's bundled fetch (undici),
-// and fs/promises, readline and the REPL's history (tests/e2e/modules.test.mjs).
-const UNWANTED = /undici|internal\/fs\/promises|readline|repl/;
+// fs/promises, readline and the REPL's history, and, with a backend over plain HTTP, node:crypto, node:tls and
+// node:https (tests/e2e/modules.test.mjs).
+const UNWANTED = /undici|internal\/fs\/promises|readline|repl|^NativeModule (crypto|tls|https)$/;
 exports.handler = async () => ({ loaded: process.moduleLoadList.filter((name) => UNWANTED.test(name)) });

@@ -1,0 +1,44 @@
+/**
+ * The V8 flags that bound what the agent adds to the process's memory (measured with `node bench/memory.mjs`,
+ * docs/layer.md "What it costs"). Owned here, set at run time with `v8.setFlagsFromString`:
+ * - `holdYoungGeneration()`, first thing the wrapper does: V8 doubles its young generation when many objects
+ *   survive a collection, and never shrinks it back. Loading the agent's modules did that once (2 MB more on
+ *   Node 24), and each coverage take, which allocates the isolate's coverage as objects, grew it to 32 MB. Held
+ *   at its size for the life of the process; `releaseYoungGeneration()` gives V8 its default back when the
+ *   agent does not run, before the function's module loads.
+ * - `boundWasmCompilation()`, before the converter compiles: its WebAssembly stays in the baseline compiler
+ *   (Liftoff), whose optimizing tier kept 10-15 MB (the three flags together: Node 24 ignores
+ *   `--liftoff-only` alone at run time), and the calls into it stay on V8's generic JS-to-WebAssembly wrapper
+ *   (Node 22 and later): tiering up a call's wrapper after 1,000 calls brought in V8's optimizing compiler,
+ *   2.2 MB of the `node` executable's code. Either applies to the function's own WebAssembly as well.
+ */
+import { createRequire } from 'node:module';
+
+/** @type {typeof import('node:v8')} */
+const v8 = createRequire(import.meta.url)('node:v8');
+
+/** V8's default on every supported Node (18 to 24). */
+const DEFAULT_GROWTH_FACTOR = 2;
+/** Unknown flags print an error to the function's log: this one is known from V8 12 (Node 22) on. */
+const WRAPPER_TIERING_SINCE_V8 = 12;
+/** Far more calls than a process makes: the generic wrapper is kept. */
+const NEVER = 2 ** 31 - 1;
+
+export function holdYoungGeneration() {
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+export function releaseYoungGeneration() {
+  v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
+}
+
+/** The flags `boundWasmCompilation` sets on a V8 of major version `v8Major`. */
+export function wasmFlags(v8Major = Number(process.versions.v8.split('.')[0])) {
+  const flags = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
+  if (v8Major >= WRAPPER_TIERING_SINCE_V8) flags.push(`--wasm-wrapper-tiering-budget=${NEVER}`);
+  return flags;
+}
+
+export function boundWasmCompilation() {
+  for (const flag of wasmFlags()) v8.setFlagsFromString(flag);
+}
