@@ -57,6 +57,7 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import zlib from 'node:zlib';
 import { describeBody } from './describe.mjs';
 import { secretsIn, validateBody, validateEvents, validateHeaders } from './format.mjs';
@@ -255,6 +256,8 @@ function sendJson(res, status, value) {
  *   serves other GET requests (outside /api/ and /__standin/); returns false when it has nothing at that path
  * @param {string} [options.host] the address to listen on (default 127.0.0.1); tests of the agent's HTTPS rule
  *   use another address of this machine (traffic to it stays on the machine)
+ * @param {{key: string | Buffer, cert: string | Buffer}} [options.tls] serve HTTPS with this key and certificate
+ *   (the URLs then start with https://), as the real backend does
  */
 export async function startStandin({
   token,
@@ -269,6 +272,7 @@ export async function startStandin({
   onRequest,
   page,
   host = HOST,
+  tls,
 } = {}) {
   const events = [];
   const executions = new Map();
@@ -588,12 +592,13 @@ export async function startStandin({
     return sendJson(res, 200, api.methodology);
   }
 
-  const server = http.createServer((req, res) => {
+  const listener = (req, res) => {
     handle(req, res).catch((err) => {
       if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error: `stand-in failure: ${err.message}` });
       else res.destroy();
     });
-  });
+  };
+  const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, listener) : http.createServer(listener);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -608,7 +613,7 @@ export async function startStandin({
       resolve(undefined);
     });
   });
-  const url = `http://${host}:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
   let closed = null;
   // A port nobody listens on (taken, then given back at once) for a token whose server cannot be reached.
   let deadApiUrl = null;

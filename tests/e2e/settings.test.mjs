@@ -6,14 +6,16 @@
  * headers, accepted), and a project root that does not exist or holds nothing that runs (a warning, once).
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { assertRuntimesInstalled } from '../layer/runtime-api.mjs';
 import { modeLine } from '../../wrapper/agent.mjs';
 import { INIT, ROUTES } from './expected.mjs';
 import {
-  EXECUTION, LAB, agentEnv, apiV2, assertInvisible, assertNoToken, assertNothingRejected, fixtureRoot, hitsOf, layerLines, runPaired, standin,
-  startStandin,
+  EXECUTION, LAB, agentEnv, apiV2, assertInvisible, assertNoToken, assertNothingRejected, fixtureRoot, hitsOf, layerLines, repoRoot, runPaired,
+  standin, startStandin,
 } from './helpers.mjs';
 
 const MARGIN_MS = 500;
@@ -152,6 +154,46 @@ function otherLocalAddress() {
   }
   return null;
 }
+
+/** The stand-in's certificate and key (tests only: 127.0.0.1 and localhost, self-signed, valid to 2126). */
+const TLS_DIR = path.join(repoRoot, 'tests/fixtures/tls');
+const TLS = { key: fs.readFileSync(path.join(TLS_DIR, 'loopback.key')), cert: fs.readFileSync(path.join(TLS_DIR, 'loopback.crt')) };
+
+describe('a backend over HTTPS (node:https is loaded on first use)', () => {
+  for (const runtime of ['ric3', 'ric4']) {
+    test(`${runtime}: its certificate trusted: every hit arrives over TLS`, async () => {
+      assertRuntimesInstalled();
+      const s = await standin({ tls: TLS });
+      try {
+        assert.match(s.apiUrl, /^https:\/\/127\.0\.0\.1:\d+\/api$/);
+        const result = await run(s, { NODE_EXTRA_CA_CERTS: path.join(TLS_DIR, 'loopback.crt') }, { runtime });
+        assertInvisible(result, MARGIN_MS);
+        assert.deepEqual(messages(result.fn.output), [MODE]);
+        assertNothingRejected(s);
+        assert.deepEqual(hitsOf(s.accepted()).map((h) => h.methods), [INIT, ...ROUTE_LIST.map((p) => ROUTES[p])]);
+      } finally {
+        await s.close();
+      }
+    });
+  }
+
+  test('ric3: a certificate the function does not trust: nothing reaches the backend, the function answers as before', async () => {
+    assertRuntimesInstalled();
+    const s = await standin({ tls: TLS });
+    try {
+      const result = await run(s, {});
+      assertInvisible(result, MARGIN_MS);
+      const unreachable = (what) =>
+        `[v8-footprints] the backend cannot be reached for ${what} (DEPTH_ZERO_SELF_SIGNED_CERT): hits are kept for later sends, up to SL_PENDING_HITS=500; the log says when it answers again`;
+      const endpoints = ['the remote configuration', "the build's methodology", 'agent events', 'the test execution check'];
+      assert.deepEqual(messages(result.fn.output), [MODE, ...endpoints.map(unreachable)]);
+      assert.deepEqual(s.requests(), []);
+      assertNoToken(result.fn.output, s.token);
+    } finally {
+      await s.close();
+    }
+  });
+});
 
 describe('HTTPS only, except to loopback or with SL_ALLOW_PLAIN_HTTP', () => {
   const address = otherLocalAddress();
