@@ -29,8 +29,9 @@ pub struct BranchCache {
     own: Option<Vec<BranchPoint>>,
     /// Per original (the map's source index): its branches, once found.
     originals: Vec<Option<Vec<BranchPoint>>>,
-    /// Per original: `(line << 32 + column, mapping index)` of its mappings, ordered.
-    by_original: Vec<Vec<(u64, u32)>>,
+    /// Per original: the indices of its mappings, ordered by original line, column and index (4
+    /// bytes a mapping: a bundle's map has hundreds of thousands).
+    by_original: Vec<Vec<u32>>,
 }
 
 /// The count of the innermost range at `offset`, 0 outside every range.
@@ -129,18 +130,25 @@ pub fn add_mapped(
     out: &mut Output,
 ) {
     let map = &mapped.map;
+    // Where mapping `k` points in its original, as one ordered number.
+    let original_key =
+        |k: u32| (u64::from(map.line[k as usize]) << 32) + u64::from(map.column[k as usize]);
     if cache.by_original.len() != mapped.originals.len() {
         cache.by_original = vec![Vec::new(); mapped.originals.len()];
-        cache.originals = vec![None; mapped.originals.len()];
-        for k in 0..map.generated.len() {
-            if let Some(list) = cache.by_original.get_mut(map.source[k] as usize) {
-                let key = (u64::from(map.line[k]) << 32) + u64::from(map.column[k]);
-                list.push((key, k as u32));
+        for k in 0..map.generated.len() as u32 {
+            if let Some(list) = cache.by_original.get_mut(map.source[k as usize] as usize) {
+                list.push(k);
             }
         }
+        // Ordered one original at a time, through its keys (the same order as sorting the keys
+        // and indices together).
         for list in &mut cache.by_original {
-            list.sort_unstable();
+            let mut keyed: Vec<(u64, u32)> = list.iter().map(|&k| (original_key(k), k)).collect();
+            keyed.sort_unstable();
+            list.clear();
+            list.extend(keyed.into_iter().map(|(_, k)| k));
         }
+        cache.originals = vec![None; mapped.originals.len()];
     }
     for (source, original) in mapped.originals.iter().enumerate() {
         let (Some(path), Some(&Some(file))) = (&original.path, files.get(source)) else {
@@ -163,12 +171,12 @@ pub fn add_mapped(
         };
         let count = |code: Span, operator: Option<u32>| {
             let (from, to) = (key(code.start), key(code.end));
-            let first = by_original.partition_point(|&(at, _)| at < from);
+            let first = by_original.partition_point(|&k| original_key(k) < from);
             by_original[first..]
                 .iter()
-                .take_while(|&&(at, _)| at < to)
-                .find(|&&(_, k)| mapped.at_code[k as usize])
-                .map_or(0, |&(_, k)| {
+                .take_while(|&&k| original_key(k) < to)
+                .find(|&&k| mapped.at_code[k as usize])
+                .map_or(0, |&k| {
                     let generated = map.generated[k as usize];
                     let probe = generated.saturating_sub(u32::from(operator.is_some()));
                     count_at(segments, probe)

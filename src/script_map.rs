@@ -112,27 +112,30 @@ pub fn load_map(
         }
     };
     let bom = state.source.starts_with('\u{feff}');
-    let map =
+    let mut map =
         decode(&json, &project.as_built(&location), &state.index, bom).map_err(|problem| {
             MapError::Malformed {
                 location: location.clone(),
                 problem,
             }
         })?;
+    drop(json);
     let mut last_line = vec![0usize; map.sources.len()];
     for (k, &source) in map.source.iter().enumerate() {
         let line = &mut last_line[source as usize];
         *line = (*line).max(map.line[k] as usize + 1);
     }
+    // Kept for the life of the process: each text once, and only a project original's (a bundle's
+    // map carries every dependency's source, which nothing reads once its lines are counted).
     let originals: Vec<Original> = map
         .sources
-        .iter()
+        .iter_mut()
         .zip(last_line)
         .map(|(source, mapped_lines)| {
             let path = project.relative_path(&source.location);
             // Without `sourcesContent`, the original file where it was built, if it is there.
-            let content = match (&source.content, &path) {
-                (Some(content), _) => Some(content.clone()),
+            let content = match (source.content.take(), &path) {
+                (Some(content), _) => Some(content),
                 (None, Some(path)) => sources(&format!(
                     "file://{}/{path}",
                     project.root().trim_end_matches('/')
@@ -140,13 +143,14 @@ pub fn load_map(
                 .and_then(|text| text.into_string().ok()),
                 (None, None) => None,
             };
+            let line_count = content
+                .as_deref()
+                .map_or(mapped_lines, |text| count_lines(text).max(mapped_lines));
             Original {
+                content: content.filter(|_| path.is_some()),
                 path,
                 location: source.location.clone(),
-                line_count: content
-                    .as_deref()
-                    .map_or(mapped_lines, |text| count_lines(text).max(mapped_lines)),
-                content,
+                line_count,
                 index: std::cell::OnceCell::new(),
             }
         })
