@@ -303,7 +303,9 @@ pub fn decode(
     bom: bool,
 ) -> Result<DecodedMap, Malformed> {
     let mut out = DecodedMap::default();
-    let mut tokens: Vec<(u32, u32, u32, u32)> = Vec::new();
+    // Whether the mappings came in generated order (every generator writes them so): then they
+    // are kept as decoded, straight into the map's arrays, and need no sorted copy.
+    let mut in_order = true;
     if json.contains("\"sections\"") {
         if let Ok(index) = serde_json::from_str::<IndexMap<'_>>(json) {
             for section in index.sections {
@@ -313,10 +315,10 @@ pub fn decode(
                     (section.offset.line, section.offset.column),
                     (generated, bom),
                     &mut out,
-                    &mut tokens,
+                    &mut in_order,
                 )?;
             }
-            return Ok(finish(out, tokens));
+            return Ok(finish(out, in_order));
         }
     }
     decode_one(
@@ -325,9 +327,9 @@ pub fn decode(
         (0, 0),
         (generated, bom),
         &mut out,
-        &mut tokens,
+        &mut in_order,
     )?;
-    Ok(finish(out, tokens))
+    Ok(finish(out, in_order))
 }
 
 #[derive(serde::Deserialize)]
@@ -350,7 +352,7 @@ fn decode_one(
     (line_offset, column_offset): (u32, u32),
     (generated, bom): (&LineIndex, bool),
     out: &mut DecodedMap,
-    tokens: &mut Vec<(u32, u32, u32, u32)>,
+    in_order: &mut bool,
 ) -> Result<(), Malformed> {
     let mut map: RawMap<'_> =
         serde_json::from_str(json).map_err(|e| Malformed::Json(e.to_string()))?;
@@ -375,6 +377,17 @@ fn decode_one(
     }
     let sources = map.sources.len() as u32;
     let starts = generated.line_starts();
+    // At most one mapping per segment: room for all of them at once, not doubled as they come.
+    let segments = map
+        .mappings
+        .bytes()
+        .filter(|&b| b == b',' || b == b';')
+        .count()
+        + 1;
+    out.generated.reserve(segments);
+    out.source.reserve(segments);
+    out.line.reserve(segments);
+    out.column.reserve(segments);
     decode_mappings(
         &map.mappings,
         |line, column, source, original_line, original_column| {
@@ -399,12 +412,13 @@ fn decode_one(
                 else {
                     return Ok(());
                 };
-                tokens.push((
-                    offset,
-                    first_source + source,
-                    original_line,
-                    original_column,
-                ));
+                if out.generated.last().is_some_and(|&last| offset < last) {
+                    *in_order = false;
+                }
+                out.generated.push(offset);
+                out.source.push(first_source + source);
+                out.line.push(original_line);
+                out.column.push(original_column);
             }
             Ok(())
         },
@@ -488,16 +502,20 @@ fn vlq(bytes: &[u8], at: &mut usize) -> Result<i64, Malformed> {
     Err(Malformed::ValueTooLong { at: *at })
 }
 
-fn finish(mut out: DecodedMap, mut tokens: Vec<(u32, u32, u32, u32)>) -> DecodedMap {
-    if !tokens.windows(2).all(|w| w[0].0 <= w[1].0) {
-        tokens.sort_unstable(); // whole tuples: equal offsets keep a fixed order
-    }
-    out.generated.reserve(tokens.len());
-    for (generated, source, line, column) in tokens {
-        out.generated.push(generated);
-        out.source.push(source);
-        out.line.push(line);
-        out.column.push(column);
+/// The decoded map, its mappings sorted by generated offset when they did not come so (whole
+/// tuples: equal offsets keep a fixed order).
+fn finish(mut out: DecodedMap, in_order: bool) -> DecodedMap {
+    if !in_order {
+        let mut tokens: Vec<(u32, u32, u32, u32)> = (0..out.generated.len())
+            .map(|k| (out.generated[k], out.source[k], out.line[k], out.column[k]))
+            .collect();
+        tokens.sort_unstable();
+        for (k, (generated, source, line, column)) in tokens.into_iter().enumerate() {
+            out.generated[k] = generated;
+            out.source[k] = source;
+            out.line[k] = line;
+            out.column[k] = column;
+        }
     }
     out
 }
@@ -890,6 +908,33 @@ mod tests {
             );
             assert_eq!(unsorted.column, sorted.column, "{build}");
         }
+    }
+
+    #[test]
+    fn mappings_fill_arrays_sized_once() {
+        // Nine segments (one without a source): room for nine is reserved once, not doubled.
+        let script = "a;b;c;d;e;f;g;h;i;\n";
+        let json = r#"{"version":3,"sources":["a.ts"],"mappings":"AAAA,EAAE,EAAE,EAAE,EAAE,EAAE,EAAE,EAAE,E"}"#;
+        let map = decode(json, "/x.js.map", &LineIndex::new(script), false).unwrap();
+        assert_eq!(map.generated, [0, 2, 4, 6, 8, 10, 12, 14]);
+        assert_eq!(
+            [
+                map.generated.capacity(),
+                map.source.capacity(),
+                map.line.capacity(),
+                map.column.capacity()
+            ],
+            [9; 4]
+        );
+    }
+
+    #[test]
+    fn mappings_at_one_offset_keep_the_order_they_came_in() {
+        // Both segments at column 0 of line 0, the second into source 0: already in generated
+        // order, so nothing is sorted and source 1 stays first.
+        let json = r#"{"version":3,"sources":["a.ts","b.ts"],"mappings":"ACAA,ADAA"}"#;
+        let map = decode(json, "/x.js.map", &LineIndex::new("x\n"), false).unwrap();
+        assert_eq!((map.generated, map.source), (vec![0, 0], vec![1, 0]));
     }
 
     fn encode_vlq(value: i64, out: &mut String) {
