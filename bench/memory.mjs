@@ -1,11 +1,15 @@
 /**
  * What the layer adds to a warm function's memory over a long run, beside the same function without it, in
  * one run (the machine is shared: compare the columns, not runs). For each runtime client (aws-lambda-ric
- * 3.3.0 on this Node, 4.0.2 on Node 24) and handler (the seed's example, the benchmark's small handler, and
- * the 2 MB esbuild bundle with its map when bench/corpus.mjs has built it), the direct function and the
- * layered one (exec wrapper, a test execution open, the backend stand-in on loopback) are invoked in turns,
- * and the process's resident memory is read from /proc/<pid>/status (VmRSS: what Lambda's memory limit
- * counts, no GC forced) after 100, 1,000 and N invocations.
+ * 3.3.0 on this Node, 4.0.2 on Node 24) and case (the seed's example and the 2 MB esbuild bundle with its map,
+ * when bench/corpus.mjs has built it, each with the backend over HTTPS as in production; the seed's example
+ * also with a backend over plain HTTP, as a collector on loopback), the direct function and the layered one
+ * (exec wrapper, a test execution open, the backend stand-in on loopback) are invoked in turns. Both run under
+ * the heap limits Lambda's bootstrap gives a 128 MB function (tests/layer/bootstrap.sh) and both trust the
+ * stand-in's certificate. The process's resident memory is read from /proc/<pid>/status (VmRSS: what the
+ * issue's goal counts; RssAnon: its anonymous part, which the kernel cannot drop and reread the way it can the
+ * `node` executable's pages) after 100 and 1,000 invocations, and at N as the median of the readings at N-200,
+ * N-100 and N (no GC is forced, so single readings move with the collector's timing).
  *
  *   node bench/memory.mjs [N=3000]        (after ./build.sh; also part of ./build.sh bench)
  * Goal (issue 9): at most 8 MB added at N, and no growth after warm-up (N vs 1,000).
@@ -18,78 +22,91 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const imp = (rel) => import(pathToFileURL(path.join(root, rel)).href);
 const { startFunction } = await imp('tests/layer/runtime-api.mjs');
-const { layerRoot, tempDir } = await imp('tests/layer/helpers.mjs');
+const { layerRoot } = await imp('tests/layer/helpers.mjs');
 const { startStandin } = await imp('tests/backend/standin.mjs');
 const { EXAMPLE, HANDLER, httpApiEvent } = await imp('examples/measure.mjs');
 const { corpusDir } = await imp('bench/corpus.mjs');
 
 const N = Number(process.argv[2] || 3000);
-const AT = [100, 1000, N];
+const AT = [...new Set([100, 1000, N])].filter((i) => i <= N);
+/** The readings whose median stands for N. */
+const STEADY = [N - 200, N - 100, N];
 const GOAL_MB = 8;
 const mb = (bytes) => (bytes / 1048576).toFixed(1);
 
-function vmRss(pid) {
+/** `{rss, anon}` in bytes from /proc/<pid>/status. */
+function residentOf(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
+  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)[1]) * 1024;
+  return { rss: kb('VmRSS'), anon: kb('RssAnon') };
 }
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** The stand-in's certificate, trusted by both functions (NODE_EXTRA_CA_CERTS, read at their start). */
+const TLS_DIR = path.join(root, 'tests/fixtures/tls');
+const TLS = { key: fs.readFileSync(path.join(TLS_DIR, 'loopback.key')), cert: fs.readFileSync(path.join(TLS_DIR, 'loopback.crt')) };
+const TRUST = { NODE_EXTRA_CA_CERTS: path.join(TLS_DIR, 'loopback.crt') };
 
-const handlers = [
-  { name: 'seed example', taskRoot: EXAMPLE, handler: HANDLER, env: { SL_PROJECT_ROOT: './src' }, event: (i) => httpApiEvent(i % 2 ? '/sealights' : '/default', { 'x-sl-test-name': `t${i}` }) },
-  { name: 'small handler', taskRoot: tempDir('v8fp-memory-small-'), handler: 'index.handler', env: {}, event: () => smallEvent },
+const seed = { name: 'seed example', taskRoot: EXAMPLE, handler: HANDLER, env: { SL_PROJECT_ROOT: './src' }, event: (i) => httpApiEvent(i % 2 ? '/sealights' : '/default', { 'x-sl-test-name': `t${i}` }) };
+const cases = [
+  { ...seed, backend: 'https' },
+  { ...seed, backend: 'http' },
 ];
-// The small handler lives in bench/corpus; give it a task root of its own.
-fs.copyFileSync(path.join(here, 'corpus/small-handler.js'), path.join(handlers[1].taskRoot, 'index.js'));
-const smallEvent = { httpMethod: 'POST', path: '/orders', body: JSON.stringify({ items: [{ sku: 'apple', quantity: 3 }], coupon: 'TENOFF' }) };
 if (fs.existsSync(path.join(corpusDir, 'bundle/index.js'))) {
-  handlers.push({ name: '2 MB bundle + map', taskRoot: path.join(corpusDir, 'bundle'), handler: 'index.handler', env: { SL_PROJECT_ROOT: path.join(corpusDir, 'project') }, event: () => ({ id: 42, day: 3 }) });
+  cases.push({ name: '2 MB bundle + map', taskRoot: path.join(corpusDir, 'bundle'), handler: 'index.handler', env: { SL_PROJECT_ROOT: path.join(corpusDir, 'project') }, event: () => ({ id: 42, day: 3 }), backend: 'https' });
 } else {
   console.log('(the bundle is left out: run ./build.sh bench once to build the corpus)');
 }
 
-const standin = await startStandin({ labs: { 'lab-mem': { executionId: 'exec-mem', testStage: 'Memory', buildSessionId: 'bsid-mem' } } });
+const labs = { 'lab-mem': { executionId: 'exec-mem', testStage: 'Memory', buildSessionId: 'bsid-mem' } };
+const standins = { http: await startStandin({ labs }), https: await startStandin({ labs, tls: TLS }) };
 const rows = [];
 try {
   for (const runtime of ['ric3', 'ric4']) {
-    for (const h of handlers) {
-      const env = { SL_TOKEN: standin.token, SL_BUILD_SESSION_ID: 'bsid-mem', SL_LAB_ID: 'lab-mem', ...h.env };
+    for (const h of cases) {
+      const standin = standins[h.backend];
+      const env = { ...TRUST, SL_TOKEN: standin.token, SL_BUILD_SESSION_ID: 'bsid-mem', SL_LAB_ID: 'lab-mem', ...h.env };
       const fns = {
-        direct: await startFunction({ runtime, taskRoot: h.taskRoot, handler: h.handler, mode: 'direct' }),
+        direct: await startFunction({ runtime, taskRoot: h.taskRoot, handler: h.handler, mode: 'direct', env: TRUST }),
         layer: await startFunction({ runtime, taskRoot: h.taskRoot, handler: h.handler, mode: 'exec-wrapper', layerRoot: layerRoot(), env }),
       };
-      const rss = { direct: {}, layer: {} };
+      const readings = { direct: {}, layer: {} };
       try {
         for (let i = 1; i <= N; i++) {
           for (const [variant, fn] of Object.entries(fns)) {
             const r = await fn.invoke(h.event(i));
             if (r.kind !== 'response') throw new Error(`${runtime} ${h.name} ${variant}: ${r.kind} ${JSON.stringify(r.body)}\n${fn.output.slice(-2000)}`);
-            if (AT.includes(i)) {
+            if (AT.includes(i) || STEADY.includes(i)) {
               await fn.idle();
-              rss[variant][i] = vmRss(fn.pid);
+              readings[variant][i] = residentOf(fn.pid);
             }
           }
         }
       } finally {
         for (const fn of Object.values(fns)) await fn.stop();
       }
-      const added = rss.layer[N] - rss.direct[N];
-      const growth = rss.layer[N] - rss.layer[1000] - (rss.direct[N] - rss.direct[1000]);
+      // At N: the median of the steady readings, for each measure.
+      const at = (variant, i, measure) => (i === N ? median(STEADY.map((j) => readings[variant][j][measure])) : readings[variant][i][measure]);
+      const added = at('layer', N, 'rss') - at('direct', N, 'rss');
+      const addedAnon = at('layer', N, 'anon') - at('direct', N, 'anon');
+      const growth = N > 1000 ? at('layer', N, 'rss') - at('layer', 1000, 'rss') - (at('direct', N, 'rss') - at('direct', 1000, 'rss')) : 0;
       rows.push([
         runtime === 'ric3' ? `aws-lambda-ric 3.3.0, Node ${process.versions.node}` : 'aws-lambda-ric 4.0.2, Node 24',
-        h.name,
-        AT.map((at) => mb(rss.direct[at])).join(' / '),
-        AT.map((at) => mb(rss.layer[at])).join(' / '),
+        `${h.name}, backend over ${h.backend === 'https' ? 'HTTPS' : 'plain HTTP'}`,
+        AT.map((i) => mb(at('direct', i, 'rss'))).join(' / '),
+        AT.map((i) => mb(at('layer', i, 'rss'))).join(' / '),
         `${mb(added)} MB`,
+        `${mb(addedAnon)} MB`,
         `${mb(growth)} MB`,
         added <= GOAL_MB * 1048576 && growth <= 1048576 ? 'met' : 'not met',
       ]);
-      console.error(`memory: ${runtime} ${h.name} done`);
+      console.error(`memory: ${runtime} ${h.name} over ${h.backend} done`);
     }
   }
 } finally {
-  await standin.close();
+  for (const standin of Object.values(standins)) await standin.close();
 }
 
-console.log(`\nRSS (VmRSS, MB) after ${AT.join(' / ')} warm invocations; goal: the layer adds at most ${GOAL_MB} MB at ${N} and grows no more than the direct function after 1,000 (1 MB slack)\n`);
-const head = ['runtime', 'handler', 'direct', 'with the layer', `added at ${N}`, `growth 1,000 -> ${N} beyond direct's`, 'goal'];
+console.log(`\nRSS (VmRSS, MB) after ${AT.join(' / ')} warm invocations (at ${N}: the median of ${STEADY.join(', ')}); goal: the layer adds at most ${GOAL_MB} MB at ${N} and grows no more than the direct function after 1,000 (1 MB slack)\n`);
+const head = ['runtime', 'case', 'direct', 'with the layer', `added at ${N}`, 'of it anonymous', `growth 1,000 -> ${N} beyond direct's`, 'goal'];
 console.log(`| ${head.join(' | ')} |\n| ${head.map(() => '---').join(' | ')} |`);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
