@@ -60,6 +60,8 @@ for (const runtime of ['ric3', 'ric4']) {
           const run = await paired(runtime, `${file.replace('.js', '')}.${name}`, agentEnv(s));
           assert.deepEqual(run.wrapped.map(shape), run.direct.map(shape), run.fn.output);
           assert.deepEqual(run.fn.extensions, ['v8-footprints']);
+          // Registration and every `next` over one kept-alive connection, not a new one per invocation.
+          assert.equal(run.fn.extensionConnections, 1);
           assert.equal(run.fn.extensionTimeouts, 0);
           assertNothingRejected(s);
           // One hit per invocation, holding the form's own function, sent after that invocation's response.

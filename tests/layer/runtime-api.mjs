@@ -87,7 +87,9 @@ export async function startFunction({
   const wakeIdle = () => {
     for (const wake of idleWaiters.splice(0)) wake();
   };
-  const fn = { output: '', starts: 0, runtime, mode, handler, extensions: [], freezes: 0, extensionTimeouts: 0 };
+  // extensionConnections: the connections the Extensions API requests came over (the agent keeps one).
+  const fn = { output: '', starts: 0, runtime, mode, handler, extensions: [], extensionConnections: 0, freezes: 0, extensionTimeouts: 0 };
+  const extensionSockets = new WeakSet();
   const deadlineTimers = new Set();
   // The Extensions API of the running process: id -> {name, events, waiting (its pending GET /event/next)}.
   let extensions = new Map();
@@ -99,6 +101,10 @@ export async function startFunction({
 
   const server = http.createServer((req, res) => {
     const url = req.url ?? '';
+    if (url.startsWith(EXTENSION_API) && !extensionSockets.has(req.socket)) {
+      extensionSockets.add(req.socket);
+      fn.extensionConnections++;
+    }
     if (req.method === 'GET' && url === `${API}/invocation/next`) {
       initClosed = true;
       nextWaiters.push(res);

@@ -20,7 +20,9 @@ const REGISTER_TIMEOUT_MS = 1000;
 export async function registerExtension(runtimeApi) {
   if (!runtimeApi) throw new Error('AWS_LAMBDA_RUNTIME_API is not set');
   const [host, port] = splitHostPort(runtimeApi);
-  const agent = new http.Agent({ keepAlive: false });
+  // One connection for the life of the process: each invocation's `next` reuses it (a new connection each
+  // time left a socket and its buffers per invocation for the collector).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
   const answer = await request({ host, port, agent, method: 'POST', path: '/2020-01-01/extension/register', headers: { 'Lambda-Extension-Name': EXTENSION_NAME, 'Content-Type': 'application/json' }, body: '{"events":["INVOKE"]}', timeoutMs: REGISTER_TIMEOUT_MS });
   const id = answer.headers['lambda-extension-identifier'];
   if (answer.status !== 200 || !id) throw new Error(`the Extensions API answered ${answer.status} to the registration`);
