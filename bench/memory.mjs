@@ -11,7 +11,8 @@
  * `node` executable's pages) after 100 and 1,000 invocations, and at N as the median of the readings at N-200,
  * N-100 and N (no GC is forced, so single readings move with the collector's timing).
  *
- *   node bench/memory.mjs [N=3000]        (after ./build.sh; also part of ./build.sh bench)
+ *   node bench/memory.mjs [N=3000] [--every K]   (after ./build.sh; also part of ./build.sh bench)
+ * `--every K` also prints, per case, what the layer adds every K invocations (a long run: 10000 --every 1000).
  * Goal (issue 9): at most 8 MB added at N, and no growth after warm-up (N vs 1,000).
  */
 import fs from 'node:fs';
@@ -27,7 +28,10 @@ const { startStandin } = await imp('tests/backend/standin.mjs');
 const { EXAMPLE, HANDLER, httpApiEvent } = await imp('examples/measure.mjs');
 const { corpusDir } = await imp('bench/corpus.mjs');
 
-const N = Number(process.argv[2] || 3000);
+const args = process.argv.slice(2);
+const everyAt = args.indexOf('--every');
+const EVERY = everyAt >= 0 ? Number(args.splice(everyAt, 2)[1]) : 0;
+const N = Number(args[0] || 3000);
 const AT = [...new Set([100, 1000, N])].filter((i) => i <= N);
 /** The readings whose median stands for N. */
 const STEADY = [N - 200, N - 100, N];
@@ -60,6 +64,9 @@ if (fs.existsSync(path.join(corpusDir, 'bundle/index.js'))) {
 const labs = { 'lab-mem': { executionId: 'exec-mem', testStage: 'Memory', buildSessionId: 'bsid-mem' } };
 const standins = { http: await startStandin({ labs }), https: await startStandin({ labs, tls: TLS }) };
 const rows = [];
+/** With --every: what the layer adds at each mark, per case. */
+const series = [];
+let seriesHead = [];
 try {
   for (const runtime of ['ric3', 'ric4']) {
     for (const h of cases) {
@@ -75,7 +82,7 @@ try {
           for (const [variant, fn] of Object.entries(fns)) {
             const r = await fn.invoke(h.event(i));
             if (r.kind !== 'response') throw new Error(`${runtime} ${h.name} ${variant}: ${r.kind} ${JSON.stringify(r.body)}\n${fn.output.slice(-2000)}`);
-            if (AT.includes(i) || STEADY.includes(i)) {
+            if (AT.includes(i) || STEADY.includes(i) || (EVERY && i % EVERY === 0)) {
               await fn.idle();
               readings[variant][i] = residentOf(fn.pid);
             }
@@ -89,6 +96,11 @@ try {
       const added = at('layer', N, 'rss') - at('direct', N, 'rss');
       const addedAnon = at('layer', N, 'anon') - at('direct', N, 'anon');
       const growth = N > 1000 ? at('layer', N, 'rss') - at('layer', 1000, 'rss') - (at('direct', N, 'rss') - at('direct', 1000, 'rss')) : 0;
+      if (EVERY) {
+        const marks = Object.keys(readings.layer).map(Number).filter((i) => i % EVERY === 0);
+        series.push([`${runtime}, ${h.name}, ${h.backend}`, ...marks.map((i) => mb(readings.layer[i].rss - readings.direct[i].rss))]);
+        seriesHead = marks;
+      }
       rows.push([
         runtime === 'ric3' ? `aws-lambda-ric 3.3.0, Node ${process.versions.node}` : 'aws-lambda-ric 4.0.2, Node 24',
         `${h.name}, backend over ${h.backend === 'https' ? 'HTTPS' : 'plain HTTP'}`,
@@ -110,3 +122,8 @@ console.log(`\nRSS (VmRSS, MB) after ${AT.join(' / ')} warm invocations (at ${N}
 const head = ['runtime', 'case', 'direct', 'with the layer', `added at ${N}`, 'of it anonymous', `growth 1,000 -> ${N} beyond direct's`, 'goal'];
 console.log(`| ${head.join(' | ')} |\n| ${head.map(() => '---').join(' | ')} |`);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+if (EVERY) {
+  console.log(`\nAdded by the layer (MB of VmRSS, single readings) every ${EVERY} invocations\n`);
+  console.log(`| case | ${seriesHead.join(' | ')} |\n| --- | ${seriesHead.map(() => '---').join(' | ')} |`);
+  for (const row of series) console.log(`| ${row.join(' | ')} |`);
+}
