@@ -33,7 +33,7 @@ import { lazyConverter } from './lib/agent/lazy-converter.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
-import { boundWasmCompilation, releaseYoungGeneration } from './lib/memory-flags.mjs';
+import { boundWasmCompilation, holdYoungGeneration, releaseYoungGeneration } from './lib/memory-flags.mjs';
 import { VERSION } from './lib/version.mjs';
 
 /** The version the build stamped from Cargo.toml (lib/version.mjs). */
@@ -318,6 +318,8 @@ function ownFiles() {
 }
 
 export function beforeInvoke(event, context) {
+  // The function's invocations size the young generation as without the layer (held while the agent works).
+  releaseYoungGeneration();
   if (!agent) return;
   // Answers that arrived while the module loaded apply now: a muted agent takes nothing of this invocation.
   if (agent.coldStart && agent.coldAnswers) {
@@ -326,18 +328,26 @@ export function beforeInvoke(event, context) {
   }
   if (!agent.initDone) {
     agent.initDone = true;
-    agent.initTake = { scripts: agent.coverage.take(), end: seconds() };
+    holdYoungGeneration();
+    try {
+      agent.initTake = { scripts: agent.coverage.take(), end: seconds() };
+    } finally {
+      releaseYoungGeneration();
+    }
   } else if (agent.execution.status === 'closed') {
     // Closed: nothing is collected, unless this invocation's check may find an execution open:
     // then it is collected tentatively, from a take that ends what ran before it (given to the
     // invocations open now, if any), so that it is not lost. Coverage stays on meanwhile: stopping
     // and restarting it loses V8's block counts of functions already compiled.
     if (!checkDue(agent)) return;
+    holdYoungGeneration();
     try {
       addWindow(agent);
     } catch (error) {
       turnOff(error);
       return;
+    } finally {
+      releaseYoungGeneration();
     }
   }
   const key = agent.nextKey;
@@ -422,6 +432,8 @@ async function chooseDelivery(settings) {
 }
 
 async function collectSafely(context, deadline) {
+  // The agent's own allocations (the take's objects, the body, the send) must not grow the young generation.
+  holdYoungGeneration();
   try {
     await collectAndSend(agent, context, deadline);
   } catch (error) {
@@ -429,6 +441,8 @@ async function collectSafely(context, deadline) {
     // of the process.
     if (turnOff(error)) return;
     throw error;
+  } finally {
+    releaseYoungGeneration();
   }
 }
 

@@ -24,7 +24,9 @@ const here = fileURLToPath(import.meta.url);
 const libDir = ['./v8-footprints/wrapper/', './wrapper/'].find((dir) => fs.existsSync(new URL(`${dir}lib/`, import.meta.url))) ?? './';
 const lib = (name) => import(new URL(`${libDir}${name}`, import.meta.url).href);
 
-// Before anything else loads: the agent's modules must not grow V8's young generation (lib/memory-flags.mjs).
+// Before anything else loads: the agent's modules and its cold-start calls must not grow V8's young generation
+// (lib/memory-flags.mjs); the agent gives it back to the function at each invocation, and holds it again for
+// its own work.
 const memoryFlags = await lib('lib/memory-flags.mjs');
 memoryFlags.holdYoungGeneration();
 

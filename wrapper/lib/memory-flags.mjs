@@ -1,11 +1,13 @@
 /**
  * The V8 flags that bound what the agent adds to the process's memory (measured with `node bench/memory.mjs`,
  * docs/layer.md "What it costs"). Owned here, set at run time with `v8.setFlagsFromString`:
- * - `holdYoungGeneration()`, first thing the wrapper does: V8 doubles its young generation when many objects
- *   survive a collection, and never shrinks it back. Loading the agent's modules did that once (2 MB more on
- *   Node 24), and each coverage take, which allocates the isolate's coverage as objects, grew it to 32 MB. Held
- *   at its size for the life of the process; `releaseYoungGeneration()` gives V8 its default back when the
- *   agent does not run, before the function's module loads.
+ * - `holdYoungGeneration()` while the agent works, `releaseYoungGeneration()` when the function does: V8
+ *   doubles its young generation when many objects survive a collection (up to the bootstrap's cap) and never
+ *   shrinks it back. Loading the agent's modules did that once (2 MB more on Node 24), and each coverage take,
+ *   which allocates the isolate's coverage as objects, grew it to 32 MB under V8's desktop limits. Held from
+ *   the wrapper's first line to the function's module load, and during each take, conversion and send; the
+ *   function's own module and invocations size it as they would without the layer (holding it for them
+ *   made an allocation-heavy handler 1.6x slower).
  * - `boundWasmCompilation()`, before the converter compiles: its WebAssembly stays in the baseline compiler
  *   (Liftoff), whose optimizing tier kept 10-15 MB (the three flags together: Node 24 ignores
  *   `--liftoff-only` alone at run time), and the calls into it stay on V8's generic JS-to-WebAssembly wrapper
