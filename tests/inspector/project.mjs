@@ -46,6 +46,9 @@ export function buildProject(dir) {
     '    for (const event of test.events) await handler(event);',
     '    v8.takeCoverage();',
     "    console.log('took ' + test.name);",
+    // Node names a take's file by pid, millisecond and a count that two takes in one millisecond can share:
+    // the second would overwrite the first.
+    '    await new Promise((resolve) => setTimeout(resolve, 5));',
     '  }',
     '  v8.stopCoverage();',
     '})();',
