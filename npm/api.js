@@ -117,6 +117,17 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     return { urls: keptUrls, names: names.join('\0'), packed };
   }
 
+  // Inspector objects as the arguments Rust's packed calls take: URLs, names, numbers, Node's map cache.
+  function packedTake(converter, coverage) {
+    const { urls, names, packed } = packObjects(converter, scriptsOf(coverage));
+    return [urls, names, packed, mapCacheOf(coverage)];
+  }
+
+  // The readers of sources and source maps a call was given, or the entry's defaults (Node: the files).
+  function readersOr(sources, sourceMaps) {
+    return [sources ?? (defaultSources || {}), sourceMaps ?? (defaultSourceMaps || {})];
+  }
+
   // A hit's info with whole epoch seconds, as Rust reads it.
   function hitInfo(info) {
     const hit = wellFormedNames({ ...(info || {}) });
@@ -164,14 +175,12 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
 
     /** Like `convert`, but returns the footprint data as JSON text. */
     convertToJson(coverage, sources, sourceMaps) {
-      if (sources === undefined || sources === null) sources = defaultSources || {};
-      if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
+      const readers = readersOr(sources, sourceMaps);
       const inner = live(this, 'convertToJson');
-      if (typeof coverage === 'string') return inner.convertJsonText(coverage, sources, sourceMaps);
-      if (coverage instanceof Uint8Array) return inner.convertJsonBytes(coverage, sources, sourceMaps);
-      if (coverage instanceof ArrayBuffer) return inner.convertJsonBytes(new Uint8Array(coverage), sources, sourceMaps);
-      const { urls, names, packed } = packObjects(this, scriptsOf(coverage));
-      return inner.convertPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps);
+      if (typeof coverage === 'string') return inner.convertJsonText(coverage, ...readers);
+      if (coverage instanceof Uint8Array) return inner.convertJsonBytes(coverage, ...readers);
+      if (coverage instanceof ArrayBuffer) return inner.convertJsonBytes(new Uint8Array(coverage), ...readers);
+      return inner.convertPacked(...packedTake(this, coverage), ...readers);
     }
 
     /**
@@ -191,17 +200,15 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
      */
     add(coverage, sources, sourceMaps) {
       const inner = live(this, 'add');
-      if (sources === undefined || sources === null) sources = defaultSources || {};
-      if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
+      const readers = readersOr(sources, sourceMaps);
       if (coverage instanceof ArrayBuffer) coverage = new Uint8Array(coverage);
       let errors;
       if (typeof coverage === 'string') {
-        errors = inner.addJsonBytes(new TextEncoder().encode(coverage), sources, sourceMaps);
+        errors = inner.addJsonBytes(new TextEncoder().encode(coverage), ...readers);
       } else if (coverage instanceof Uint8Array) {
-        errors = inner.addJsonBytes(coverage, sources, sourceMaps);
+        errors = inner.addJsonBytes(coverage, ...readers);
       } else {
-        const { urls, names, packed } = packObjects(this, scriptsOf(coverage));
-        errors = inner.addPacked(urls, names, packed, mapCacheOf(coverage), sources, sourceMaps);
+        errors = inner.addPacked(...packedTake(this, coverage), ...readers);
       }
       return { errors: JSON.parse(errors) };
     }
@@ -267,11 +274,8 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     addHit(coverage, info, sources, sourceMaps) {
       const inner = liveHits(this, 'addHit');
       const converter = live(this.converter, 'addHit');
-      if (sources === undefined || sources === null) sources = defaultSources || {};
-      if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
-      coverage = coverageObjects(coverage);
-      const { urls, names, packed } = packObjects(this.converter, scriptsOf(coverage));
-      const summary = inner.addHitPacked(converter, urls, names, packed, mapCacheOf(coverage), sources, sourceMaps, JSON.stringify(hitInfo(info)));
+      const take = packedTake(this.converter, coverageObjects(coverage));
+      const summary = inner.addHitPacked(converter, ...take, ...readersOr(sources, sourceMaps), JSON.stringify(hitInfo(info)));
       return JSON.parse(summary);
     }
 
@@ -287,11 +291,8 @@ function createApi(wasm, defaultSources, defaultSourceMaps, defaultCwd) {
     addWindow(coverage, sources, sourceMaps) {
       const inner = liveHits(this, 'addWindow');
       const converter = live(this.converter, 'addWindow');
-      if (sources === undefined || sources === null) sources = defaultSources || {};
-      if (sourceMaps === undefined || sourceMaps === null) sourceMaps = defaultSourceMaps || {};
-      coverage = coverageObjects(coverage);
-      const { urls, names, packed } = packObjects(this.converter, scriptsOf(coverage));
-      return { errors: JSON.parse(inner.addWindowPacked(converter, urls, names, packed, mapCacheOf(coverage), sources, sourceMaps)) };
+      const take = packedTake(this.converter, coverageObjects(coverage));
+      return { errors: JSON.parse(inner.addWindowPacked(converter, ...take, ...readersOr(sources, sourceMaps))) };
     }
 
     /** Closes an invocation; what ran in its windows becomes one pending hit (`info` as for addHit). */
