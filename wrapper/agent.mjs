@@ -33,7 +33,7 @@ import { lazyConverter } from './lib/agent/lazy-converter.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
-import { boundWasmCompilation, holdYoungGeneration, releaseYoungGeneration } from './lib/memory-flags.mjs';
+import { boundWasmCompilation, holdYoungGeneration, releaseYoungGeneration, withYoungGenerationHeld } from './lib/memory-flags.mjs';
 import { VERSION } from './lib/version.mjs';
 
 /** The version the build stamped from Cargo.toml (lib/version.mjs). */
@@ -328,26 +328,20 @@ export function beforeInvoke(event, context) {
   }
   if (!agent.initDone) {
     agent.initDone = true;
-    holdYoungGeneration();
-    try {
-      agent.initTake = { scripts: agent.coverage.take(), end: seconds() };
-    } finally {
-      releaseYoungGeneration();
-    }
+    const a = agent;
+    a.initTake = withYoungGenerationHeld(() => ({ scripts: a.coverage.take(), end: seconds() }));
   } else if (agent.execution.status === 'closed') {
     // Closed: nothing is collected, unless this invocation's check may find an execution open:
     // then it is collected tentatively, from a take that ends what ran before it (given to the
     // invocations open now, if any), so that it is not lost. Coverage stays on meanwhile: stopping
     // and restarting it loses V8's block counts of functions already compiled.
     if (!checkDue(agent)) return;
-    holdYoungGeneration();
+    const a = agent;
     try {
-      addWindow(agent);
+      withYoungGenerationHeld(() => addWindow(a));
     } catch (error) {
       turnOff(error);
       return;
-    } finally {
-      releaseYoungGeneration();
     }
   }
   const key = agent.nextKey;

@@ -39,7 +39,7 @@ test('the wrapper-tiering flag is set only where V8 knows it (an unknown flag pr
 });
 
 // V8 lets a held young generation double once (1 to 2 MB on Node 20 and 24); the same churn grows a free one to 16 MB.
-test('setting the flags on this Node prints nothing and holds, then releases, the young generation', () => {
+test('setting the flags on this Node prints nothing and holds, then releases, the young generation (also around a work that throws)', () => {
   const script = `
     const flags = await import(${JSON.stringify(new URL('../../wrapper/lib/memory-flags.mjs', import.meta.url).href)});
     const v8 = await import('node:v8');
@@ -51,9 +51,15 @@ test('setting the flags on this Node prints nothing and holds, then releases, th
     churn();
     const held = young();
     flags.releaseYoungGeneration();
+    let threw = false;
+    try {
+      flags.withYoungGenerationHeld(() => { churn(); throw new Error('in the work'); });
+    } catch { threw = true; }
+    const answer = flags.withYoungGenerationHeld(() => { churn(); return 7; });
+    const heldAround = young() <= 2 * before;
     churn();
-    console.log(JSON.stringify({ held: held <= 2 * before, released: young() >= 4 * held }));`;
+    console.log(JSON.stringify({ held: held <= 2 * before, heldAround, threw, answer, released: young() >= 4 * held }));`;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.equal(child.stderr, '');
-  assert.deepEqual(JSON.parse(child.stdout), { held: true, released: true });
+  assert.deepEqual(JSON.parse(child.stdout), { held: true, heldAround: true, threw: true, answer: 7, released: true });
 });
