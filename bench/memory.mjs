@@ -34,7 +34,7 @@ const EVERY = everyAt >= 0 ? Number(args.splice(everyAt, 2)[1]) : 0;
 const N = Number(args[0] || 3000);
 const AT = [...new Set([100, 1000, N])].filter((i) => i <= N);
 /** The readings whose median stands for N. */
-const STEADY = [N - 200, N - 100, N];
+const STEADY = [N - 200, N - 100, N].filter((i) => i > 0);
 const GOAL_MB = 8;
 const mb = (bytes) => (bytes / 1048576).toFixed(1);
 
