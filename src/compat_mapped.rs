@@ -293,9 +293,12 @@ pub fn add_lines(
     files: &[Option<u32>],
     out: &mut Output,
 ) {
-    let tables = state
-        .compat_mapped
-        .get_or_insert_with(|| Box::new(CompatTables::new(&state.source, mapped)));
+    let tables = state.compat_mapped.get_or_insert_with(|| {
+        Box::new(CompatTables::new(
+            state.source.as_deref().unwrap_or_default(),
+            mapped,
+        ))
+    });
     let tracer = Tracer {
         map: &mapped.map,
         generated: &tables.generated,

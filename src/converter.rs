@@ -153,10 +153,8 @@ impl Converter {
             let Cached::Ready(state) = cached else {
                 continue;
             };
-            if !state.path.is_empty() {
-                texts
-                    .entry(state.path.as_str())
-                    .or_insert(state.source.as_str());
+            if let (false, Some(source)) = (state.path.is_empty(), &state.source) {
+                texts.entry(state.path.as_str()).or_insert(source.as_str());
             }
             if let MapState::Ready(mapped) = &state.map {
                 for original in &mapped.originals {
@@ -242,6 +240,7 @@ impl Converter {
                         error,
                     })
                 });
+                state.release_text(self.line_mode);
             }
             if let MapState::Failed(error) = &state.map {
                 out.data.errors.push(script_error(error));
@@ -298,7 +297,7 @@ fn script_error(error: &Error) -> ScriptError {
 /// failing that the shift that puts the functions' starts on tokens.
 fn check_extent(script: &Script<'_>, state: &mut ScriptState) -> crate::Result<u32> {
     let length = state.index.len_utf16();
-    let has_bom = state.source.starts_with('\u{feff}');
+    let has_bom = state.has_bom;
     let shift = match script.top_level() {
         Some(top) => match length.checked_sub(top.end) {
             Some(0) => 0,
@@ -332,8 +331,11 @@ fn check_extent(script: &Script<'_>, state: &mut ScriptState) -> crate::Result<u
 
 /// For a file seen only in takes without its top level: 1 if more function starts land on a
 /// token start with the shift than without (only a file with a byte-order mark can be read one
-/// unit off).
+/// unit off). The text is there: it is released only once the shift is known.
 fn guess_shift(script: &Script<'_>, state: &ScriptState) -> u32 {
+    let Some(source) = state.source.as_deref() else {
+        return 0;
+    };
     let on_token = |shift: u32| {
         script
             .functions()
@@ -342,8 +344,8 @@ fn guess_shift(script: &Script<'_>, state: &ScriptState) -> u32 {
                 // A start past the source (an error found next) is on no token.
                 let at = state
                     .index
-                    .byte_offset(&state.source, extent.start.saturating_add(shift));
-                crate::method_ids::starts_token(&state.source, at)
+                    .byte_offset(source, extent.start.saturating_add(shift));
+                crate::method_ids::starts_token(source, at)
             })
             .count()
     };
@@ -457,6 +459,112 @@ mod tests {
         assert_eq!(
             converter.file_texts().into_iter().collect::<Vec<_>>(),
             [("a.js", source)]
+        );
+    }
+
+    /// A bundle and its map, one take at a time: `dist/a.js` maps line for line to `src/a.ts`
+    /// (a mapping at each line's start and at each function's name).
+    const GENERATED: &str =
+        "function a() {}\nfunction b() {}\na();\nb();\n//# sourceMappingURL=a.js.map\n";
+    const ORIGINAL: &str = "function a() {}\nfunction b() {}\na();\nb();\n";
+
+    fn map_json(with_content: bool) -> String {
+        let content = if with_content {
+            format!(",\"sourcesContent\":[{:?}]", ORIGINAL)
+        } else {
+            String::new()
+        };
+        format!(
+            "{{\"version\":3,\"sources\":[\"../src/a.ts\"]{content},\"mappings\":\"AAAA,SAAS;AACT,SAAS;AACT;AACA\"}}"
+        )
+    }
+
+    /// The ids of what ran in each of two takes (`a` and the top level, then `b` alone, no top
+    /// level), and the project texts the converter holds after them.
+    fn two_takes(options: Options, map: String) -> (Vec<Vec<String>>, Vec<(String, String)>) {
+        let take = |functions: &[(u32, u32)]| {
+            let mut coverage = Coverage::new();
+            coverage.push_script("file:///p/dist/a.js");
+            for &(start, end) in functions {
+                coverage.push_function("", true);
+                coverage.push_range(CoverageRange {
+                    start,
+                    end,
+                    count: 1,
+                });
+            }
+            coverage
+        };
+        let takes = [
+            take(&[(0, GENERATED.len() as u32), (0, 15)]),
+            take(&[(16, 31)]),
+        ];
+        let mut converter = Converter::new(&options).unwrap();
+        let ids = takes
+            .iter()
+            .map(|coverage| {
+                let data = converter.convert_with(
+                    coverage,
+                    Inputs {
+                        // The original is not on the disk.
+                        sources: &mut |url| {
+                            (url == "file:///p/dist/a.js")
+                                .then(|| SourceText::Text(GENERATED.into()))
+                        },
+                        source_maps: &mut |_| Some(SourceText::Text(map.clone())),
+                        hits_only: true,
+                    },
+                );
+                assert_eq!(data.errors, []);
+                data.methods.iter().map(|m| m.id.clone()).collect()
+            })
+            .collect();
+        let mut texts: Vec<(String, String)> = converter
+            .file_texts()
+            .into_iter()
+            .map(|(path, text)| (path.to_owned(), text.to_owned()))
+            .collect();
+        texts.sort();
+        (ids, texts)
+    }
+
+    fn options(line_mode: LineMode) -> Options {
+        Options {
+            project_root: "/p".into(),
+            line_mode,
+            ..Options::default()
+        }
+    }
+
+    /// Once the map is ready and carries its original's text, the bundle's own text is let go:
+    /// a function first run after that still gets its id from the original.
+    #[test]
+    fn a_mapped_scripts_text_is_released_once_its_map_has_the_originals() {
+        let (ids, texts) = two_takes(options(LineMode::Default), map_json(true));
+        assert_eq!(ids, [vec!["src/a.ts@1,9"], vec!["src/a.ts@2,9"]]);
+        assert_eq!(texts, [("src/a.ts".into(), ORIGINAL.into())]);
+    }
+
+    /// Without the original's text, ids come from the generated code, which is kept for the
+    /// functions that run later.
+    #[test]
+    fn a_mapped_scripts_text_is_kept_when_an_original_has_no_text() {
+        let (ids, texts) = two_takes(options(LineMode::Default), map_json(false));
+        assert_eq!(ids, [vec!["src/a.ts@1,9"], vec!["src/a.ts@2,9"]]);
+        assert_eq!(texts, [("dist/a.js".into(), GENERATED.into())]);
+    }
+
+    /// The compat rule reads the generated code on every conversion: kept.
+    #[test]
+    fn a_mapped_scripts_text_is_kept_in_compat_mode() {
+        let (ids, texts) = two_takes(options(LineMode::Compat), map_json(true));
+        assert_eq!(ids, [vec!["src/a.ts@1,9"], vec!["src/a.ts@2,9"]]);
+        assert_eq!(
+            texts,
+            [
+                ("dist/a.js".into(), GENERATED.into()),
+                ("src/a.ts".into(), ORIGINAL.into())
+            ]
         );
     }
 }

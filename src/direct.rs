@@ -69,9 +69,9 @@ impl DirectWork<'_> {
                 }
             }
             LineMode::Compat => {
-                let compat = state
-                    .compat
-                    .get_or_insert_with(|| CompatLines::new(&state.source));
+                let compat = state.compat.get_or_insert_with(|| {
+                    CompatLines::new(state.source.as_deref().unwrap_or_default())
+                });
                 compat.counts(script, &mut self.b.compat_counts, &mut self.b.scratch);
                 // Compat lines split only at `\n`: the table has its own length.
                 lines.resize(self.b.compat_counts.len(), None);
@@ -106,13 +106,12 @@ impl DirectWork<'_> {
                 continue;
             }
             let site = state.sites.entry(extent.start).or_insert_with(|| {
-                let start = state.index.byte_offset(&state.source, extent.start + shift);
-                match id_site(&state.source, start) {
+                let source = state.source.as_deref().unwrap_or_default();
+                let start = state.index.byte_offset(source, extent.start + shift);
+                match id_site(source, start) {
                     IdSite::None => None,
                     IdSite::At(byte) => {
-                        let at = state
-                            .index
-                            .position(state.index.utf16_offset(&state.source, byte));
+                        let at = state.index.position(state.index.utf16_offset(source, byte));
                         Some(MethodSite {
                             id: method_id(&state.path, at.line, at.column),
                             line: at.line,
@@ -149,6 +148,7 @@ impl DirectWork<'_> {
                 path,
                 ..
             } = state;
+            let source = source.as_deref().unwrap_or_default();
             add_direct(branches, source, index, path, file, &self.b.segments, out);
         }
     }

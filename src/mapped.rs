@@ -83,7 +83,12 @@ fn add_methods(
             continue;
         }
         let site = state.sites.entry(extent.start).or_insert_with(|| {
-            mapped_site(&state.source, &state.index, mapped, extent.start + shift)
+            mapped_site(
+                state.source.as_deref(),
+                &state.index,
+                mapped,
+                extent.start + shift,
+            )
         });
         let Some(site) = site else {
             continue;
@@ -97,7 +102,7 @@ fn add_methods(
 
 /// The id site, in its original file, of the function starting at generated offset `start`.
 fn mapped_site(
-    generated: &str,
+    generated: Option<&str>,
     generated_index: &crate::line_index::LineIndex,
     mapped: &Mapped,
     start: u32,
@@ -130,7 +135,9 @@ fn mapped_site(
             }
         }
         None => {
-            // No original text: the id position in the generated code, mapped back.
+            // No original text: the id position in the generated code, mapped back (the generated
+            // code is kept for it: `ScriptState::release_text`).
+            let generated = generated?;
             let byte = generated_index.byte_offset(generated, start);
             let IdSite::At(at) = id_site(generated, byte) else {
                 return None;

@@ -90,7 +90,7 @@ pub fn load_map(
             cached.map_url.clone().unwrap_or_else(|| url.to_owned()),
         ),
         None => {
-            let Some(reference) = find_reference(&state.source) else {
+            let Some(reference) = find_reference(state.text()) else {
                 return Ok(MapState::None);
             };
             match data_url_text(reference) {
@@ -111,7 +111,7 @@ pub fn load_map(
             }
         }
     };
-    let bom = state.source.starts_with('\u{feff}');
+    let bom = state.has_bom;
     let mut map =
         decode(&json, &project.as_built(&location), &state.index, bom).map_err(|problem| {
             MapError::Malformed {
@@ -157,8 +157,8 @@ pub fn load_map(
         .collect();
     let at_code: Vec<bool> = (0..map.generated.len())
         .map(|k| {
-            let byte = state.index.byte_offset(&state.source, map.generated[k]);
-            crate::method_ids::starts_token(&state.source, byte) // false at the end too
+            let byte = state.index.byte_offset(state.text(), map.generated[k]);
+            crate::method_ids::starts_token(state.text(), byte) // false at the end too
         })
         .collect();
     let lines = crate::mapped::line_points(&map, &originals, |k| at_code[k]);
