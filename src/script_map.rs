@@ -113,13 +113,12 @@ pub fn load_map(
     };
     let bom = state.has_bom;
     let mut map =
-        decode(&json, &project.as_built(&location), &state.index, bom).map_err(|problem| {
+        decode(json, &project.as_built(&location), &state.index, bom).map_err(|problem| {
             MapError::Malformed {
                 location: location.clone(),
                 problem,
             }
         })?;
-    drop(json);
     let mut last_line = vec![0usize; map.sources.len()];
     for (k, &source) in map.source.iter().enumerate() {
         let line = &mut last_line[source as usize];

@@ -295,9 +295,11 @@ struct SectionOffset {
 /// Decodes the map `json`, found at `location` (a URL or path sources are relative to), for a
 /// generated script whose line table is `generated`. `bom`: the script starts with a byte-order
 /// mark, which the map's columns do not count (as in the text a loader or browser decodes; tsc
-/// `--emitBOM`).
+/// `--emitBOM`). The JSON is let go once the sources' texts and the mappings are out of it, before
+/// the mappings are decoded: for a bundle's map that is the high-water mark of the converter's
+/// memory (WebAssembly memory never shrinks).
 pub fn decode(
-    json: &str,
+    json: String,
     location: &str,
     generated: &LineIndex,
     bom: bool,
@@ -307,11 +309,13 @@ pub fn decode(
     // are kept as decoded, straight into the map's arrays, and need no sorted copy.
     let mut in_order = true;
     if json.contains("\"sections\"") {
-        if let Ok(index) = serde_json::from_str::<IndexMap<'_>>(json) {
+        if let Ok(index) = serde_json::from_str::<IndexMap<'_>>(&json) {
             for section in index.sections {
-                decode_one(
-                    section.map.get(),
-                    location,
+                let first_source = out.sources.len() as u32;
+                let mappings = read_sources(section.map.get(), location, &mut out)?;
+                add_mappings(
+                    &mappings,
+                    first_source..out.sources.len() as u32,
                     (section.offset.line, section.offset.column),
                     (generated, bom),
                     &mut out,
@@ -321,9 +325,11 @@ pub fn decode(
             return Ok(finish(out, in_order));
         }
     }
-    decode_one(
-        json,
-        location,
+    let mappings = read_sources(&json, location, &mut out)?.into_owned();
+    drop(json);
+    add_mappings(
+        &mappings,
+        0..out.sources.len() as u32,
         (0, 0),
         (generated, bom),
         &mut out,
@@ -346,21 +352,18 @@ struct RawMap<'a> {
     mappings: std::borrow::Cow<'a, str>,
 }
 
-fn decode_one(
-    json: &str,
+/// Adds the sources of one map (`json`) to `out`, with their texts, and returns its mappings.
+fn read_sources<'a>(
+    json: &'a str,
     location: &str,
-    (line_offset, column_offset): (u32, u32),
-    (generated, bom): (&LineIndex, bool),
     out: &mut DecodedMap,
-    in_order: &mut bool,
-) -> Result<(), Malformed> {
+) -> Result<std::borrow::Cow<'a, str>, Malformed> {
     let mut map: RawMap<'_> =
         serde_json::from_str(json).map_err(|e| Malformed::Json(e.to_string()))?;
     if map.version != 3 {
         return Err(Malformed::Version(map.version));
     }
     let root = map.source_root.as_deref().unwrap_or("");
-    let first_source = out.sources.len() as u32;
     map.sources_content.resize(map.sources.len(), None);
     for (source, content) in map.sources.iter().zip(map.sources_content.drain(..)) {
         let source = source.as_deref().unwrap_or("");
@@ -375,24 +378,34 @@ fn decode_one(
             name_kept: crate::compat_mapped::keeps_name(root, source),
         });
     }
-    let sources = map.sources.len() as u32;
+    Ok(map.mappings)
+}
+
+/// Decodes one map's `mappings` into `out`; its sources are `sources` of `out.sources`.
+fn add_mappings(
+    mappings: &str,
+    sources: std::ops::Range<u32>,
+    (line_offset, column_offset): (u32, u32),
+    (generated, bom): (&LineIndex, bool),
+    out: &mut DecodedMap,
+    in_order: &mut bool,
+) -> Result<(), Malformed> {
+    let (first_source, count) = (sources.start, sources.end - sources.start);
     let starts = generated.line_starts();
     // At most one mapping per segment: room for all of them at once, not doubled as they come.
-    let segments = map
-        .mappings
-        .bytes()
-        .filter(|&b| b == b',' || b == b';')
-        .count()
-        + 1;
+    let segments = mappings.bytes().filter(|&b| b == b',' || b == b';').count() + 1;
     out.generated.reserve(segments);
     out.source.reserve(segments);
     out.line.reserve(segments);
     out.column.reserve(segments);
     decode_mappings(
-        &map.mappings,
+        mappings,
         |line, column, source, original_line, original_column| {
-            if source >= sources {
-                return Err(Malformed::SourceOutOfRange { source, sources });
+            if source >= count {
+                return Err(Malformed::SourceOutOfRange {
+                    source,
+                    sources: count,
+                });
             }
             // A section's offset past 32 bits puts the mapping past the script's end: it maps
             // nothing, as every mapping past the line table.
@@ -596,12 +609,12 @@ mod tests {
         let generated = LineIndex::new("ab\n");
         let version = r#"{"version":2,"sources":[],"mappings":""}"#;
         assert_eq!(
-            decode(version, "/x", &generated, false).unwrap_err(),
+            decode(version.into(), "/x", &generated, false).unwrap_err(),
             Malformed::Version(2)
         );
         let wrong_source = r#"{"version":3,"sources":["a.ts"],"mappings":"ACAA"}"#;
         assert_eq!(
-            decode(wrong_source, "/x", &generated, false).unwrap_err(),
+            decode(wrong_source.into(), "/x", &generated, false).unwrap_err(),
             Malformed::SourceOutOfRange {
                 source: 1,
                 sources: 1
@@ -692,9 +705,28 @@ mod tests {
             section(1, u32::MAX, first),
             section(1, u32::MAX - 3, first)
         );
-        let map = decode(&index, "/app/x.js.map", &generated, false).unwrap();
+        let map = decode(index.clone(), "/app/x.js.map", &generated, false).unwrap();
         assert_eq!(map.generated, [1]);
         assert_eq!(map.source, [0]);
+    }
+
+    /// A section's mappings name the section's own sources: the second section of an index map
+    /// has one source, so its source 1 is out of range even though the map has two in all.
+    #[test]
+    fn a_sections_source_is_counted_in_its_section() {
+        let generated = LineIndex::new("ab\ncd\n");
+        let own = r#"{"version":3,"sources":["a.ts"],"names":[],"mappings":"AAAA"}"#;
+        let past = r#"{"version":3,"sources":["b.ts"],"names":[],"mappings":"ACAA"}"#;
+        let index = format!(
+            r#"{{"version":3,"sections":[{{"offset":{{"line":0,"column":0}},"map":{own}}},{{"offset":{{"line":1,"column":0}},"map":{past}}}]}}"#
+        );
+        assert_eq!(
+            decode(index, "/app/x.js.map", &generated, false).unwrap_err(),
+            Malformed::SourceOutOfRange {
+                source: 1,
+                sources: 1
+            }
+        );
     }
 
     #[test]
@@ -702,20 +734,20 @@ mod tests {
         let generated = LineIndex::new("ab\ncd\n");
         // One mapping: generated 1:1 -> source 0, line 0, column 0.
         let plain = r#"{"version":3,"sources":["a.ts"],"names":[],"mappings":";CAAA"}"#;
-        let map = decode(plain, "/app/dist/x.js.map", &generated, false).unwrap();
+        let map = decode(plain.into(), "/app/dist/x.js.map", &generated, false).unwrap();
         assert_eq!(map.generated, [4]);
         assert_eq!(map.sources[0].location, "/app/dist/a.ts");
         let index = format!(
             r#"{{"version":3,"sections":[{{"offset":{{"line":0,"column":1}},"map":{plain}}},{{"offset":{{"line":1,"column":0}},"map":{plain}}}]}}"#
         );
-        let map = decode(&index, "/app/x.js.map", &generated, false).unwrap();
+        let map = decode(index.clone(), "/app/x.js.map", &generated, false).unwrap();
         assert_eq!(map.generated, [4, 7]);
         assert_eq!(map.source, [0, 1]);
         assert_eq!(map.mapping_at(5), Some(0));
         assert_eq!(map.mapping_at(3), None);
-        assert!(decode("{", "/x", &generated, false).is_err());
+        assert!(decode("{".into(), "/x", &generated, false).is_err());
         let bad = r#"{"version":3,"sources":["a.ts"],"mappings":"AA!A"}"#;
-        let error = decode(bad, "/x", &generated, false).unwrap_err();
+        let error = decode(bad.into(), "/x", &generated, false).unwrap_err();
         assert_eq!(error, Malformed::NotBase64 { digit: '!', at: 2 });
         assert_eq!(error.to_string(), "`!` is not a base64 digit at 2");
         // Segments of 2 or 3 fields; a value of 8 digits (7 are 35 bits).
@@ -753,7 +785,7 @@ mod tests {
             );
         }
         let wrong_source = r#"{"version":3,"sources":["a.ts"],"mappings":"ACAA"}"#;
-        assert!(decode(wrong_source, "/x", &generated, false).is_err());
+        assert!(decode(wrong_source.into(), "/x", &generated, false).is_err());
     }
 
     /// The hand-written decoder gives oxc_sourcemap's tokens on a real-size map.
@@ -831,12 +863,12 @@ mod tests {
         let script = std::fs::read_to_string(dir.join("dist/tsc-esm/router.js")).unwrap();
         let json = std::fs::read_to_string(dir.join("dist/tsc-esm/router.js.map")).unwrap();
         let location = "/project/dist/tsc-esm/router.js.map";
-        let plain = decode(&json, location, &LineIndex::new(&script), false).unwrap();
+        let plain = decode(json.clone(), location, &LineIndex::new(&script), false).unwrap();
         let index = format!(
             r#"{{"version":3,"sections":[{{"offset":{{"line":0,"column":4}},"map":{json}}}]}}"#
         );
         let prefixed = LineIndex::new(&format!("x=1;{script}"));
-        let moved = decode(&index, location, &prefixed, false).unwrap();
+        let moved = decode(index.clone(), location, &prefixed, false).unwrap();
         let expected: Vec<u32> = plain.generated.iter().map(|g| g + 4).collect();
         // Mappings on the first line (moved by the section's column) and on later ones.
         assert_eq!(plain.generated[..2], [0, 6]);
@@ -896,7 +928,7 @@ mod tests {
             let script = std::fs::read_to_string(dir.join(format!("dist/{build}.js"))).unwrap();
             let json = std::fs::read_to_string(dir.join(format!("dist/{build}.js.map"))).unwrap();
             let generated = LineIndex::new(&script);
-            let decoded = |json: &str| decode(json, "/x.js.map", &generated, false).unwrap();
+            let decoded = |json: &str| decode(json.into(), "/x.js.map", &generated, false).unwrap();
             let sorted = decoded(&rewritten(&json, keep, false));
             let unsorted = decoded(&rewritten(&json, keep, true));
             assert_ne!(rewritten(&json, keep, false), rewritten(&json, keep, true));
@@ -915,7 +947,7 @@ mod tests {
         // Nine segments (one without a source): room for nine is reserved once, not doubled.
         let script = "a;b;c;d;e;f;g;h;i;\n";
         let json = r#"{"version":3,"sources":["a.ts"],"mappings":"AAAA,EAAE,EAAE,EAAE,EAAE,EAAE,EAAE,EAAE,E"}"#;
-        let map = decode(json, "/x.js.map", &LineIndex::new(script), false).unwrap();
+        let map = decode(json.into(), "/x.js.map", &LineIndex::new(script), false).unwrap();
         assert_eq!(map.generated, [0, 2, 4, 6, 8, 10, 12, 14]);
         assert_eq!(
             [
@@ -933,7 +965,7 @@ mod tests {
         // Both segments at column 0 of line 0, the second into source 0: already in generated
         // order, so nothing is sorted and source 1 stays first.
         let json = r#"{"version":3,"sources":["a.ts","b.ts"],"mappings":"ACAA,ADAA"}"#;
-        let map = decode(json, "/x.js.map", &LineIndex::new("x\n"), false).unwrap();
+        let map = decode(json.into(), "/x.js.map", &LineIndex::new("x\n"), false).unwrap();
         assert_eq!((map.generated, map.source), (vec![0, 0], vec![1, 0]));
     }
 
