@@ -87,7 +87,8 @@ pub struct Inputs<'a> {
     /// A source map's JSON, by its location (an absolute path, or a URL); asked once per map.
     pub source_maps: &'a mut dyn FnMut(&str) -> Option<SourceText>,
     /// Only what ran (the layer's path): functions and blocks that did not run get no entry,
-    /// so their ids are never worked out.
+    /// so their ids are never worked out, and files carry no line counts (what ran is in the
+    /// methods' lines; a bundle's originals have tens of thousands of lines).
     pub hits_only: bool,
 }
 

@@ -25,7 +25,14 @@ pub fn convert_direct(
     b: &mut Buffers,
     out: &mut Output,
 ) {
-    let file = out.file(&state.path, script.url, state.index.line_count());
+    // With hits only, the file has no line counts (what ran is its methods, with their lines).
+    let file_lines = !b.hits_only;
+    let line_count = if file_lines {
+        state.index.line_count()
+    } else {
+        0
+    };
+    let file = out.file(&state.path, script.url, line_count);
     let mut work = DirectWork { b, line_mode };
     line_counts(
         &state.index,
@@ -33,8 +40,10 @@ pub fn convert_direct(
         &mut work.b.counts,
         &mut work.b.owners,
     );
-    work.add_lines(script, state, file, &mut out.data);
-    if let (LineMode::Compat, Some(compat)) = (line_mode, &state.compat) {
+    if file_lines {
+        work.add_lines(script, state, file, &mut out.data);
+    }
+    if let (true, LineMode::Compat, Some(compat)) = (file_lines, line_mode, &state.compat) {
         // A line an ignore hint keeps at 1 is 1 once in a total (crate::compat_total).
         for line in 0..compat.line_count() {
             let hinted = compat.ignored(line);

@@ -37,27 +37,31 @@ pub fn convert_mapped(
     b: &mut Buffers,
     out: &mut Output,
 ) {
-    // The output file of each original (`None` when left out).
+    // The output file of each original (`None` when left out); with hits only, without its line
+    // counts (a bundle's originals have tens of thousands of lines, and what ran is its methods).
+    let line_counts = !b.hits_only;
     let files: Vec<Option<u32>> = mapped
         .originals
         .iter()
         .map(|original| {
             let path = original.path.as_ref()?;
-            Some(out.file(path, &original.location, original.line_count))
+            let lines = if line_counts { original.line_count } else { 0 };
+            Some(out.file(path, &original.location, lines))
         })
         .collect();
     add_methods(script, state, mapped, shift, &files, b, out);
     // In compat mode, the originals v8-to-istanbul's rule counts get their lines from it.
     let compat = line_mode == LineMode::Compat;
-    if compat {
+    if compat && line_counts {
         crate::compat_mapped::add_lines(script, state, mapped, &files, out);
     }
     let default_rule = |original: u32| {
-        !compat
-            || !state
-                .compat_mapped
-                .as_ref()
-                .is_some_and(|t| t.counts_original(original as usize))
+        line_counts
+            && (!compat
+                || !state
+                    .compat_mapped
+                    .as_ref()
+                    .is_some_and(|t| t.counts_original(original as usize)))
     };
     add_lines(mapped, &files, default_rule, b, out);
     add_mapped(&mut state.branches, mapped, &files, &b.segments, out);
@@ -222,7 +226,8 @@ fn add_lines(
         };
         let segment = segment_at(&b.segments, &mut cursor, point.generated);
         let count = segment.map_or(0, |s| s.count);
-        // The file has the original's line count, which line_points kept within.
+        // The file has the original's line count, which line_points kept within (or none: the
+        // rule is off then).
         if default_rule(point.original) {
             let line = &mut out.data.files[file as usize].lines[point.line as usize];
             *line = Some(line.unwrap_or(0).saturating_add(count));
