@@ -147,6 +147,8 @@ pub fn add_mapped(
             keyed.sort_unstable();
             list.clear();
             list.extend(keyed.into_iter().map(|(_, k)| k));
+            // Kept for the life of the converter: no room left over from growing.
+            list.shrink_to_fit();
         }
         cache.originals = vec![None; mapped.originals.len()];
     }
@@ -448,5 +450,25 @@ mod tests {
             &mut out,
         );
         assert!(out.data.branches.is_empty());
+    }
+
+    /// The mappings ordered by original position are kept for the life of the converter: each
+    /// original's list holds no room left over from growing.
+    #[test]
+    fn mappings_by_original_are_kept_without_spare_room() {
+        let original = "a;\nb;\nc;\nd;\ne;";
+        let mappings: Vec<(u32, u32, u32, bool)> =
+            (0..5).rev().map(|line| (line * 3, line, 0, true)).collect();
+        let mut cache = BranchCache::default();
+        add_mapped(
+            &mut cache,
+            &mapped(original, &mappings),
+            &[Some(0)],
+            &[],
+            &mut Output::default(),
+        );
+        let list = &cache.by_original[0];
+        assert_eq!(list, &[4, 3, 2, 1, 0]);
+        assert_eq!(list.capacity(), 5);
     }
 }
