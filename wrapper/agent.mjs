@@ -30,6 +30,7 @@ import { createHealth } from './lib/agent/backend-health.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
 import { registerExtension } from './lib/agent/extension.mjs';
 import { lazyConverter } from './lib/agent/lazy-converter.mjs';
+import { createOldSpaceBound } from './lib/agent/old-space.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
@@ -120,6 +121,8 @@ export async function beforeLoad() {
     },
     executions: new Map(),
     postResponse: delivery === 'after-response',
+    // After the response only: the collection it may run must not delay one.
+    oldSpace: settings.boundOldSpace && delivery === 'after-response' ? createOldSpaceBound() : null,
     everOpen: false,
     invocations: new Map(), // context -> {key, start, testName} of each invocation collected now
     nextKey: 0,
@@ -399,10 +402,16 @@ export function afterResponse(outcome, context) {
       }
       // The take and its conversion always run (a few milliseconds, inside the margin): an invocation's hit is
       // never skipped; only the backend calls are bounded by the deadline.
-      collectSafely(context, deadline).then(done, (error) => {
-        log('warn', `afterResponse failed: ${describe(error)}`);
-        done();
-      });
+      collectSafely(context, deadline).then(
+        () => {
+          boundOldSpace(agent);
+          done();
+        },
+        (error) => {
+          log('warn', `afterResponse failed: ${describe(error)}`);
+          done();
+        },
+      );
     }, RESPONSE_WRITE_MS).unref();
   // 3.x answers a callback only once the event loop is empty: start after that, so that the work neither
   // delays the response nor misses what the handler's own timers ran.
@@ -439,6 +448,20 @@ async function collectSafely(context, deadline) {
     releaseYoungGeneration();
   }
 }
+
+/** Collects the old space when the agent's garbage there is due (see lib/agent/old-space.mjs). */
+function boundOldSpace(a) {
+  if (!a || !a.oldSpace) return;
+  try {
+    const done = withYoungGenerationHeld(() => a.oldSpace.collectIfDue());
+    if (done) log('debug', `old space collected after ${done.takes} takes: ${megabytes(done.before)} -> ${megabytes(done.after)} MB`);
+  } catch (error) {
+    a.oldSpace = null;
+    log('warn', `old-space collections are off: ${describe(error)}`);
+  }
+}
+
+const megabytes = (bytes) => (bytes / 1048576).toFixed(2);
 
 /** Switches the agent off for the rest of the process when `error` is the converter's; says whether it was. */
 function turnOff(error) {
@@ -511,6 +534,7 @@ function flush(a, deadline) {
 /** Takes what ran since the last take and gives it to the open invocations (dropped when none is). */
 function addWindow(a) {
   const { errors } = a.hits.addWindow(a.coverage.take());
+  if (a.oldSpace) a.oldSpace.noteTake();
   for (const error of errors) log('warn', error.message);
 }
 

@@ -9,11 +9,15 @@
  * handler's young generation is larger with the layer (25.3 MB against 13.8), because exact counting keeps V8's
  * optimizing compilers off (with SL_EXACT_COVERAGE=false it is the direct one's): no exact size is asserted
  * for it (docs/layer.md, "What it costs").
+ *
+ * The old space: the agent collects the garbage its sends leave there every few hundred invocations, after
+ * the response (wrapper/lib/agent/old-space.mjs; SL_BOUND_OLD_SPACE=false leaves it to V8), read from its
+ * debug log.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertRuntimesInstalled } from '../layer/runtime-api.mjs';
-import { agentEnv, apiV2, fixtureRoot, runPaired, standin } from './helpers.mjs';
+import { agentEnv, apiV2, fixtureRoot, hitsOf, layerLines, layerRoot, runPaired, standin, startFunction } from './helpers.mjs';
 
 const MB = 1048576;
 
@@ -48,4 +52,58 @@ test('ric3: an allocation-heavy function grows its young generation with the lay
   const { direct, wrapped, output } = await youngSizes('ric3', 3, false);
   assert.deepEqual(direct, [8, 8, 8]);
   assert.deepEqual(wrapped, direct, output);
+});
+
+/**
+ * The old-space collections of the agent (wrapper/lib/agent/old-space.mjs) through the runtime client: `count`
+ * light invocations with an execution open, the agent's debug log read for each collection as
+ * `{takes, before, after}` (MB).
+ */
+async function oldSpaceCollections(count, extra = {}) {
+  const s = await standin();
+  const fn = await startFunction({
+    runtime: 'ric3',
+    taskRoot: fixtureRoot(),
+    handler: 'src/young.handler',
+    mode: 'exec-wrapper',
+    layerRoot: layerRoot(),
+    env: agentEnv(s, { SL_LOG_LEVEL: 'debug', ...extra }),
+  });
+  try {
+    for (let i = 0; i < count; i++) {
+      const result = await fn.invoke({ ...apiV2('/old', { 'x-sl-test-name': `old #${i}` }), light: true });
+      assert.equal(result.kind, 'response', fn.output);
+      await fn.idle();
+    }
+  } finally {
+    await fn.stop();
+    await s.close();
+  }
+  const collections = layerLines(fn.output)
+    .map((line) => /old space collected after (\d+) takes: ([\d.]+) -> ([\d.]+) MB/.exec(line))
+    .filter(Boolean)
+    .map(([, takes, before, after]) => ({ takes: Number(takes), before: Number(before), after: Number(after) }));
+  return { collections, output: fn.output, tests: hitsOf(s.accepted()).filter((h) => !h.init).map((h) => h.testName) };
+}
+
+test('ric3: the agent collects the old-space garbage its sends leave, after the response, every 200 takes or more', async () => {
+  assertRuntimesInstalled();
+  const { collections, output, tests } = await oldSpaceCollections(1000);
+  assert.deepEqual(tests, Array.from({ length: 1000 }, (_, i) => `old #${i}`), 'every invocation is still sent');
+  // The first once 200 takes have run (what was live was measured before the module loaded), then every few
+  // hundred (about 2.5 KB of garbage per invocation on Node 20).
+  assert.ok(collections.length >= 2, `${collections.length} collections in 1,000 invocations:\n${layerLines(output).join('\n')}`);
+  for (const { takes, before, after } of collections) {
+    assert.ok(takes >= 200, `a collection after ${takes} takes`);
+    // Due once the old space grew 1 MB past what was live after the last one, and it frees what it held.
+    assert.ok(before - after >= 0.5, `collected ${before} -> ${after} MB`);
+    assert.ok(after < 16, `live ${after} MB`);
+  }
+});
+
+test('ric3: SL_BOUND_OLD_SPACE=false leaves the old space to V8', async () => {
+  assertRuntimesInstalled();
+  const { collections, tests } = await oldSpaceCollections(500, { SL_BOUND_OLD_SPACE: 'false' });
+  assert.equal(tests.length, 500);
+  assert.deepEqual(collections, []);
 });

@@ -114,6 +114,7 @@ export function readSettings(env = process.env) {
     checkIntervalMs: number('SL_EXECUTION_CHECK_INTERVAL_S', 10, 0, 86400) * 1000,
     alwaysReport: isTrue(env.SL_ALWAYS_REPORT),
     exactCoverage: flag('SL_EXACT_COVERAGE', true),
+    boundOldSpace: flag('SL_BOUND_OLD_SPACE', true),
     delivery: choice('SL_DELIVERY', ['after-response', 'inline'], 'after-response'),
     pendingHits: whole('SL_PENDING_HITS', 500, 1, 100000),
     logLevel: LOG_LEVELS.includes(logLevel) ? logLevel : 'warn',

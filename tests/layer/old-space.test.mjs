@@ -1,0 +1,91 @@
+/**
+ * The agent's old-space bound (wrapper/lib/agent/old-space.mjs): when it collects, with a scripted heap, and
+ * that its collection is a real full collection on this Node with natives syntax off again after it is
+ * compiled. That it runs through the runtime client after the response, and what it saves, is checked in
+ * tests/e2e/memory.test.mjs and measured by `node bench/memory.mjs`.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { test } from 'node:test';
+import { createOldSpaceBound, fullCollection, GROWTH_BYTES, MAX_LIVE_BYTES, MIN_TAKES, oldSpaceUsed } from '../../wrapper/lib/agent/old-space.mjs';
+
+const MB = 1 << 20;
+
+/** A bound over a scripted old space: `heap.used` is what it reads, each collection sets it to `heap.live`. */
+function scripted(options = {}) {
+  const heap = { used: 5 * MB, live: 5 * MB, collections: 0 };
+  const bound = createOldSpaceBound({
+    collect: () => {
+      heap.collections += 1;
+      heap.used = heap.live;
+    },
+    used: () => heap.used,
+    ...options,
+  });
+  const takes = (n) => {
+    for (let i = 0; i < n; i++) bound.noteTake();
+  };
+  return { heap, bound, takes };
+}
+
+test('the defaults: 200 takes, 1 MB of growth, 16 MB live', () => {
+  assert.deepEqual([MIN_TAKES, GROWTH_BYTES, MAX_LIVE_BYTES], [200, MB, 16 * MB]);
+});
+
+test('a collection waits for both the takes and the growth, and measures what is live after it', () => {
+  const { heap, bound, takes } = scripted({ minTakes: 3, growth: MB });
+  heap.used = 7 * MB;
+  takes(2);
+  assert.equal(bound.collectIfDue(), null, 'grown, but too few takes');
+  takes(1);
+  heap.live = 5.5 * MB;
+  assert.deepEqual(bound.collectIfDue(), { before: 7 * MB, after: 5.5 * MB, takes: 3 });
+  assert.equal(heap.collections, 1);
+  // From 5.5 MB live: the growth counts from there, and the takes from 0.
+  takes(5);
+  heap.used = 6.5 * MB - 1;
+  assert.equal(bound.collectIfDue(), null, 'one byte short of the growth');
+  heap.used = 6.5 * MB;
+  assert.deepEqual(bound.collectIfDue(), { before: 6.5 * MB, after: 5.5 * MB, takes: 5 });
+  assert.equal(bound.collectIfDue(), null, 'no takes since');
+  assert.equal(heap.collections, 2);
+});
+
+test('a function holding more than the live limit is left to V8', () => {
+  const { heap, bound, takes } = scripted({ minTakes: 1, growth: MB, maxLive: 8 * MB });
+  heap.used = 12 * MB;
+  heap.live = 9 * MB;
+  takes(1);
+  assert.deepEqual(bound.collectIfDue(), { before: 12 * MB, after: 9 * MB, takes: 1 });
+  heap.used = 20 * MB;
+  takes(100);
+  assert.equal(bound.collectIfDue(), null);
+  assert.equal(heap.collections, 1);
+});
+
+test('without a collection (code generation refused) the bound never collects', () => {
+  const bound = createOldSpaceBound({ collect: null, minTakes: 1, growth: 0, used: () => 100 * MB });
+  bound.noteTake();
+  assert.equal(bound.collectIfDue(), null);
+});
+
+test('the collection is a full one, and natives syntax is off again once it is compiled', async () => {
+  const collect = fullCollection();
+  assert.equal(typeof collect, 'function');
+  let target = { payload: new Array(1000).fill(1) };
+  const ref = new WeakRef(target);
+  target = null;
+  // A weak target stays alive until the job that made it ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  collect();
+  assert.equal(ref.deref(), undefined);
+  assert.throws(() => new Function('%CollectGarbage(null);'), SyntaxError);
+  assert.ok(oldSpaceUsed() > 0);
+});
+
+test('where code generation from strings is refused, there is no collection and nothing is printed', () => {
+  const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-e', `
+    const { fullCollection } = await import(${JSON.stringify(new URL('../../wrapper/lib/agent/old-space.mjs', import.meta.url).href)});
+    console.log(String(fullCollection()));`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.equal(out, 'null\n');
+});
