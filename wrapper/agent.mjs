@@ -30,7 +30,7 @@ import { createHealth } from './lib/agent/backend-health.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
 import { registerExtension } from './lib/agent/extension.mjs';
 import { lazyConverter } from './lib/agent/lazy-converter.mjs';
-import { createOldSpaceBound } from './lib/agent/old-space.mjs';
+import { boundApplies, createOldSpaceBound } from './lib/agent/old-space.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
@@ -121,8 +121,7 @@ export async function beforeLoad() {
     },
     executions: new Map(),
     postResponse: delivery === 'after-response',
-    // After the response only: the collection it may run must not delay one.
-    oldSpace: settings.boundOldSpace && delivery === 'after-response' ? createOldSpaceBound() : null,
+    oldSpace: oldSpaceBound(settings, delivery),
     everOpen: false,
     invocations: new Map(), // context -> {key, start, testName} of each invocation collected now
     nextKey: 0,
@@ -447,6 +446,15 @@ async function collectSafely(context, deadline) {
   } finally {
     releaseYoungGeneration();
   }
+}
+
+/** The old-space bound where it applies (see lib/agent/old-space.mjs), else null; says which at debug level. */
+function oldSpaceBound(settings, delivery) {
+  // After the response only: the collection it may run must not delay one.
+  const leftToV8 = !settings.boundOldSpace ? 'SL_BOUND_OLD_SPACE=false' : delivery !== 'after-response' ? 'inline delivery' : !boundApplies() ? `V8 ${process.versions.v8.split('.')[0]}` : '';
+  const bound = leftToV8 ? null : createOldSpaceBound();
+  log('debug', bound ? "old space: the agent's garbage there is collected after the response" : `old space: left to V8 (${leftToV8})`);
+  return bound;
 }
 
 /** Collects the old space when the agent's garbage there is due (see lib/agent/old-space.mjs). */

@@ -10,9 +10,9 @@
  * optimizing compilers off (with SL_EXACT_COVERAGE=false it is the direct one's): no exact size is asserted
  * for it (docs/layer.md, "What it costs").
  *
- * The old space: the agent collects the garbage its sends leave there every few hundred invocations, after
- * the response (wrapper/lib/agent/old-space.mjs; SL_BOUND_OLD_SPACE=false leaves it to V8), read from its
- * debug log.
+ * The old space: on Node 20 the agent collects the garbage its sends leave there every few hundred
+ * invocations, after the response (wrapper/lib/agent/old-space.mjs; SL_BOUND_OLD_SPACE=false leaves it to V8),
+ * read from its debug log; on Node 24 it leaves it to V8.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -59,10 +59,10 @@ test('ric3: an allocation-heavy function grows its young generation with the lay
  * light invocations with an execution open, the agent's debug log read for each collection as
  * `{takes, before, after}` (MB).
  */
-async function oldSpaceCollections(count, extra = {}) {
+async function oldSpaceCollections(count, extra = {}, runtime = 'ric3') {
   const s = await standin();
   const fn = await startFunction({
-    runtime: 'ric3',
+    runtime,
     taskRoot: fixtureRoot(),
     handler: 'src/young.handler',
     mode: 'exec-wrapper',
@@ -83,12 +83,15 @@ async function oldSpaceCollections(count, extra = {}) {
     .map((line) => /old space collected after (\d+) takes: ([\d.]+) -> ([\d.]+) MB/.exec(line))
     .filter(Boolean)
     .map(([, takes, before, after]) => ({ takes: Number(takes), before: Number(before), after: Number(after) }));
-  return { collections, output: fn.output, tests: hitsOf(s.accepted()).filter((h) => !h.init).map((h) => h.testName) };
+  const mode = layerLines(fn.output).filter((line) => line.includes('old space: '));
+  return { collections, mode, output: fn.output, tests: hitsOf(s.accepted()).filter((h) => !h.init).map((h) => h.testName) };
 }
 
 test('ric3: the agent collects the old-space garbage its sends leave, after the response, every 200 takes or more', async () => {
   assertRuntimesInstalled();
-  const { collections, output, tests } = await oldSpaceCollections(1000);
+  const { collections, mode, output, tests } = await oldSpaceCollections(1000);
+  assert.equal(mode.length, 1, output);
+  assert.match(mode[0], /old space: the agent's garbage there is collected after the response$/);
   assert.deepEqual(tests, Array.from({ length: 1000 }, (_, i) => `old #${i}`), 'every invocation is still sent');
   // The first once 200 takes have run (what was live was measured before the module loaded), then every few
   // hundred (about 2.5 KB of garbage per invocation on Node 20).
@@ -103,7 +106,18 @@ test('ric3: the agent collects the old-space garbage its sends leave, after the 
 
 test('ric3: SL_BOUND_OLD_SPACE=false leaves the old space to V8', async () => {
   assertRuntimesInstalled();
-  const { collections, tests } = await oldSpaceCollections(500, { SL_BOUND_OLD_SPACE: 'false' });
+  const { collections, mode, tests } = await oldSpaceCollections(500, { SL_BOUND_OLD_SPACE: 'false' });
   assert.equal(tests.length, 500);
+  assert.equal(mode.length, 1);
+  assert.match(mode[0], /old space: left to V8 \(SL_BOUND_OLD_SPACE=false\)$/);
+  assert.deepEqual(collections, []);
+});
+
+test('ric4: on Node 24 the old space is left to V8', async () => {
+  assertRuntimesInstalled();
+  const { collections, mode, tests } = await oldSpaceCollections(500, {}, 'ric4');
+  assert.equal(tests.length, 500);
+  assert.equal(mode.length, 1);
+  assert.match(mode[0], /old space: left to V8 \(V8 13\)$/);
   assert.deepEqual(collections, []);
 });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { createOldSpaceBound, fullCollection, GROWTH_BYTES, MAX_LIVE_BYTES, MIN_TAKES, oldSpaceUsed } from '../../wrapper/lib/agent/old-space.mjs';
+import { boundApplies, createOldSpaceBound, fullCollection, GROWTH_BYTES, MAX_LIVE_BYTES, MIN_TAKES, oldSpaceUsed } from '../../wrapper/lib/agent/old-space.mjs';
 
 const MB = 1 << 20;
 
@@ -30,6 +30,10 @@ function scripted(options = {}) {
 
 test('the defaults: 200 takes, 1 MB of growth, 16 MB live', () => {
   assert.deepEqual([MIN_TAKES, GROWTH_BYTES, MAX_LIVE_BYTES], [200, MB, 16 * MB]);
+});
+
+test('the bound is used on V8 11 and older (Node 18 and 20), and left out from V8 12 (Node 22) on', () => {
+  assert.deepEqual([10, 11, 12, 13].map((major) => boundApplies(major)), [true, true, false, false]);
 });
 
 test('a collection waits for both the takes and the growth, and measures what is live after it', () => {

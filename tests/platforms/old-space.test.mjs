@@ -1,7 +1,7 @@
 // The agent's full collection (wrapper/lib/agent/old-space.mjs: V8's %CollectGarbage, compiled with natives
-// syntax on for that moment only) on every Node the layer supports: it compiles, frees an unreachable weak
-// target, and leaves natives syntax off. A V8 that renamed the intrinsic would fail here (the agent then runs
-// without the bound: fullCollection() returns null).
+// syntax on for that moment only) on the Nodes the agent uses it on, 18 and 20 (from Node 22 the old space is
+// left to V8): it compiles, frees an unreachable weak target, and leaves natives syntax off. A V8 that renamed
+// the intrinsic would fail here (the agent then runs without the bound: fullCollection() returns null).
 //
 //   node --test tests/platforms/old-space.test.mjs
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { REPO, nodeBinary } from './helpers.mjs';
 
 const MODULE = pathToFileURL(path.join(REPO, 'wrapper/lib/agent/old-space.mjs')).href;
-const NODES = { node18: () => nodeBinary('node18'), node20: () => process.execPath, node22: () => nodeBinary('node22'), node24: () => nodeBinary('node24') };
+const NODES = { node18: () => nodeBinary('node18'), node20: () => process.execPath };
 const SCRIPT = `
   const { fullCollection } = await import(${JSON.stringify(MODULE)});
   const collect = fullCollection();

@@ -5,7 +5,7 @@
 #   tests/platforms/node-versions.test.mjs  require and import in Node 18, 22 and 24, against the goldens
 #   tests/platforms/arm64.test.mjs       arm64 Node 20 under qemu-aarch64, byte-identical to x86_64
 #   tests/platforms/exact-counts.test.mjs tests/platforms/old-space.test.mjs  the layer's exact-count mechanism on Node 18, 20, 22 and 24
-#   tests/platforms/old-space.test.mjs   the agent's full collection on Node 18, 20, 22 and 24
+#   tests/platforms/old-space.test.mjs   the agent's full collection on Node 18 and 20
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tests/platforms/setup.sh
