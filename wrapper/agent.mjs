@@ -34,7 +34,7 @@ import { boundApplies, createOldSpaceBound } from './lib/agent/old-space.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
-import { boundWasmCompilation, holdYoungGeneration, releaseYoungGeneration, withYoungGenerationHeld } from './lib/memory-flags.mjs';
+import { V8_MAJOR, boundWasmCompilation, holdYoungGeneration, releaseYoungGeneration, withYoungGenerationHeld } from './lib/memory-flags.mjs';
 import { VERSION } from './lib/version.mjs';
 
 /** The version the build stamped from Cargo.toml (lib/version.mjs). */
@@ -401,16 +401,10 @@ export function afterResponse(outcome, context) {
       }
       // The take and its conversion always run (a few milliseconds, inside the margin): an invocation's hit is
       // never skipped; only the backend calls are bounded by the deadline.
-      collectSafely(context, deadline).then(
-        () => {
-          boundOldSpace(agent);
-          done();
-        },
-        (error) => {
-          log('warn', `afterResponse failed: ${describe(error)}`);
-          done();
-        },
-      );
+      collectSafely(context, deadline).then(done, (error) => {
+        log('warn', `afterResponse failed: ${describe(error)}`);
+        done();
+      });
     }, RESPONSE_WRITE_MS).unref();
   // 3.x answers a callback only once the event loop is empty: start after that, so that the work neither
   // delays the response nor misses what the handler's own timers ran.
@@ -438,6 +432,7 @@ async function collectSafely(context, deadline) {
   holdYoungGeneration();
   try {
     await collectAndSend(agent, context, deadline);
+    collectOldSpace(agent);
   } catch (error) {
     // A converter that cannot load, or a trap in the wasm module (which leaves it unusable): stop for the rest
     // of the process.
@@ -450,18 +445,23 @@ async function collectSafely(context, deadline) {
 
 /** The old-space bound where it applies (see lib/agent/old-space.mjs), else null; says which at debug level. */
 function oldSpaceBound(settings, delivery) {
+  let leftToV8 = '';
+  if (!settings.boundOldSpace) leftToV8 = 'SL_BOUND_OLD_SPACE=false';
   // After the response only: the collection it may run must not delay one.
-  const leftToV8 = !settings.boundOldSpace ? 'SL_BOUND_OLD_SPACE=false' : delivery !== 'after-response' ? 'inline delivery' : !boundApplies() ? `V8 ${process.versions.v8.split('.')[0]}` : '';
-  const bound = leftToV8 ? null : createOldSpaceBound();
-  log('debug', bound ? "old space: the agent's garbage there is collected after the response" : `old space: left to V8 (${leftToV8})`);
-  return bound;
+  else if (delivery !== 'after-response') leftToV8 = 'inline delivery';
+  else if (!boundApplies()) leftToV8 = `V8 ${V8_MAJOR}`;
+  log('debug', leftToV8 ? `old space: left to V8 (${leftToV8})` : "old space: the agent's garbage there is collected after the response");
+  return leftToV8 ? null : createOldSpaceBound();
 }
 
-/** Collects the old space when the agent's garbage there is due (see lib/agent/old-space.mjs). */
-function boundOldSpace(a) {
+/**
+ * Collects the old space when the agent's garbage there is due (see lib/agent/old-space.mjs), at the end of
+ * the agent's work of an invocation (the young generation still held). A failure turns it off, not the agent.
+ */
+function collectOldSpace(a) {
   if (!a || !a.oldSpace) return;
   try {
-    const done = withYoungGenerationHeld(() => a.oldSpace.collectIfDue());
+    const done = a.oldSpace.collectIfDue();
     if (done) log('debug', `old space collected after ${done.takes} takes: ${megabytes(done.before)} -> ${megabytes(done.after)} MB`);
   } catch (error) {
     a.oldSpace = null;

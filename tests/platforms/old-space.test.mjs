@@ -22,7 +22,7 @@ const SCRIPT = `
   await new Promise((resolve) => setImmediate(resolve));
   collect();
   let nativesOff = false;
-  try { new Function('%CollectGarbage(null);'); } catch (error) { nativesOff = error instanceof SyntaxError; }
+  try { new Function('return %IsBeingInterpreted();'); } catch (error) { nativesOff = error instanceof SyntaxError; }
   console.log(JSON.stringify({ compiled: typeof collect, freed: ref.deref() === undefined, nativesOff }));`;
 
 for (const [name, binary] of Object.entries(NODES)) {

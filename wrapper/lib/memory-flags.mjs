@@ -19,6 +19,9 @@ import { createRequire } from 'node:module';
 /** @type {typeof import('node:v8')} */
 const v8 = createRequire(import.meta.url)('node:v8');
 
+/** This process's V8 major version: which flags it knows, and how its heap behaves. */
+export const V8_MAJOR = Number(process.versions.v8.split('.')[0]);
+
 /** V8's default on every supported Node (18 to 24). */
 const DEFAULT_GROWTH_FACTOR = 2;
 /** Unknown flags print an error to the function's log: this one is known from V8 12 (Node 22) on. */
@@ -46,7 +49,7 @@ export function withYoungGenerationHeld(work) {
 }
 
 /** The flags `boundWasmCompilation` sets on a V8 of major version `v8Major`. */
-export function wasmFlags(v8Major = Number(process.versions.v8.split('.')[0])) {
+export function wasmFlags(v8Major = V8_MAJOR) {
   const flags = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
   if (v8Major >= WRAPPER_TIERING_SINCE_V8) flags.push(`--wasm-wrapper-tiering-budget=${NEVER}`);
   return flags;

@@ -16,6 +16,7 @@
  * in the one run measured, too little to set flags for.
  */
 import { createRequire } from 'node:module';
+import { V8_MAJOR } from '../memory-flags.mjs';
 
 /** @type {typeof import('node:v8')} */
 const v8 = createRequire(import.meta.url)('node:v8');
@@ -43,7 +44,7 @@ export function fullCollection() {
 }
 
 /** Whether the bound is used on a V8 of major version `v8Major` (this process's by default). */
-export function boundApplies(v8Major = Number(process.versions.v8.split('.')[0])) {
+export function boundApplies(v8Major = V8_MAJOR) {
   return v8Major < LEFT_TO_V8_FROM;
 }
 
@@ -55,10 +56,12 @@ export function oldSpaceUsed() {
 
 /**
  * The bound, from now: `noteTake()` after each take, `collectIfDue()` once the agent's work of an invocation
- * is over (it returns `{before, after, takes}` in bytes when it collected, else null).
+ * is over (it returns `{before, after, takes}` in bytes when it collected, else null). The collection is
+ * compiled when the first one is due (`collect`: given, or null for none), not at cold start.
+ * @param {{collect?: (() => void) | null, used?: () => number, minTakes?: number, growth?: number, maxLive?: number}} [options]
  */
 export function createOldSpaceBound({
-  collect = fullCollection(),
+  collect = undefined,
   used = oldSpaceUsed,
   minTakes = MIN_TAKES,
   growth = GROWTH_BYTES,
@@ -71,9 +74,11 @@ export function createOldSpaceBound({
       takes += 1;
     },
     collectIfDue() {
-      if (!collect || takes < minTakes || live > maxLive) return null;
+      if (takes < minTakes || live > maxLive) return null;
       const before = used();
       if (before < live + growth) return null;
+      if (collect === undefined) collect = fullCollection();
+      if (!collect) return null;
       collect();
       live = used();
       const done = { before, after: live, takes };
