@@ -295,7 +295,7 @@ pub fn add_lines(
 ) {
     let tables = state.compat_mapped.get_or_insert_with(|| {
         Box::new(CompatTables::new(
-            state.source.as_deref().unwrap_or_default(),
+            crate::script_state::kept_text(state.source.as_deref()),
             mapped,
         ))
     });

@@ -13,7 +13,7 @@ use crate::ids::method_id;
 use crate::lines::line_counts;
 use crate::method_ids::{id_site, IdSite};
 use crate::output::{record_method, Output};
-use crate::script_state::{MethodSite, ScriptState};
+use crate::script_state::{kept_text, MethodSite, ScriptState};
 
 /// Converts one script at its own positions into `out`; `b.segments` already holds its
 /// flattened ranges.
@@ -42,12 +42,12 @@ pub fn convert_direct(
     );
     if file_lines {
         work.add_lines(script, state, file, &mut out.data);
-    }
-    if let (true, LineMode::Compat, Some(compat)) = (file_lines, line_mode, &state.compat) {
-        // A line an ignore hint keeps at 1 is 1 once in a total (crate::compat_total).
-        for line in 0..compat.line_count() {
-            let hinted = compat.ignored(line);
-            out.compat_lines.push((file, line as u32, hinted));
+        if let (LineMode::Compat, Some(compat)) = (line_mode, &state.compat) {
+            // A line an ignore hint keeps at 1 is 1 once in a total (crate::compat_total).
+            for line in 0..compat.line_count() {
+                let hinted = compat.ignored(line);
+                out.compat_lines.push((file, line as u32, hinted));
+            }
         }
     }
     work.add_methods(script, state, shift, file, out);
@@ -78,9 +78,9 @@ impl DirectWork<'_> {
                 }
             }
             LineMode::Compat => {
-                let compat = state.compat.get_or_insert_with(|| {
-                    CompatLines::new(state.source.as_deref().unwrap_or_default())
-                });
+                let compat = state
+                    .compat
+                    .get_or_insert_with(|| CompatLines::new(kept_text(state.source.as_deref())));
                 compat.counts(script, &mut self.b.compat_counts, &mut self.b.scratch);
                 // Compat lines split only at `\n`: the table has its own length.
                 lines.resize(self.b.compat_counts.len(), None);
@@ -115,7 +115,7 @@ impl DirectWork<'_> {
                 continue;
             }
             let site = state.sites.entry(extent.start).or_insert_with(|| {
-                let source = state.source.as_deref().unwrap_or_default();
+                let source = kept_text(state.source.as_deref());
                 let start = state.index.byte_offset(source, extent.start + shift);
                 match id_site(source, start) {
                     IdSite::None => None,
@@ -157,7 +157,7 @@ impl DirectWork<'_> {
                 path,
                 ..
             } = state;
-            let source = source.as_deref().unwrap_or_default();
+            let source = kept_text(source.as_deref());
             add_direct(branches, source, index, path, file, &self.b.segments, out);
         }
     }

@@ -7,7 +7,7 @@ use crate::converter::SourceText;
 use crate::coverage::{Coverage, Script};
 use crate::line_index::{count_lines, LineIndex};
 use crate::project::Project;
-use crate::script_state::ScriptState;
+use crate::script_state::{kept_text, ScriptState};
 use crate::source_map::{data_url_text, decode, find_reference, resolve, DecodedMap, MapError};
 
 /// The state of a script's source map.
@@ -90,7 +90,7 @@ pub fn load_map(
             cached.map_url.clone().unwrap_or_else(|| url.to_owned()),
         ),
         None => {
-            let Some(reference) = find_reference(state.text()) else {
+            let Some(reference) = find_reference(kept_text(state.source.as_deref())) else {
                 return Ok(MapState::None);
             };
             match data_url_text(reference) {
@@ -154,10 +154,11 @@ pub fn load_map(
             }
         })
         .collect();
+    let source = kept_text(state.source.as_deref());
     let at_code: Vec<bool> = (0..map.generated.len())
         .map(|k| {
-            let byte = state.index.byte_offset(state.text(), map.generated[k]);
-            crate::method_ids::starts_token(state.text(), byte) // false at the end too
+            let byte = state.index.byte_offset(source, map.generated[k]);
+            crate::method_ids::starts_token(source, byte) // false at the end too
         })
         .collect();
     let lines = crate::mapped::line_points(&map, &originals, |k| at_code[k]);

@@ -71,12 +71,6 @@ impl ScriptState {
         }
     }
 
-    /// The source, for the paths that run only while it is kept: loading the map, converting
-    /// without one, and the compat rule (empty once released: nothing of these runs then).
-    pub fn text(&self) -> &str {
-        self.source.as_deref().unwrap_or_default()
-    }
-
     /// Lets the script's own text go once its map is ready, when nothing reads it again: the
     /// default line rule counts through the map, every project original has its own text for
     /// ids and branches (without one, an id is found in the generated code). The shift, which a
@@ -95,4 +89,11 @@ impl ScriptState {
             self.source = None;
         }
     }
+}
+
+/// A script's source (`ScriptState::source`) on the paths that run only while it is kept:
+/// loading its map, converting it without one, the compat rule. Empty once released, when none
+/// of them runs ([`ScriptState::release_text`]).
+pub fn kept_text(source: Option<&str>) -> &str {
+    source.unwrap_or_default()
 }

@@ -705,7 +705,7 @@ mod tests {
             section(1, u32::MAX, first),
             section(1, u32::MAX - 3, first)
         );
-        let map = decode(index.clone(), "/app/x.js.map", &generated, false).unwrap();
+        let map = decode(index, "/app/x.js.map", &generated, false).unwrap();
         assert_eq!(map.generated, [1]);
         assert_eq!(map.source, [0]);
     }
@@ -740,7 +740,7 @@ mod tests {
         let index = format!(
             r#"{{"version":3,"sections":[{{"offset":{{"line":0,"column":1}},"map":{plain}}},{{"offset":{{"line":1,"column":0}},"map":{plain}}}]}}"#
         );
-        let map = decode(index.clone(), "/app/x.js.map", &generated, false).unwrap();
+        let map = decode(index, "/app/x.js.map", &generated, false).unwrap();
         assert_eq!(map.generated, [4, 7]);
         assert_eq!(map.source, [0, 1]);
         assert_eq!(map.mapping_at(5), Some(0));
@@ -868,7 +868,7 @@ mod tests {
             r#"{{"version":3,"sections":[{{"offset":{{"line":0,"column":4}},"map":{json}}}]}}"#
         );
         let prefixed = LineIndex::new(&format!("x=1;{script}"));
-        let moved = decode(index.clone(), location, &prefixed, false).unwrap();
+        let moved = decode(index, location, &prefixed, false).unwrap();
         let expected: Vec<u32> = plain.generated.iter().map(|g| g + 4).collect();
         // Mappings on the first line (moved by the section's column) and on later ones.
         assert_eq!(plain.generated[..2], [0, 6]);
