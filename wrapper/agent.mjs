@@ -30,7 +30,7 @@ import { createHealth } from './lib/agent/backend-health.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
 import { registerExtension } from './lib/agent/extension.mjs';
 import { lazyConverter } from './lib/agent/lazy-converter.mjs';
-import { boundApplies, createOldSpaceBound } from './lib/agent/old-space.mjs';
+import { collectionKind, createOldSpaceBound } from './lib/agent/old-space.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
@@ -449,8 +449,7 @@ function oldSpaceBound(settings, delivery) {
   if (!settings.boundOldSpace) leftToV8 = 'SL_BOUND_OLD_SPACE=false';
   // After the response only: the collection it may run must not delay one.
   else if (delivery !== 'after-response') leftToV8 = 'inline delivery';
-  else if (!boundApplies()) leftToV8 = `V8 ${V8_MAJOR}`;
-  log('debug', leftToV8 ? `old space: left to V8 (${leftToV8})` : "old space: the agent's garbage there is collected after the response");
+  log('debug', leftToV8 ? `old space: left to V8 (${leftToV8})` : `old space: the agent's garbage there is collected after the response (${collectionKind()} collection, V8 ${V8_MAJOR})`);
   return leftToV8 ? null : createOldSpaceBound();
 }
 
@@ -461,8 +460,10 @@ function oldSpaceBound(settings, delivery) {
 function collectOldSpace(a) {
   if (!a || !a.oldSpace) return;
   try {
+    const start = performance.now();
     const done = a.oldSpace.collectIfDue();
-    if (done) log('debug', `old space collected after ${done.takes} takes: ${megabytes(done.before)} -> ${megabytes(done.after)} MB`);
+    const ms = (performance.now() - start).toFixed(1);
+    if (done) log('debug', `old space collected after ${done.takes} takes: ${megabytes(done.before)} -> ${megabytes(done.after)} MB in ${ms} ms`);
   } catch (error) {
     a.oldSpace = null;
     log('warn', `old-space collections are off: ${describe(error)}`);

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { boundApplies, createOldSpaceBound, fullCollection, GROWTH_BYTES, MAX_LIVE_BYTES, MIN_TAKES, oldSpaceUsed } from '../../wrapper/lib/agent/old-space.mjs';
+import vm from 'node:vm';
+import { collectionKind, createOldSpaceBound, fullCollection, GROWTH_BYTES, MAX_LIVE_BYTES, MIN_TAKES, oldSpaceUsed } from '../../wrapper/lib/agent/old-space.mjs';
 
 const MB = 1 << 20;
 
@@ -32,8 +33,8 @@ test('the defaults: 200 takes, 1 MB of growth, 16 MB live', () => {
   assert.deepEqual([MIN_TAKES, GROWTH_BYTES, MAX_LIVE_BYTES], [200, MB, 16 * MB]);
 });
 
-test('the bound is used on V8 11 and older (Node 18 and 20), and left out from V8 12 (Node 22) on', () => {
-  assert.deepEqual([10, 11, 12, 13].map((major) => boundApplies(major)), [true, true, false, false]);
+test("V8's %CollectGarbage on V8 11 and older (Node 18 and 20), its memory-reducing collection from V8 12 (Node 22) on", () => {
+  assert.deepEqual([10, 11, 12, 13].map((major) => collectionKind(major)), ['full', 'full', 'memory-reducing', 'memory-reducing']);
 });
 
 test('a collection waits for both the takes and the growth, and measures what is live after it', () => {
@@ -94,6 +95,13 @@ test('the collection is a full one, and natives syntax is off again once it is c
   // A source of its own: V8 would answer the collection's own source from its compilation cache.
   assert.throws(() => new Function('return %IsBeingInterpreted();'), SyntaxError);
   assert.ok(oldSpaceUsed() > 0);
+});
+
+test('making the memory-reducing collection leaves no gc function to the function', () => {
+  // What it frees and gives back on Node 22 and 24 is checked there: tests/platforms/old-space.test.mjs.
+  assert.equal(typeof fullCollection(13), 'function');
+  assert.equal(typeof globalThis.gc, 'undefined');
+  assert.equal(vm.runInNewContext('typeof gc'), 'undefined', 'V8 puts gc in no later context');
 });
 
 test('where code generation from strings is refused, there is no collection and nothing is printed', () => {
