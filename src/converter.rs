@@ -480,9 +480,17 @@ mod tests {
         )
     }
 
+    /// What the converter holds after [`two_takes`].
+    struct Held {
+        texts: Vec<(String, String)>,
+        /// Entries in the first-code table of the script's line table, then of each original's
+        /// line table built.
+        first_code: Vec<usize>,
+    }
+
     /// The ids of what ran in each of two takes (`a` and the top level, then `b` alone, no top
-    /// level), and the project texts the converter holds after them.
-    fn two_takes(options: Options, map: String) -> (Vec<Vec<String>>, Vec<(String, String)>) {
+    /// level), and what the converter holds after them.
+    fn two_takes(options: Options, map: String) -> (Vec<Vec<String>>, Held) {
         let take = |functions: &[(u32, u32)]| {
             let mut coverage = Coverage::new();
             coverage.push_script("file:///p/dist/a.js");
@@ -526,7 +534,18 @@ mod tests {
             .map(|(path, text)| (path.to_owned(), text.to_owned()))
             .collect();
         texts.sort();
-        (ids, texts)
+        let mut first_code = Vec::new();
+        for cached in converter.scripts.values() {
+            let Cached::Ready(state) = cached else {
+                continue;
+            };
+            first_code.push(state.index.first_code().len());
+            if let MapState::Ready(mapped) = &state.map {
+                let originals = mapped.originals.iter().filter_map(|o| o.index.get());
+                first_code.extend(originals.map(|index| index.first_code().len()));
+            }
+        }
+        (ids, Held { texts, first_code })
     }
 
     fn options(line_mode: LineMode) -> Options {
@@ -541,27 +560,33 @@ mod tests {
     /// a function first run after that still gets its id from the original.
     #[test]
     fn a_mapped_scripts_text_is_released_once_its_map_has_the_originals() {
-        let (ids, texts) = two_takes(options(LineMode::Default), map_json(true));
+        let (ids, held) = two_takes(options(LineMode::Default), map_json(true));
         assert_eq!(ids, [vec!["src/a.ts@1,9"], vec!["src/a.ts@2,9"]]);
-        assert_eq!(texts, [("src/a.ts".into(), ORIGINAL.into())]);
+        assert_eq!(held.texts, [("src/a.ts".into(), ORIGINAL.into())]);
+        // Lines are counted through the map: neither the script's line table nor the original's
+        // keeps its first-code table.
+        assert_eq!(held.first_code, [0, 0]);
     }
 
     /// Without the original's text, ids come from the generated code, which is kept for the
     /// functions that run later.
     #[test]
     fn a_mapped_scripts_text_is_kept_when_an_original_has_no_text() {
-        let (ids, texts) = two_takes(options(LineMode::Default), map_json(false));
+        let (ids, held) = two_takes(options(LineMode::Default), map_json(false));
         assert_eq!(ids, [vec!["src/a.ts@1,9"], vec!["src/a.ts@2,9"]]);
-        assert_eq!(texts, [("dist/a.js".into(), GENERATED.into())]);
+        assert_eq!(held.texts, [("dist/a.js".into(), GENERATED.into())]);
+        // The script's line table with its text (6 lines); no original has a table.
+        assert_eq!(held.first_code, [6]);
     }
 
     /// The compat rule reads the generated code on every conversion: kept.
     #[test]
     fn a_mapped_scripts_text_is_kept_in_compat_mode() {
-        let (ids, texts) = two_takes(options(LineMode::Compat), map_json(true));
+        let (ids, held) = two_takes(options(LineMode::Compat), map_json(true));
         assert_eq!(ids, [vec!["src/a.ts@1,9"], vec!["src/a.ts@2,9"]]);
+        assert_eq!(held.first_code, [6, 0]);
         assert_eq!(
-            texts,
+            held.texts,
             [
                 ("dist/a.js".into(), GENERATED.into()),
                 ("src/a.ts".into(), ORIGINAL.into())

@@ -218,9 +218,17 @@ impl LineIndex {
         &self.line_starts
     }
 
-    /// UTF-16 offset of each line's first character that is not white space, or [`BLANK`].
+    /// UTF-16 offset of each line's first character that is not white space, or [`BLANK`]
+    /// (empty once [`LineIndex::forget_first_code`] ran).
     pub fn first_code(&self) -> &[u32] {
         &self.first_code
+    }
+
+    /// Lets the first-code table go, for a table asked only for positions from now on: a map's
+    /// original, a mapped script once its text is released. The line rule reads it only for a
+    /// script converted at its own positions (`crate::lines`).
+    pub fn forget_first_code(&mut self) {
+        self.first_code = Vec::new();
     }
 
     /// The line (from 1) and column (from 0, UTF-16) of a UTF-16 offset.
@@ -271,6 +279,27 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A table asked only for positions lets its first-code table go and answers as before.
+    #[test]
+    fn forgetting_the_first_code_keeps_positions() {
+        let source = "a\n  é😀 b\n\nc";
+        let mut index = LineIndex::new(source);
+        let before: Vec<(Position, usize)> = (0..index.len_utf16())
+            .map(|unit| (index.position(unit), index.byte_offset(source, unit)))
+            .collect();
+        assert_eq!(index.first_code(), [0, 4, BLANK, 11]);
+        index.forget_first_code();
+        assert_eq!(
+            (index.first_code.len(), index.first_code.capacity()),
+            (0, 0)
+        );
+        let after: Vec<(Position, usize)> = (0..index.len_utf16())
+            .map(|unit| (index.position(unit), index.byte_offset(source, unit)))
+            .collect();
+        assert_eq!(after, before);
+        assert_eq!(index.line_count(), 4);
+    }
 
     #[test]
     fn counting_lines_agrees_with_the_line_table() {

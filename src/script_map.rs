@@ -54,10 +54,16 @@ pub struct Original {
 }
 
 impl Original {
-    /// The line table of the original's text, when the map or the disk gave it.
+    /// The line table of the original's text, when the map or the disk gave it: positions only
+    /// (an original's lines are counted through the map's line points).
     pub fn lines(&self) -> Option<(&str, &LineIndex)> {
         let content = self.content.as_deref()?;
-        Some((content, self.index.get_or_init(|| LineIndex::new(content))))
+        let index = self.index.get_or_init(|| {
+            let mut index = LineIndex::new(content);
+            index.forget_first_code();
+            index
+        });
+        Some((content, index))
     }
 }
 

@@ -87,6 +87,8 @@ impl ScriptState {
             .all(|original| original.path.is_none() || original.content.is_some());
         if line_mode == LineMode::Default && originals_have_text {
             self.source = None;
+            // Its lines are counted through the map from now on.
+            self.index.forget_first_code();
         }
     }
 }
