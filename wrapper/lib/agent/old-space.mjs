@@ -5,8 +5,8 @@
  * invocation on Node 20, which V8 leaves in place until its next full collection, thousands of invocations
  * later (3.3 MB of dead objects in a 9 MB old space after 3,000 invocations of the seed's example). After
  * the agent's work of an invocation, once at least `minTakes` takes have run since its last collection and
- * the old space has grown `growth` bytes past what was live after it, the agent runs one full collection:
- * a few milliseconds every few hundred invocations, after the response. A function whose own heap holds
+ * the old space has grown `growth` bytes past what was live after it, the agent runs one full collection,
+ * after the response: a few milliseconds every few hundred invocations on Node 20. A function whose own heap holds
  * more than `maxLive` bytes is left to V8 (a collection costs more there, and the garbage is mostly the
  * function's). Measured with `node bench/memory.mjs`; docs/layer.md, "What it costs".
  *
@@ -17,7 +17,8 @@
  * too: 76 MB against 72 without the bound). Through aws-lambda-ric 4.0.2, 3,000
  * invocations of the seed's example over HTTPS, two runs each (the function alone: 59 MB on Node 22, 62 on 24):
  * Node 22 74.6 and 74.7 MB without the bound (young generation 8 MB), 69.6 and 69.8 with it (2 MB); Node 24
- * 71.0 and 67.2 without (4 and 2 MB), 67.3 and 67.0 with it (2 MB); 9-17 ms a collection. A function that
+ * 71.0 and 67.2 without (4 and 2 MB), 67.3 and 67.0 with it (2 MB); 9-17 ms a collection (26 ms where
+ * allocation-heavy invocations had left 13 MB of garbage; Node 20's collects that in 7). A function that
  * needs a larger young generation grows it again (the 2 MB bundle's handler: 8 MB, as alone).
  * V8 11 (Node 18, 20) has no such collection; there the agent holds the young generation at its size
  * (lib/memory-flags.mjs).
@@ -65,9 +66,10 @@ function nativesCollection() {
 
 /**
  * V8's `gc` function (its gc extension, on only while a context of its own is made for it: no `gc` global in
- * the function's context) asked for the `last-resort` flavor: full collections until one frees nothing more,
- * each reducing memory, which shrinks the young generation to its smallest (the function's next allocations
- * grow it again as they need). 3-13 ms. V8 11 reads no flavor there (it would run a plain collection).
+ * the function's context; the context holds 0.15 MB of heap) asked for the `last-resort` flavor: full
+ * collections until one frees nothing more, each reducing memory, which shrinks the young generation to its
+ * smallest (the function's next allocations grow it again as they need). V8 11 reads no flavor there (it
+ * would run a plain collection).
  */
 function memoryReducingCollection() {
   try {
