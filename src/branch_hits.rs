@@ -131,12 +131,16 @@ pub fn add_mapped(
 ) {
     let map = &mapped.map;
     // Where mapping `k` points in its original, as one ordered number.
-    let original_key =
-        |k: u32| (u64::from(map.line[k as usize]) << 32) + u64::from(map.column[k as usize]);
+    let original_key = |k: u32| {
+        (u64::from(map.line.get(k as usize)) << 32) + u64::from(map.column.get(k as usize))
+    };
     if cache.by_original.len() != mapped.originals.len() {
         cache.by_original = vec![Vec::new(); mapped.originals.len()];
         for k in 0..map.generated.len() as u32 {
-            if let Some(list) = cache.by_original.get_mut(map.source[k as usize] as usize) {
+            if let Some(list) = cache
+                .by_original
+                .get_mut(map.source.get(k as usize) as usize)
+            {
                 list.push(k);
             }
         }

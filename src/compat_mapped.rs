@@ -53,7 +53,14 @@ impl CompatTables {
         let map = &mapped.map;
         // Tuples as the decoder sorts them: one sort routine in the module.
         let mut by_original: Vec<(u32, u32, u32, u32)> = (0..map.generated.len())
-            .map(|k| (map.source[k], map.line[k], map.column[k], k as u32))
+            .map(|k| {
+                (
+                    map.source.get(k),
+                    map.line.get(k),
+                    map.column.get(k),
+                    k as u32,
+                )
+            })
             .collect();
         by_original.sort_unstable();
         let originals = mapped
@@ -141,9 +148,9 @@ impl Tracer<'_> {
 
     fn spot(&self, k: usize) -> Spot {
         Spot {
-            source: self.map.source[k],
-            line: i64::from(self.map.line[k]) + 1,
-            column: i64::from(self.map.column[k]),
+            source: self.map.source.get(k),
+            line: i64::from(self.map.line.get(k)) + 1,
+            column: i64::from(self.map.column.get(k)),
         }
     }
 
@@ -433,9 +440,9 @@ mod tests {
                 name_kept: true,
             }],
             generated: mappings.iter().map(|m| m.0).collect(),
-            source: vec![0; mappings.len()],
-            line: mappings.iter().map(|m| m.1).collect(),
-            column: mappings.iter().map(|m| m.2).collect(),
+            source: vec![0; mappings.len()].into(),
+            line: mappings.iter().map(|m| m.1).collect::<Vec<u32>>().into(),
+            column: mappings.iter().map(|m| m.2).collect::<Vec<u32>>().into(),
         };
         (generated, map)
     }
@@ -446,7 +453,14 @@ mod tests {
     fn ranges_reach_the_original_positions_v8_to_istanbul_gives() {
         let (generated, map) = small_map();
         let mut by_original: Vec<(u32, u32, u32, u32)> = (0..map.generated.len())
-            .map(|k| (map.source[k], map.line[k], map.column[k], k as u32))
+            .map(|k| {
+                (
+                    map.source.get(k),
+                    map.line.get(k),
+                    map.column.get(k),
+                    k as u32,
+                )
+            })
             .collect();
         by_original.sort_unstable();
         let tracer = Tracer {
@@ -519,7 +533,14 @@ mod tests {
         assert_eq!(tracer.at_or_after(3, 0), None);
         // In original order (line from 1): the last of a tie at the column, else the first after.
         let mut by_original: Vec<(u32, u32, u32, u32)> = (0..map.generated.len())
-            .map(|k| (map.source[k], map.line[k], map.column[k], k as u32))
+            .map(|k| {
+                (
+                    map.source.get(k),
+                    map.line.get(k),
+                    map.column.get(k),
+                    k as u32,
+                )
+            })
             .collect();
         by_original.sort_unstable();
         let tracer = Tracer {

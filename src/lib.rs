@@ -32,6 +32,7 @@ mod body;
 mod branch_hits;
 mod branches;
 mod buffers;
+mod compact_u32s;
 mod compat;
 mod compat_mapped;
 mod compat_total;

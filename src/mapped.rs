@@ -118,17 +118,17 @@ fn mapped_site(
             .then_some(k)
     };
     let k = on_line(start)?;
-    let source = map.source[k];
+    let source = map.source.get(k);
     let original = mapped.originals.get(source as usize)?;
     let path = original.path.as_ref()?;
     let (line, column) = match original.lines() {
         Some((content, index)) => {
             // The scanner's rules at the start's original position.
-            let line_start = *index.line_starts().get(map.line[k] as usize)?;
+            let line_start = *index.line_starts().get(map.line.get(k) as usize)?;
             // A mapping may point at the white space before the token (tsc maps `static `).
             let byte = skip_trivia_forward(
                 content,
-                index.byte_offset(content, line_start + map.column[k]),
+                index.byte_offset(content, line_start + map.column.get(k)),
             );
             match id_site(content, byte) {
                 IdSite::None => return None,
@@ -148,10 +148,10 @@ fn mapped_site(
             };
             let id_offset = generated_index.utf16_offset(generated, at);
             let j = map.mapping_at(id_offset)?;
-            if map.source[j] != source || map.generated[j] != id_offset {
+            if map.source.get(j) != source || map.generated[j] != id_offset {
                 return None;
             }
-            (map.line[j] + 1, map.column[j])
+            (map.line.get(j) + 1, map.column.get(j))
         }
     };
     Some(MethodSite {
@@ -184,18 +184,18 @@ pub fn line_points(
     let mut best: Vec<Option<(u32, u32)>> = vec![None; total];
     let mut chosen = vec![false; map.generated.len()];
     for k in 0..map.generated.len() {
-        let source = map.source[k] as usize;
+        let source = map.source.get(k) as usize;
         if originals[source].path.is_none() {
             continue;
         }
         // An original's line count covers its last mapped line (see `load_map`).
-        let slot = &mut best[first_line[source] + map.line[k] as usize];
+        let slot = &mut best[first_line[source] + map.line.get(k) as usize];
         // Mappings come in generated order: the last of equal columns wins.
-        if slot.is_none_or(|(column, _)| map.column[k] <= column) && at_code(k) {
+        if slot.is_none_or(|(column, _)| map.column.get(k) <= column) && at_code(k) {
             if let Some((_, previous)) = *slot {
                 chosen[previous as usize] = false;
             }
-            *slot = Some((map.column[k], k as u32));
+            *slot = Some((map.column.get(k), k as u32));
             chosen[k] = true;
         }
     }
@@ -203,8 +203,8 @@ pub fn line_points(
         .filter(|&k| chosen[k])
         .map(|k| LinePoint {
             generated: map.generated[k],
-            original: map.source[k],
-            line: map.line[k],
+            original: map.source.get(k),
+            line: map.line.get(k),
         })
         .collect();
     // Kept for the life of the converter: no room left over from growing (160 KB of 790 for

@@ -126,9 +126,9 @@ pub fn load_map(
             }
         })?;
     let mut last_line = vec![0usize; map.sources.len()];
-    for (k, &source) in map.source.iter().enumerate() {
-        let line = &mut last_line[source as usize];
-        *line = (*line).max(map.line[k] as usize + 1);
+    for k in 0..map.source.len() {
+        let line = &mut last_line[map.source.get(k) as usize];
+        *line = (*line).max(map.line.get(k) as usize + 1);
     }
     // Kept for the life of the process: each text once, and only a project original's (a bundle's
     // map carries every dependency's source, which nothing reads once its lines are counted).

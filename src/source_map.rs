@@ -6,6 +6,7 @@
 //! `oxc_sourcemap`, added 72 KB to the 240 KB wasm module; it stays as a test-only dependency
 //! that the decoder is checked against). Index maps (`sections`) are decoded section by section.
 
+use crate::compact_u32s::CompactU32s;
 use crate::line_index::LineIndex;
 use crate::project::{is_windows_path, percent_decode_bytes, url_to_path};
 use serde_json::value::RawValue;
@@ -147,11 +148,11 @@ pub struct DecodedMap {
     /// Generated offset (UTF-16 code units) of each mapping, ascending.
     pub generated: Vec<u32>,
     /// Original source index of each mapping.
-    pub source: Vec<u32>,
+    pub source: CompactU32s,
     /// Original line of each mapping, from 0.
-    pub line: Vec<u32>,
+    pub line: CompactU32s,
     /// Original column of each mapping, from 0, in UTF-16 code units.
-    pub column: Vec<u32>,
+    pub column: CompactU32s,
 }
 
 impl DecodedMap {
@@ -520,15 +521,32 @@ fn vlq(bytes: &[u8], at: &mut usize) -> Result<i64, Malformed> {
 fn finish(mut out: DecodedMap, in_order: bool) -> DecodedMap {
     if !in_order {
         let mut tokens: Vec<(u32, u32, u32, u32)> = (0..out.generated.len())
-            .map(|k| (out.generated[k], out.source[k], out.line[k], out.column[k]))
+            .map(|k| {
+                let at = |list: &CompactU32s| list.get(k);
+                (
+                    out.generated[k],
+                    at(&out.source),
+                    at(&out.line),
+                    at(&out.column),
+                )
+            })
             .collect();
         tokens.sort_unstable();
-        for (k, (generated, source, line, column)) in tokens.into_iter().enumerate() {
-            out.generated[k] = generated;
-            out.source[k] = source;
-            out.line[k] = line;
-            out.column[k] = column;
+        let count = tokens.len();
+        out.generated.clear();
+        let mut source = CompactU32s::default();
+        let mut line = CompactU32s::default();
+        let mut column = CompactU32s::default();
+        for list in [&mut source, &mut line, &mut column] {
+            list.reserve(count);
         }
+        for (generated, s, l, c) in tokens {
+            out.generated.push(generated);
+            source.push(s);
+            line.push(l);
+            column.push(c);
+        }
+        (out.source, out.line, out.column) = (source, line, column);
     }
     out
 }
@@ -707,7 +725,7 @@ mod tests {
         );
         let map = decode(index, "/app/x.js.map", &generated, false).unwrap();
         assert_eq!(map.generated, [1]);
-        assert_eq!(map.source, [0]);
+        assert_eq!(map.source, vec![0].into());
     }
 
     /// A section's mappings name the section's own sources: the second section of an index map
@@ -742,7 +760,7 @@ mod tests {
         );
         let map = decode(index, "/app/x.js.map", &generated, false).unwrap();
         assert_eq!(map.generated, [4, 7]);
-        assert_eq!(map.source, [0, 1]);
+        assert_eq!(map.source, vec![0, 1].into());
         assert_eq!(map.mapping_at(5), Some(0));
         assert_eq!(map.mapping_at(3), None);
         assert!(decode("{".into(), "/x", &generated, false).is_err());
@@ -949,14 +967,15 @@ mod tests {
         let json = r#"{"version":3,"sources":["a.ts"],"mappings":"AAAA,EAAE,EAAE,EAAE,EAAE,EAAE,EAAE,EAAE,E"}"#;
         let map = decode(json.into(), "/x.js.map", &LineIndex::new(script), false).unwrap();
         assert_eq!(map.generated, [0, 2, 4, 6, 8, 10, 12, 14]);
+        // The original positions in 16 bits each: they all fit.
         assert_eq!(
             [
-                map.generated.capacity(),
-                map.source.capacity(),
-                map.line.capacity(),
-                map.column.capacity()
+                map.generated.capacity() * 4,
+                map.source.capacity_bytes(),
+                map.line.capacity_bytes(),
+                map.column.capacity_bytes()
             ],
-            [9; 4]
+            [36, 18, 18, 18]
         );
     }
 
@@ -966,7 +985,27 @@ mod tests {
         // order, so nothing is sorted and source 1 stays first.
         let json = r#"{"version":3,"sources":["a.ts","b.ts"],"mappings":"ACAA,ADAA"}"#;
         let map = decode(json.into(), "/x.js.map", &LineIndex::new("x\n"), false).unwrap();
-        assert_eq!((map.generated, map.source), (vec![0, 0], vec![1, 0]));
+        assert_eq!((map.generated, map.source), (vec![0, 0], vec![1, 0].into()));
+    }
+
+    /// Original positions past 16 bits (a minified original's columns, a long original's lines)
+    /// keep their values: those lists widen, the others stay narrow.
+    #[test]
+    fn original_positions_past_16_bits_are_kept() {
+        let mut mappings = String::from("AAAA,C,"); // (0: 0, 0, 0), then generated column 1 alone
+        for field in [1, 0, 70_000, 65_536] {
+            encode_vlq(field, &mut mappings); // generated column 2: line 70,000, column 65,536
+        }
+        mappings.push(',');
+        for field in [1, 0, -69_999, -65_536] {
+            encode_vlq(field, &mut mappings); // generated column 3: line 1, column 0
+        }
+        let json = format!(r#"{{"version":3,"sources":["a.ts"],"mappings":"{mappings}"}}"#);
+        let map = decode(json, "/x.js.map", &LineIndex::new("abcd\n"), false).unwrap();
+        assert_eq!(map.generated, [0, 2, 3]);
+        assert_eq!(map.source, CompactU32s::Narrow(vec![0, 0, 0]));
+        assert_eq!(map.line, CompactU32s::Wide(vec![0, 70_000, 1]));
+        assert_eq!(map.column, CompactU32s::Wide(vec![0, 65_536, 0]));
     }
 
     fn encode_vlq(value: i64, out: &mut String) {
