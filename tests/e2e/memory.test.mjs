@@ -57,8 +57,9 @@ test('ric3: an allocation-heavy function grows its young generation with the lay
 
 /**
  * The old-space collections of the agent (wrapper/lib/agent/old-space.mjs) through the runtime client: `count`
- * light invocations with an execution open, the agent's debug log read for each collection as
- * `{takes, before, after}` (MB).
+ * invocations with an execution open (the first `heavy` allocation-heavy, the rest light), the agent's debug log
+ * read for each collection as `{takes, before, after}` (MB), and the young generation's size (MB) each
+ * invocation answered.
  */
 async function oldSpaceCollections(count, extra = {}, runtime = 'ric3', heavy = 0) {
   const s = await standin();
