@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import vm from 'node:vm';
-import { collectionKind, createOldSpaceBound, fullCollection, GROWTH_BYTES, MAX_LIVE_BYTES, MIN_TAKES, oldSpaceUsed } from '../../wrapper/lib/agent/old-space.mjs';
+import { collectionKind, createOldSpaceBound, fullCollection, GROWTH_BYTES, MAX_LIVE_BYTES, MIN_TAKES, oldSpaceUsed, startedWith } from '../../wrapper/lib/agent/old-space.mjs';
 
 const MB = 1 << 20;
 
@@ -102,6 +102,34 @@ test('making the memory-reducing collection leaves no gc function to the functio
   assert.equal(typeof fullCollection(13), 'function');
   assert.equal(typeof globalThis.gc, 'undefined');
   assert.equal(vm.runInNewContext('typeof gc'), 'undefined', 'V8 puts gc in no later context');
+});
+
+test('a flag the process was started with is one it keeps: on its command line or in NODE_OPTIONS', () => {
+  assert.equal(startedWith('expose-gc', ['--expose-gc'], ''), true);
+  assert.equal(startedWith('expose-gc', ['--expose_gc'], ''), true);
+  assert.equal(startedWith('expose-gc', [], '--max-old-space-size=116 --expose-gc'), true);
+  assert.equal(startedWith('expose-gc', [], '--no-expose-gc'), false);
+  assert.equal(startedWith('expose-gc', ['--expose-gc-as=x'], '--exposegc'), false);
+  assert.equal(startedWith('allow-natives-syntax', ['--expose-gc'], ''), false);
+});
+
+test('a function started with natives syntax or with gc exposed keeps them once the collections are made', () => {
+  const script = `
+    const { default: vm } = await import('node:vm');
+    const { fullCollection } = await import(${JSON.stringify(new URL('../../wrapper/lib/agent/old-space.mjs', import.meta.url).href)});
+    const made = [typeof fullCollection(11), typeof fullCollection(13)];
+    let natives = true;
+    try { new Function('return %IsBeingInterpreted();'); } catch { natives = false; }
+    console.log(JSON.stringify({ made, natives, gc: vm.runInNewContext('typeof gc') }));`;
+  const run = (args, env = {}) => {
+    const child = spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+    assert.equal(child.stderr, '');
+    return JSON.parse(child.stdout);
+  };
+  const made = ['function', 'function'];
+  assert.deepEqual(run(['--allow-natives-syntax']), { made, natives: true, gc: 'undefined' });
+  assert.deepEqual(run([], { NODE_OPTIONS: '--expose-gc' }), { made, natives: false, gc: 'function' });
+  assert.deepEqual(run([]), { made, natives: false, gc: 'undefined' });
 });
 
 test('where code generation from strings is refused, there is no collection and nothing is printed', () => {

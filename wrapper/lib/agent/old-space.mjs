@@ -54,14 +54,7 @@ export function collectionKind(v8Major = V8_MAJOR) {
 
 /** V8's `%CollectGarbage`, compiled with natives syntax on for that moment only: no `gc` global, no context. */
 function nativesCollection() {
-  try {
-    v8.setFlagsFromString('--allow-natives-syntax');
-    return /** @type {() => void} */ (new Function('%CollectGarbage(null);'));
-  } catch {
-    return null;
-  } finally {
-    v8.setFlagsFromString('--no-allow-natives-syntax');
-  }
+  return withFlagOn('allow-natives-syntax', () => /** @type {() => void} */ (new Function('%CollectGarbage(null);')));
 }
 
 /**
@@ -72,15 +65,36 @@ function nativesCollection() {
  * would run a plain collection).
  */
 function memoryReducingCollection() {
-  try {
-    v8.setFlagsFromString('--expose-gc');
+  return withFlagOn('expose-gc', () => {
     const gc = vm.runInNewContext('gc');
     return () => gc({ type: 'major', flavor: 'last-resort' });
+  });
+}
+
+/**
+ * What `make` returns with V8's `--<flag>` on, or null if it throws. The flag is turned off again after, unless
+ * the process was started with it (its command line or NODE_OPTIONS): a function that uses it keeps it.
+ * @template T
+ * @param {string} flag
+ * @param {() => T} make
+ * @returns {T | null}
+ */
+function withFlagOn(flag, make) {
+  const givenAtStart = startedWith(flag);
+  try {
+    v8.setFlagsFromString(`--${flag}`);
+    return make();
   } catch {
     return null;
   } finally {
-    v8.setFlagsFromString('--no-expose-gc');
+    if (!givenAtStart) v8.setFlagsFromString(`--no-${flag}`);
   }
+}
+
+/** Whether this process was started with V8's `--<flag>` (dashes or underscores), on its command line or in NODE_OPTIONS. */
+export function startedWith(flag, execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS || '') {
+  const spelled = new RegExp(`(?:^|\\s)--${flag.replace(/-/g, '[-_]')}(?=\\s|$)`);
+  return [...execArgv, nodeOptions].some((arg) => spelled.test(arg));
 }
 
 /** Bytes of live and not yet collected objects in V8's old space. */
