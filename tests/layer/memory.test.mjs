@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { newAgentId, uuidFromBytes } from '../../wrapper/lib/agent/agent-id.mjs';
-import { wasmFlags } from '../../wrapper/lib/memory-flags.mjs';
+import { startedWith, startupValue, wasmFlags } from '../../wrapper/lib/memory-flags.mjs';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -36,6 +36,36 @@ test('the wrapper-tiering flag is set only where V8 knows it (an unknown flag pr
   assert.deepEqual(wasmFlags(11), base);
   assert.deepEqual(wasmFlags(12), [...base, '--wasm-wrapper-tiering-budget=2147483647']);
   assert.deepEqual(wasmFlags(13), [...base, '--wasm-wrapper-tiering-budget=2147483647']);
+});
+
+test('the flags the process was started with: its command line after NODE_OPTIONS, dashes or underscores', () => {
+  assert.equal(startedWith('expose-gc', ' --expose-gc'), true);
+  assert.equal(startedWith('expose-gc', '--max-old-space-size=116 --expose_gc '), true);
+  assert.equal(startedWith('expose-gc', '--no-expose-gc --expose-gc-as=x --exposegc'), false);
+  assert.equal(startedWith('allow-natives-syntax', '--expose-gc'), false);
+  assert.equal(startupValue('semi-space-growth-factor', '--semi-space-growth-factor=3 --semi_space_growth_factor 4'), '4');
+  assert.equal(startupValue('semi-space-growth-factor', '--max-semi-space-size=4 '), undefined);
+});
+
+test("a function started with its own young-generation growth factor gets it back after the agent's work", () => {
+  const script = `
+    const flags = await import(${JSON.stringify(new URL('../../wrapper/lib/memory-flags.mjs', import.meta.url).href)});
+    const v8 = await import('node:v8');
+    const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+    const churn = () => { let keep = []; for (let i = 0; i < 400000; i++) { keep.push({ i }); if (keep.length > 100000) keep = []; } };
+    const answer = flags.withYoungGenerationHeld(() => 7);
+    const before = young();
+    churn();
+    console.log(JSON.stringify({ factor: flags.FUNCTION_GROWTH_FACTOR, answer, grew: young() > 2 * before }));`;
+  // On the command line (NODE_OPTIONS refuses this flag), as a runtime's bootstrap or an exec wrapper puts it.
+  const run = (...args) => {
+    const child = spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    assert.equal(child.stderr, '');
+    return JSON.parse(child.stdout);
+  };
+  // Factor 1: the function's own collections never grow it, as it asked.
+  assert.deepEqual(run('--semi-space-growth-factor=1'), { factor: 1, answer: 7, grew: false });
+  assert.deepEqual(run(), { factor: 2, answer: 7, grew: true });
 });
 
 // V8 lets a held young generation double once (1 to 2 MB on Node 20 and 24); the same churn grows a free one to 16 MB.

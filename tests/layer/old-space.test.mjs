@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import vm from 'node:vm';
-import { collectionKind, createOldSpaceBound, fullCollection, GROWTH_BYTES, MAX_LIVE_BYTES, MIN_TAKES, oldSpaceUsed, startedWith } from '../../wrapper/lib/agent/old-space.mjs';
+import { collectionKind, createOldSpaceBound, fullCollection, GROWTH_BYTES, MAX_LIVE_BYTES, MIN_TAKES, oldSpaceUsed } from '../../wrapper/lib/agent/old-space.mjs';
 
 const MB = 1 << 20;
 
@@ -102,15 +102,6 @@ test('making the memory-reducing collection leaves no gc function to the functio
   assert.equal(typeof fullCollection(13), 'function');
   assert.equal(typeof globalThis.gc, 'undefined');
   assert.equal(vm.runInNewContext('typeof gc'), 'undefined', 'V8 puts gc in no later context');
-});
-
-test('a flag the process was started with is one it keeps: on its command line or in NODE_OPTIONS', () => {
-  assert.equal(startedWith('expose-gc', ['--expose-gc'], ''), true);
-  assert.equal(startedWith('expose-gc', ['--expose_gc'], ''), true);
-  assert.equal(startedWith('expose-gc', [], '--max-old-space-size=116 --expose-gc'), true);
-  assert.equal(startedWith('expose-gc', [], '--no-expose-gc'), false);
-  assert.equal(startedWith('expose-gc', ['--expose-gc-as=x'], '--exposegc'), false);
-  assert.equal(startedWith('allow-natives-syntax', ['--expose-gc'], ''), false);
 });
 
 test('a function started with natives syntax or with gc exposed keeps them once the collections are made', () => {

@@ -7,7 +7,7 @@
  *   which allocates the isolate's coverage as objects, grew it to 32 MB under V8's desktop limits. Held from
  *   the wrapper's first line to the function's module load, and during each take, conversion and send; the
  *   function's own module and invocations size it as they would without the layer (holding it for them
- *   made an allocation-heavy handler 1.6x slower).
+ *   made an allocation-heavy handler 1.6x slower), with the growth factor the process was started with.
  * - `boundWasmCompilation()`, before the converter compiles: its WebAssembly stays in the baseline compiler
  *   (Liftoff), whose optimizing tier kept 10-15 MB (the three flags together: Node 24 ignores
  *   `--liftoff-only` alone at run time), and the calls into it stay on V8's generic JS-to-WebAssembly wrapper
@@ -24,6 +24,32 @@ export const V8_MAJOR = Number(process.versions.v8.split('.')[0]);
 
 /** V8's default on every supported Node (18 to 24). */
 const DEFAULT_GROWTH_FACTOR = 2;
+
+/** The process's startup flags as one line: NODE_OPTIONS, then its command line (the later one wins). */
+function startupFlags(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS || '') {
+  return `${nodeOptions} ${execArgv.join(' ')}`;
+}
+
+/** A V8 flag's name as V8 reads it: dashes or underscores. */
+const spelled = (flag) => flag.replace(/-/g, '[-_]');
+
+/** Whether the process was started with V8's `--<flag>` (`flags`: its startup flags as one line). */
+export function startedWith(flag, flags = startupFlags()) {
+  return new RegExp(`(?:^|\\s)--${spelled(flag)}(?=\\s|$)`).test(flags);
+}
+
+/** The value the process was started with for V8's `--<flag>` (`=value` or ` value`), the last one given. */
+export function startupValue(flag, flags = startupFlags()) {
+  let value;
+  for (const match of flags.matchAll(new RegExp(`(?:^|\\s)--${spelled(flag)}(?:=|\\s+)(\\S+)`, 'g'))) value = match[1];
+  return value;
+}
+
+/**
+ * The young generation's growth factor for the function's own work: the one the process was started with
+ * (a function tuned with `--semi-space-growth-factor` keeps it), else V8's default.
+ */
+export const FUNCTION_GROWTH_FACTOR = Number(startupValue('semi-space-growth-factor')) || DEFAULT_GROWTH_FACTOR;
 /** Unknown flags print an error to the function's log: this one is known from V8 12 (Node 22) on. */
 const WRAPPER_TIERING_SINCE_V8 = 12;
 /** Far more calls than a process makes: the generic wrapper is kept. */
@@ -35,7 +61,7 @@ export function holdYoungGeneration() {
 }
 
 export function releaseYoungGeneration() {
-  v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
+  v8.setFlagsFromString(`--semi-space-growth-factor=${FUNCTION_GROWTH_FACTOR}`);
 }
 
 /** Runs `work` (synchronous) with the young generation held, and gives it back after. */

@@ -24,7 +24,7 @@
  * (lib/memory-flags.mjs).
  */
 import { createRequire } from 'node:module';
-import { V8_MAJOR } from '../memory-flags.mjs';
+import { V8_MAJOR, startedWith } from '../memory-flags.mjs';
 
 const require = createRequire(import.meta.url);
 /** @type {typeof import('node:v8')} */
@@ -89,12 +89,6 @@ function withFlagOn(flag, make) {
   } finally {
     if (!givenAtStart) v8.setFlagsFromString(`--no-${flag}`);
   }
-}
-
-/** Whether this process was started with V8's `--<flag>` (dashes or underscores), on its command line or in NODE_OPTIONS. */
-export function startedWith(flag, execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS || '') {
-  const spelled = new RegExp(`(?:^|\\s)--${flag.replace(/-/g, '[-_]')}(?=\\s|$)`);
-  return [...execArgv, nodeOptions].some((arg) => spelled.test(arg));
 }
 
 /** Bytes of live and not yet collected objects in V8's old space. */
