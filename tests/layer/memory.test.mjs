@@ -10,6 +10,23 @@ import { test } from 'node:test';
 import { newAgentId, uuidFromBytes } from '../../wrapper/lib/agent/agent-id.mjs';
 import { startedWith, startupValue, wasmFlags } from '../../wrapper/lib/memory-flags.mjs';
 
+/**
+ * The start of a child process's script for the young-generation tests: the flags module, the young
+ * generation's size, and churn that grows a young generation left free.
+ */
+const YOUNG_PRELUDE = `
+    const flags = await import(${JSON.stringify(new URL('../../wrapper/lib/memory-flags.mjs', import.meta.url).href)});
+    const v8 = await import('node:v8');
+    const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+    const churn = () => { let keep = []; for (let i = 0; i < 400000; i++) { keep.push({ i }); if (keep.length > 100000) keep = []; } };`;
+
+/** Runs `script` (an ES module) in a child Node with `args`, with nothing printed to stderr; its JSON answer. */
+function childAnswer(script, args = []) {
+  const child = spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+  assert.equal(child.stderr, '');
+  return JSON.parse(child.stdout);
+}
+
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 test('the agent id is a version-4 UUID of the given bytes', () => {
@@ -48,33 +65,20 @@ test('the flags the process was started with: its command line after NODE_OPTION
 });
 
 test("a function started with its own young-generation growth factor gets it back after the agent's work", () => {
-  const script = `
-    const flags = await import(${JSON.stringify(new URL('../../wrapper/lib/memory-flags.mjs', import.meta.url).href)});
-    const v8 = await import('node:v8');
-    const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
-    const churn = () => { let keep = []; for (let i = 0; i < 400000; i++) { keep.push({ i }); if (keep.length > 100000) keep = []; } };
+  const script = `${YOUNG_PRELUDE}
     const answer = flags.withYoungGenerationHeld(() => 7);
     const before = young();
     churn();
     console.log(JSON.stringify({ factor: flags.FUNCTION_GROWTH_FACTOR, answer, grew: young() > 2 * before }));`;
   // On the command line (NODE_OPTIONS refuses this flag), as a runtime's bootstrap or an exec wrapper puts it.
-  const run = (...args) => {
-    const child = spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
-    assert.equal(child.stderr, '');
-    return JSON.parse(child.stdout);
-  };
   // Factor 1: the function's own collections never grow it, as it asked.
-  assert.deepEqual(run('--semi-space-growth-factor=1'), { factor: 1, answer: 7, grew: false });
-  assert.deepEqual(run(), { factor: 2, answer: 7, grew: true });
+  assert.deepEqual(childAnswer(script, ['--semi-space-growth-factor=1']), { factor: 1, answer: 7, grew: false });
+  assert.deepEqual(childAnswer(script), { factor: 2, answer: 7, grew: true });
 });
 
 // V8 lets a held young generation double once (1 to 2 MB on Node 20 and 24); the same churn grows a free one to 16 MB.
 test('setting the flags on this Node prints nothing and holds, then releases, the young generation (also around a work that throws)', () => {
-  const script = `
-    const flags = await import(${JSON.stringify(new URL('../../wrapper/lib/memory-flags.mjs', import.meta.url).href)});
-    const v8 = await import('node:v8');
-    const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
-    const churn = () => { let keep = []; for (let i = 0; i < 400000; i++) { keep.push({ i }); if (keep.length > 100000) keep = []; } };
+  const script = `${YOUNG_PRELUDE}
     flags.holdYoungGeneration();
     flags.boundWasmCompilation();
     const before = young();
@@ -89,7 +93,5 @@ test('setting the flags on this Node prints nothing and holds, then releases, th
     const heldAround = young() <= 2 * before;
     churn();
     console.log(JSON.stringify({ held: held <= 2 * before, heldAround, threw, answer, released: young() >= 4 * held }));`;
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-  assert.equal(child.stderr, '');
-  assert.deepEqual(JSON.parse(child.stdout), { held: true, heldAround: true, threw: true, answer: 7, released: true });
+  assert.deepEqual(childAnswer(script), { held: true, heldAround: true, threw: true, answer: 7, released: true });
 });
