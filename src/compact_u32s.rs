@@ -17,14 +17,21 @@ impl Default for CompactU32s {
     }
 }
 
-impl From<Vec<u32>> for CompactU32s {
-    fn from(values: Vec<u32>) -> Self {
+impl FromIterator<u32> for CompactU32s {
+    fn from_iter<I: IntoIterator<Item = u32>>(values: I) -> Self {
+        let values = values.into_iter();
         let mut list = CompactU32s::default();
-        list.reserve(values.len());
+        list.reserve(values.size_hint().0);
         for value in values {
             list.push(value);
         }
         list
+    }
+}
+
+impl From<Vec<u32>> for CompactU32s {
+    fn from(values: Vec<u32>) -> Self {
+        values.into_iter().collect()
     }
 }
 

@@ -47,22 +47,24 @@ pub struct CompatTables {
     originals: Vec<Option<CompatLines>>,
 }
 
+/// Every mapping as (source, line, column, index), in original order: tuples as the decoder
+/// sorts them, one sort routine in the module.
+fn by_original_position(map: &DecodedMap) -> Vec<(u32, u32, u32, u32)> {
+    let mut tuples: Vec<(u32, u32, u32, u32)> = (0..map.generated.len())
+        .map(|k| {
+            let (source, line, column) = map.original(k);
+            (source, line, column, k as u32)
+        })
+        .collect();
+    tuples.sort_unstable();
+    tuples
+}
+
 impl CompatTables {
     /// The tables of a script (`source`, the generated text) and its map.
     pub fn new(source: &str, mapped: &Mapped) -> Self {
         let map = &mapped.map;
-        // Tuples as the decoder sorts them: one sort routine in the module.
-        let mut by_original: Vec<(u32, u32, u32, u32)> = (0..map.generated.len())
-            .map(|k| {
-                (
-                    map.source.get(k),
-                    map.line.get(k),
-                    map.column.get(k),
-                    k as u32,
-                )
-            })
-            .collect();
-        by_original.sort_unstable();
+        let by_original = by_original_position(map);
         let originals = mapped
             .originals
             .iter()
@@ -147,10 +149,11 @@ impl Tracer<'_> {
     }
 
     fn spot(&self, k: usize) -> Spot {
+        let (source, line, column) = self.map.original(k);
         Spot {
-            source: self.map.source.get(k),
-            line: i64::from(self.map.line.get(k)) + 1,
-            column: i64::from(self.map.column.get(k)),
+            source,
+            line: i64::from(line) + 1,
+            column: i64::from(column),
         }
     }
 
@@ -440,9 +443,9 @@ mod tests {
                 name_kept: true,
             }],
             generated: mappings.iter().map(|m| m.0).collect(),
-            source: vec![0; mappings.len()].into(),
-            line: mappings.iter().map(|m| m.1).collect::<Vec<u32>>().into(),
-            column: mappings.iter().map(|m| m.2).collect::<Vec<u32>>().into(),
+            source: mappings.iter().map(|_| 0).collect(),
+            line: mappings.iter().map(|m| m.1).collect(),
+            column: mappings.iter().map(|m| m.2).collect(),
         };
         (generated, map)
     }
@@ -452,17 +455,7 @@ mod tests {
     #[test]
     fn ranges_reach_the_original_positions_v8_to_istanbul_gives() {
         let (generated, map) = small_map();
-        let mut by_original: Vec<(u32, u32, u32, u32)> = (0..map.generated.len())
-            .map(|k| {
-                (
-                    map.source.get(k),
-                    map.line.get(k),
-                    map.column.get(k),
-                    k as u32,
-                )
-            })
-            .collect();
-        by_original.sort_unstable();
+        let by_original = by_original_position(&map);
         let tracer = Tracer {
             map: &map,
             generated: &generated,
@@ -532,17 +525,7 @@ mod tests {
         assert_eq!(tracer.at_or_after(2, 2), None);
         assert_eq!(tracer.at_or_after(3, 0), None);
         // In original order (line from 1): the last of a tie at the column, else the first after.
-        let mut by_original: Vec<(u32, u32, u32, u32)> = (0..map.generated.len())
-            .map(|k| {
-                (
-                    map.source.get(k),
-                    map.line.get(k),
-                    map.column.get(k),
-                    k as u32,
-                )
-            })
-            .collect();
-        by_original.sort_unstable();
+        let by_original = by_original_position(&map);
         let tracer = Tracer {
             by_original: &by_original,
             ..tracer

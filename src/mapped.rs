@@ -118,17 +118,17 @@ fn mapped_site(
             .then_some(k)
     };
     let k = on_line(start)?;
-    let source = map.source.get(k);
+    let (source, mapped_line, mapped_column) = map.original(k);
     let original = mapped.originals.get(source as usize)?;
     let path = original.path.as_ref()?;
     let (line, column) = match original.lines() {
         Some((content, index)) => {
             // The scanner's rules at the start's original position.
-            let line_start = *index.line_starts().get(map.line.get(k) as usize)?;
+            let line_start = *index.line_starts().get(mapped_line as usize)?;
             // A mapping may point at the white space before the token (tsc maps `static `).
             let byte = skip_trivia_forward(
                 content,
-                index.byte_offset(content, line_start + map.column.get(k)),
+                index.byte_offset(content, line_start + mapped_column),
             );
             match id_site(content, byte) {
                 IdSite::None => return None,
@@ -148,10 +148,11 @@ fn mapped_site(
             };
             let id_offset = generated_index.utf16_offset(generated, at);
             let j = map.mapping_at(id_offset)?;
-            if map.source.get(j) != source || map.generated[j] != id_offset {
+            let (id_source, line, column) = map.original(j);
+            if id_source != source || map.generated[j] != id_offset {
                 return None;
             }
-            (map.line.get(j) + 1, map.column.get(j))
+            (line + 1, column)
         }
     };
     Some(MethodSite {
@@ -184,27 +185,30 @@ pub fn line_points(
     let mut best: Vec<Option<(u32, u32)>> = vec![None; total];
     let mut chosen = vec![false; map.generated.len()];
     for k in 0..map.generated.len() {
-        let source = map.source.get(k) as usize;
-        if originals[source].path.is_none() {
+        let (source, line, column) = map.original(k);
+        if originals[source as usize].path.is_none() {
             continue;
         }
         // An original's line count covers its last mapped line (see `load_map`).
-        let slot = &mut best[first_line[source] + map.line.get(k) as usize];
+        let slot = &mut best[first_line[source as usize] + line as usize];
         // Mappings come in generated order: the last of equal columns wins.
-        if slot.is_none_or(|(column, _)| map.column.get(k) <= column) && at_code(k) {
+        if slot.is_none_or(|(best_column, _)| column <= best_column) && at_code(k) {
             if let Some((_, previous)) = *slot {
                 chosen[previous as usize] = false;
             }
-            *slot = Some((map.column.get(k), k as u32));
+            *slot = Some((column, k as u32));
             chosen[k] = true;
         }
     }
     let mut points: Vec<LinePoint> = (0..map.generated.len())
         .filter(|&k| chosen[k])
-        .map(|k| LinePoint {
-            generated: map.generated[k],
-            original: map.source.get(k),
-            line: map.line.get(k),
+        .map(|k| {
+            let (original, line, _) = map.original(k);
+            LinePoint {
+                generated: map.generated[k],
+                original,
+                line,
+            }
         })
         .collect();
     // Kept for the life of the converter: no room left over from growing (160 KB of 790 for

@@ -156,6 +156,11 @@ pub struct DecodedMap {
 }
 
 impl DecodedMap {
+    /// Where mapping `k` points: (source index, line from 0, column from 0).
+    pub fn original(&self, k: usize) -> (u32, u32, u32) {
+        (self.source.get(k), self.line.get(k), self.column.get(k))
+    }
+
     /// Index of the last mapping at or before generated `offset`.
     pub fn mapping_at(&self, offset: u32) -> Option<usize> {
         self.generated
@@ -520,33 +525,14 @@ fn vlq(bytes: &[u8], at: &mut usize) -> Result<i64, Malformed> {
 /// tuples: equal offsets keep a fixed order).
 fn finish(mut out: DecodedMap, in_order: bool) -> DecodedMap {
     if !in_order {
-        let mut tokens: Vec<(u32, u32, u32, u32)> = (0..out.generated.len())
-            .map(|k| {
-                let at = |list: &CompactU32s| list.get(k);
-                (
-                    out.generated[k],
-                    at(&out.source),
-                    at(&out.line),
-                    at(&out.column),
-                )
-            })
+        let mut tokens: Vec<(u32, (u32, u32, u32))> = (0..out.generated.len())
+            .map(|k| (out.generated[k], out.original(k)))
             .collect();
         tokens.sort_unstable();
-        let count = tokens.len();
-        out.generated.clear();
-        let mut source = CompactU32s::default();
-        let mut line = CompactU32s::default();
-        let mut column = CompactU32s::default();
-        for list in [&mut source, &mut line, &mut column] {
-            list.reserve(count);
-        }
-        for (generated, s, l, c) in tokens {
-            out.generated.push(generated);
-            source.push(s);
-            line.push(l);
-            column.push(c);
-        }
-        (out.source, out.line, out.column) = (source, line, column);
+        out.generated = tokens.iter().map(|&(generated, _)| generated).collect();
+        out.source = tokens.iter().map(|&(_, (source, _, _))| source).collect();
+        out.line = tokens.iter().map(|&(_, (_, line, _))| line).collect();
+        out.column = tokens.iter().map(|&(_, (_, _, column))| column).collect();
     }
     out
 }
