@@ -6,8 +6,8 @@
  * later (3.3 MB of dead objects in a 9 MB old space after 3,000 invocations of the seed's example). After
  * the agent's work of an invocation, once at least `minTakes` takes have run since its last collection and
  * the old space has grown `growth` bytes past what was live after it, the agent runs one full collection,
- * after the response: a few milliseconds every few hundred invocations on Node 20. A function whose own heap holds
- * more than `maxLive` bytes is left to V8 (a collection costs more there, and the garbage is mostly the
+ * after the response: a few milliseconds every few hundred invocations on Node 20. A function whose own heap
+ * holds more than `maxLive` bytes is left to V8 (a collection costs more there, and the garbage is mostly the
  * function's). Measured with `node bench/memory.mjs`; docs/layer.md, "What it costs".
  *
  * On V8 12 and later (Node 22, 24) the collection is V8's memory-reducing one, which also shrinks the young
@@ -44,10 +44,10 @@ export const MAX_LIVE_BYTES = 16 << 20;
  * (`memoryReducingCollection`); before, V8's `%CollectGarbage` (`nativesCollection`).
  */
 export function fullCollection(v8Major = V8_MAJOR) {
-  return v8Major >= MEMORY_REDUCING_FROM ? memoryReducingCollection() : nativesCollection();
+  return collectionKind(v8Major) === 'memory-reducing' ? memoryReducingCollection() : nativesCollection();
 }
 
-/** What `fullCollection` runs on a V8 of major version `v8Major`, for the agent's log. */
+/** Which collection `fullCollection` makes on a V8 of major version `v8Major` (named in the agent's log). */
 export function collectionKind(v8Major = V8_MAJOR) {
   return v8Major >= MEMORY_REDUCING_FROM ? 'memory-reducing' : 'full';
 }
