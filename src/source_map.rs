@@ -301,8 +301,8 @@ struct SectionOffset {
 /// Decodes the map `json`, found at `location` (a URL or path sources are relative to), for a
 /// generated script whose line table is `generated`. `bom`: the script starts with a byte-order
 /// mark, which the map's columns do not count (as in the text a loader or browser decodes; tsc
-/// `--emitBOM`). The JSON is let go once the sources' texts and the mappings are out of it, before
-/// the mappings are decoded: for a bundle's map that is the high-water mark of the converter's
+/// `--emitBOM`). Once the sources' texts are out of the JSON, its buffer keeps only the mappings,
+/// before they are decoded: for a bundle's map that is a high-water mark of the converter's
 /// memory (WebAssembly memory never shrinks).
 pub fn decode(
     json: String,
@@ -331,8 +331,7 @@ pub fn decode(
             return Ok(finish(out, in_order));
         }
     }
-    let mappings = read_sources(&json, location, &mut out)?.into_owned();
-    drop(json);
+    let mappings = mappings_in_place(json, |json| read_sources(json, location, &mut out))?;
     add_mappings(
         &mappings,
         0..out.sources.len() as u32,
@@ -356,6 +355,27 @@ struct RawMap<'a> {
     sources_content: Vec<Option<String>>,
     #[serde(borrow)]
     mappings: std::borrow::Cow<'a, str>,
+}
+
+/// The text `read` finds in `json` (the mappings, once the sources' texts are out of it), kept in
+/// the JSON's own buffer: moved to its front and the rest given back, rather than copied while
+/// the whole JSON is still held. A bundle's mappings are a megabyte; an escaped value (which no
+/// generator writes) is the one copy.
+fn mappings_in_place(
+    mut json: String,
+    read: impl FnOnce(&str) -> Result<std::borrow::Cow<'_, str>, Malformed>,
+) -> Result<String, Malformed> {
+    let range = match read(&json)? {
+        std::borrow::Cow::Owned(unescaped) => return Ok(unescaped),
+        std::borrow::Cow::Borrowed(text) => {
+            let start = text.as_ptr() as usize - json.as_ptr() as usize;
+            start..start + text.len()
+        }
+    };
+    json.truncate(range.end);
+    json.drain(..range.start);
+    json.shrink_to_fit();
+    Ok(json)
 }
 
 /// Adds the sources of one map (`json`) to `out`, with their texts, and returns its mappings.
@@ -963,6 +983,26 @@ mod tests {
             ],
             [36, 18, 18, 18]
         );
+    }
+
+    #[test]
+    fn the_mappings_stay_in_the_json_buffer_without_the_rest() {
+        let json = r#"{"version":3,"sources":["a.ts"],"mappings":"AAAA;AACA","names":[]}"#;
+        let buffer = json.to_owned();
+        let at = buffer.as_ptr();
+        let mut out = DecodedMap::default();
+        let mappings =
+            mappings_in_place(buffer, |json| read_sources(json, "/x.js.map", &mut out)).unwrap();
+        assert_eq!(mappings, "AAAA;AACA");
+        // The JSON's own allocation, cut to the mappings (a shrink in place).
+        assert_eq!((mappings.as_ptr(), mappings.capacity()), (at, 9));
+        // Escaped, they are copied out (the JSON cannot hold them as they read).
+        let escaped = r#"{"version":3,"sources":["a.ts"],"mappings":"AAAA\u003bAACA"}"#;
+        let mappings = mappings_in_place(escaped.into(), |json| {
+            read_sources(json, "/x.js.map", &mut DecodedMap::default())
+        })
+        .unwrap();
+        assert_eq!(mappings, "AAAA;AACA");
     }
 
     #[test]
