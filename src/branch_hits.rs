@@ -21,18 +21,40 @@ use crate::output::Output;
 use crate::script_map::Mapped;
 use crate::segments::Segment;
 
-/// What a script keeps to report its branches: the branch points of its source (or of each
-/// original its map names) and its mappings ordered by original position.
+/// What a script keeps to report its branches: the branch points of its source, or each of its
+/// originals' branches resolved through its map.
 #[derive(Default)]
 pub struct BranchCache {
     /// The script's own branches, once found.
     own: Option<Vec<BranchPoint>>,
-    /// Per original (the map's source index): its branches, once found.
-    originals: Vec<Option<Vec<BranchPoint>>>,
-    /// Per original: the indices of its mappings, ordered by original line, column and index (4
-    /// bytes a mapping: a bundle's map has hundreds of thousands).
-    by_original: Vec<Vec<u32>>,
+    /// Per original (the map's source index): its branches, once resolved.
+    originals: Vec<Option<MappedBranches>>,
 }
+
+/// An original's branches resolved through the map, once: what each take needs of them without
+/// the original's text, its tokens or the mappings in original order (which a bundle's map would
+/// keep at 4 bytes a mapping).
+#[derive(Default)]
+pub struct MappedBranches {
+    points: Vec<MappedPoint>,
+    /// Per leaf, then the statement of an implicit else: the generated offset whose count is the
+    /// leaf's, [`NO_CODE`] when no mapping reaches its code.
+    probes: Vec<u32>,
+}
+
+/// One branch point of an original.
+struct MappedPoint {
+    /// Line (from 1) and column of its id position.
+    line: u32,
+    column: u32,
+    /// One past its last probe in [`MappedBranches::probes`].
+    probes_end: u32,
+    /// Whether its last probe is its statement's, for the implicit else of an `if`.
+    implicit_else: bool,
+}
+
+/// The probe of a leaf no mapping reaches: past every range, so its count is 0.
+const NO_CODE: u32 = u32::MAX;
 
 /// The count of the innermost range at `offset`, 0 outside every range.
 fn count_at(segments: &[Segment], offset: u32) -> u32 {
@@ -43,30 +65,30 @@ fn count_at(segments: &[Segment], offset: u32) -> u32 {
         .map_or(0, |segment| segment.count)
 }
 
-/// Calls `hit(point, leaf, count)` for every leaf of `points` that ran (`every`: for every
-/// leaf, 0 for those that did not); `count(code, after_operator)` gives the count at a leaf's code.
-fn leaf_hits(
-    points: &[BranchPoint],
+/// Calls `hit(leaf, count)` for every leaf of one branch point that ran (`every`: for every
+/// leaf, 0 for those that did not): `leaves` are the counts at its leaves' code, `statement` the
+/// count of an `if` without `else`, whose implicit else is one more leaf that ran as often as
+/// the statement minus leaf 0 (never below 0).
+fn point_hits(
+    leaves: impl Iterator<Item = u32>,
+    statement: Option<u32>,
     every: bool,
-    mut count: impl FnMut(Span, Option<u32>) -> u32,
-    mut hit: impl FnMut(&BranchPoint, u32, u32),
+    mut hit: impl FnMut(u32, u32),
 ) {
-    for point in points {
-        let mut first = 0;
-        for (index, leaf) in point.leaves.iter().enumerate() {
-            let ran = count(leaf.code, leaf.operator);
-            if index == 0 {
-                first = ran;
-            }
-            if ran > 0 || every {
-                hit(point, index as u32, ran);
-            }
+    let (mut first, mut count) = (0, 0);
+    for (index, ran) in leaves.enumerate() {
+        if index == 0 {
+            first = ran;
         }
-        if let Some(statement) = point.implicit_else {
-            let ran = count(statement, None).saturating_sub(first);
-            if ran > 0 || every {
-                hit(point, point.leaves.len() as u32, ran);
-            }
+        if ran > 0 || every {
+            hit(index as u32, ran);
+        }
+        count += 1;
+    }
+    if let Some(statement) = statement {
+        let ran = statement.saturating_sub(first);
+        if ran > 0 || every {
+            hit(count, ran);
         }
     }
 }
@@ -109,19 +131,26 @@ pub fn add_direct(
         .own
         .get_or_insert_with(|| find_branches(source, is_typescript(path)));
     let offset = |byte: u32| index.utf16_offset(source, byte as usize);
-    leaf_hits(
-        points,
-        out.every_leaf,
-        |code, operator| count_at(segments, offset(operator.unwrap_or(code.start))),
-        |point, leaf, count| {
-            let at = index.position(offset(point.at));
-            record(out, file, path, at.line, at.column, leaf, count);
-        },
-    );
+    let count = |code: Span, operator: Option<u32>| {
+        count_at(segments, offset(operator.unwrap_or(code.start)))
+    };
+    let every = out.every_leaf;
+    for point in points.iter() {
+        let leaves = point.leaves.iter();
+        point_hits(
+            leaves.map(|leaf| count(leaf.code, leaf.operator)),
+            point.implicit_else.map(|statement| count(statement, None)),
+            every,
+            |leaf, ran| {
+                let at = index.position(offset(point.at));
+                record(out, file, path, at.line, at.column, leaf, ran);
+            },
+        );
+    }
 }
 
 /// The branches of a mapped script's originals that ran, found in the originals' text (from the
-/// map or the disk); `files` gives each original's output file (`None`: left out).
+/// map or the disk) the first time; `files` gives each original's output file (`None`: left out).
 pub fn add_mapped(
     cache: &mut BranchCache,
     mapped: &Mapped,
@@ -129,70 +158,143 @@ pub fn add_mapped(
     segments: &[Segment],
     out: &mut Output,
 ) {
-    let map = &mapped.map;
-    // Where mapping `k` points in its original, as one ordered number.
-    let original_key = |k: u32| {
-        (u64::from(map.line.get(k as usize)) << 32) + u64::from(map.column.get(k as usize))
-    };
-    if cache.by_original.len() != mapped.originals.len() {
-        cache.by_original = vec![Vec::new(); mapped.originals.len()];
-        for k in 0..map.generated.len() as u32 {
-            if let Some(list) = cache
-                .by_original
-                .get_mut(map.source.get(k as usize) as usize)
-            {
-                list.push(k);
-            }
-        }
-        // Ordered one original at a time, through its keys (the same order as sorting the keys
-        // and indices together).
-        for list in &mut cache.by_original {
-            let mut keyed: Vec<(u64, u32)> = list.iter().map(|&k| (original_key(k), k)).collect();
-            keyed.sort_unstable();
-            list.clear();
-            list.extend(keyed.into_iter().map(|(_, k)| k));
-            // Kept for the life of the converter: no room left over from growing.
-            list.shrink_to_fit();
-        }
-        cache.originals = vec![None; mapped.originals.len()];
+    if cache.originals.len() != mapped.originals.len() {
+        cache.originals.clear();
+        cache.originals.resize_with(mapped.originals.len(), || None);
     }
+    // Built by the take that resolves an original first (a bundle's first take resolves them
+    // all), and let go after it.
+    let mut by_original: Option<Vec<Vec<u32>>> = None;
+    let every = out.every_leaf;
     for (source, original) in mapped.originals.iter().enumerate() {
         let (Some(path), Some(&Some(file))) = (&original.path, files.get(source)) else {
             continue;
         };
-        let Some((content, index)) = original.lines() else {
-            continue;
+        let branches = match &mut cache.originals[source] {
+            Some(branches) => branches,
+            unresolved => {
+                let Some((content, index)) = original.lines() else {
+                    continue;
+                };
+                let by_original = by_original.get_or_insert_with(|| mappings_by_original(mapped));
+                let found = find_branches(content, is_typescript(path));
+                unresolved.insert(resolve(
+                    mapped,
+                    &by_original[source],
+                    &found,
+                    content,
+                    index,
+                ))
+            }
         };
-        let points = cache.originals[source]
-            .get_or_insert_with(|| find_branches(content, is_typescript(path)));
-        let by_original = &cache.by_original[source];
-        // (line from 0, column) of an original byte offset, as the map counts them.
-        let position = |byte: u32| {
-            let at = index.position(index.utf16_offset(content, byte as usize));
-            (at.line - 1, at.column)
-        };
-        let key = |byte: u32| {
-            let (line, column) = position(byte);
-            (u64::from(line) << 32) + u64::from(column)
-        };
-        let count = |code: Span, operator: Option<u32>| {
-            let (from, to) = (key(code.start), key(code.end));
-            let first = by_original.partition_point(|&k| original_key(k) < from);
-            by_original[first..]
-                .iter()
-                .take_while(|&&k| original_key(k) < to)
-                .find(|&&k| mapped.at_code[k as usize])
-                .map_or(0, |&k| {
-                    let generated = map.generated[k as usize];
-                    let probe = generated.saturating_sub(u32::from(operator.is_some()));
-                    count_at(segments, probe)
-                })
-        };
-        leaf_hits(points, out.every_leaf, count, |point, leaf, ran| {
-            let (line, column) = position(point.at);
-            record(out, file, path, line + 1, column, leaf, ran);
+        let count = |probe: u32| count_at(segments, probe);
+        let mut from = 0;
+        for point in &branches.points {
+            let probes = &branches.probes[from..point.probes_end as usize];
+            from = point.probes_end as usize;
+            let (leaves, statement) = match (point.implicit_else, probes.split_last()) {
+                (true, Some((statement, leaves))) => (leaves, Some(count(*statement))),
+                _ => (probes, None),
+            };
+            point_hits(
+                leaves.iter().map(|&probe| count(probe)),
+                statement,
+                every,
+                |leaf, ran| record(out, file, path, point.line, point.column, leaf, ran),
+            );
+        }
+    }
+}
+
+/// Per original (the map's source index): the indices of its mappings, ordered by original
+/// line, column and index.
+fn mappings_by_original(mapped: &Mapped) -> Vec<Vec<u32>> {
+    let map = &mapped.map;
+    // Each list allocated at its size: a bundle's lists hold hundreds of thousands in all.
+    let mut sizes = vec![0usize; mapped.originals.len()];
+    for k in 0..map.generated.len() {
+        if let Some(size) = sizes.get_mut(map.source.get(k) as usize) {
+            *size += 1;
+        }
+    }
+    let mut by_original: Vec<Vec<u32>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    for k in 0..map.generated.len() as u32 {
+        if let Some(list) = by_original.get_mut(map.source.get(k as usize) as usize) {
+            list.push(k);
+        }
+    }
+    // Ordered one original at a time, through its keys (the same order as sorting the keys and
+    // indices together).
+    for list in &mut by_original {
+        let mut keyed: Vec<(u64, u32)> =
+            list.iter().map(|&k| (original_key(mapped, k), k)).collect();
+        keyed.sort_unstable();
+        list.clear();
+        list.extend(keyed.into_iter().map(|(_, k)| k));
+    }
+    by_original
+}
+
+/// Where mapping `k` points in its original, as one ordered number.
+fn original_key(mapped: &Mapped, k: u32) -> u64 {
+    let (_, line, column) = mapped.map.original(k as usize);
+    (u64::from(line) << 32) + u64::from(column)
+}
+
+/// An original's branch `points` (in `content`, whose line table is `index`) resolved through
+/// the map: a leaf's count is taken at the generated code of the first mapping inside its
+/// original code, one code unit before it after an operator (still in the operator's range).
+/// `by_original`: the original's mappings in original order.
+fn resolve(
+    mapped: &Mapped,
+    by_original: &[u32],
+    points: &[BranchPoint],
+    content: &str,
+    index: &LineIndex,
+) -> MappedBranches {
+    // (line from 0, column) of an original byte offset, as the map counts them.
+    let position = |byte: u32| {
+        let at = index.position(index.utf16_offset(content, byte as usize));
+        (at.line - 1, at.column)
+    };
+    let key = |byte: u32| {
+        let (line, column) = position(byte);
+        (u64::from(line) << 32) + u64::from(column)
+    };
+    let probe = |code: Span, operator: Option<u32>| {
+        let (from, to) = (key(code.start), key(code.end));
+        let first = by_original.partition_point(|&k| original_key(mapped, k) < from);
+        by_original[first..]
+            .iter()
+            .take_while(|&&k| original_key(mapped, k) < to)
+            .find(|&&k| mapped.at_code[k as usize])
+            .map_or(NO_CODE, |&k| {
+                let generated = mapped.map.generated[k as usize];
+                generated.saturating_sub(u32::from(operator.is_some()))
+            })
+    };
+    let leaves = points.iter().map(|point| point.leaves.len());
+    let elses = points.iter().filter(|point| point.implicit_else.is_some());
+    let mut out = MappedBranches {
+        points: Vec::with_capacity(points.len()),
+        probes: Vec::with_capacity(leaves.sum::<usize>() + elses.count()),
+    };
+    for point in points {
+        let leaves = point.leaves.iter();
+        out.probes
+            .extend(leaves.map(|leaf| probe(leaf.code, leaf.operator)));
+        if let Some(statement) = point.implicit_else {
+            out.probes.push(probe(statement, None));
+        }
+        let (line, column) = position(point.at);
+        out.points.push(MappedPoint {
+            line: line + 1,
+            column,
+            probes_end: out.probes.len() as u32,
+            implicit_else: point.implicit_else.is_some(),
         });
     }
+    out
 }
 
 #[cfg(test)]
@@ -456,23 +558,68 @@ mod tests {
         assert!(out.data.branches.is_empty());
     }
 
-    /// The mappings ordered by original position are kept for the life of the converter: each
-    /// original's list holds no room left over from growing.
+    /// What a take reads of an original's branches is resolved once: without its text (a
+    /// second take through a map whose original has none), the same footprints; the probes
+    /// are kept without spare room.
     #[test]
-    fn mappings_by_original_are_kept_without_spare_room() {
-        let original = "a;\nb;\nc;\nd;\ne;";
-        let mappings: Vec<(u32, u32, u32, bool)> =
-            (0..5).rev().map(|line| (line * 3, line, 0, true)).collect();
+    fn resolved_branches_need_no_text_and_keep_no_spare_room() {
+        let original = "if (a) b();\nx = c ? d : e;";
+        let generated = original;
+        let g = |text: &str| generated.find(text).unwrap() as u32;
+        let end = generated.len() as u32;
+        // Mappings listed out of original order: they are ordered for the lookup.
+        let mappings = [
+            (g("x ="), 1, 0, true),
+            (g("e;"), 1, 12, true),
+            (g("d :"), 1, 8, true),
+            (g("if"), 0, 0, true),
+            (g("b()"), 0, 7, true),
+        ];
+        let segments = [
+            segment(0, g("b()"), 4),
+            segment(g("b()"), g("\nx"), 1),
+            segment(g("\nx"), g("?"), 4),
+            segment(g("?"), g(" :"), 3),
+            segment(g(" :"), end - 1, 1),
+            segment(end - 1, end, 4),
+        ];
         let mut cache = BranchCache::default();
-        add_mapped(
-            &mut cache,
-            &mapped(original, &mappings),
-            &[Some(0)],
-            &[],
-            &mut Output::default(),
+        let mut out = Output::default();
+        let with_text = mapped(original, &mappings);
+        add_mapped(&mut cache, &with_text, &[Some(0)], &segments, &mut out);
+        let expected = [
+            ("src/o.ts|1,0|0", 1),
+            ("src/o.ts|1,0|1", 3),
+            ("src/o.ts|2,4|0", 3),
+            ("src/o.ts|2,4|1", 1),
+        ];
+        let expected: Vec<(String, u32)> =
+            expected.iter().map(|&(id, n)| (id.to_owned(), n)).collect();
+        assert_eq!(footprints(&out), expected);
+        let resolved = cache.originals[0].as_ref().unwrap();
+        // Then at `b`, the implicit else at the `if` statement, the arms one unit before theirs.
+        assert_eq!(
+            resolved.probes,
+            [g("b()"), g("if"), g("d :") - 1, g("e;") - 1]
         );
-        let list = &cache.by_original[0];
-        assert_eq!(list, &[4, 3, 2, 1, 0]);
-        assert_eq!(list.capacity(), 5);
+        assert_eq!(
+            (resolved.probes.capacity(), resolved.points.capacity()),
+            (4, 2)
+        );
+        let mut without_text = mapped(original, &mappings);
+        without_text.originals[0].content = None;
+        let mut out = Output::default();
+        add_mapped(&mut cache, &without_text, &[Some(0)], &segments, &mut out);
+        assert_eq!(footprints(&out), expected);
+        // Not resolved before, an original without text has no branches to report.
+        let mut out = Output::default();
+        add_mapped(
+            &mut BranchCache::default(),
+            &without_text,
+            &[Some(0)],
+            &segments,
+            &mut out,
+        );
+        assert!(out.data.branches.is_empty());
     }
 }
