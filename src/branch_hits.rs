@@ -150,7 +150,7 @@ pub fn add_direct(
 }
 
 /// The branches of a mapped script's originals that ran, found in the originals' text (from the
-/// map or the disk) the first time; `files` gives each original's output file (`None`: left out).
+/// map or the disk) once ([`BranchCache::resolve_originals`]); `files` gives each original's output file (`None`: left out).
 pub fn add_mapped(
     cache: &mut BranchCache,
     mapped: &Mapped,
@@ -159,33 +159,15 @@ pub fn add_mapped(
     out: &mut Output,
 ) {
     if cache.originals.len() != mapped.originals.len() {
-        cache.originals.clear();
-        cache.originals.resize_with(mapped.originals.len(), || None);
+        cache.resolve_originals(mapped);
     }
-    // Built by the take that resolves an original first (a bundle's first take resolves them
-    // all), and let go after it.
-    let mut by_original: Option<Vec<Vec<u32>>> = None;
     let every = out.every_leaf;
     for (source, original) in mapped.originals.iter().enumerate() {
         let (Some(path), Some(&Some(file))) = (&original.path, files.get(source)) else {
             continue;
         };
-        let branches = match &mut cache.originals[source] {
-            Some(branches) => branches,
-            unresolved => {
-                let Some((content, index)) = original.lines() else {
-                    continue;
-                };
-                let by_original = by_original.get_or_insert_with(|| mappings_by_original(mapped));
-                let found = find_branches(content, is_typescript(path));
-                unresolved.insert(resolve(
-                    mapped,
-                    &by_original[source],
-                    &found,
-                    content,
-                    index,
-                ))
-            }
+        let Some(Some(branches)) = cache.originals.get(source) else {
+            continue;
         };
         let count = |probe: u32| count_at(segments, probe);
         let mut from = 0;
@@ -203,6 +185,25 @@ pub fn add_mapped(
                 |leaf, ran| record(out, file, path, point.line, point.column, leaf, ran),
             );
         }
+    }
+}
+
+impl BranchCache {
+    /// Finds and resolves the branches of every original of the project with a text. The
+    /// converter calls it once a map is ready, before the take's output exists: for a bundle the
+    /// lookup's tables (the mappings in original order, the largest original's tokens) are a
+    /// high-water mark of its memory, and WebAssembly memory keeps its high-water mark.
+    pub fn resolve_originals(&mut self, mapped: &Mapped) {
+        let by_original = mappings_by_original(mapped);
+        let originals = mapped.originals.iter().zip(&by_original);
+        self.originals = originals
+            .map(|(original, by_original)| {
+                let path = original.path.as_ref()?;
+                let (content, index) = original.lines()?;
+                let found = find_branches(content, is_typescript(path));
+                Some(resolve(mapped, by_original, &found, content, index))
+            })
+            .collect();
     }
 }
 

@@ -242,6 +242,9 @@ impl Converter {
                     })
                 });
                 state.release_text(self.line_mode);
+                if let MapState::Ready(mapped) = &state.map {
+                    state.branches.resolve_originals(mapped);
+                }
             }
             if let MapState::Failed(error) = &state.map {
                 out.data.errors.push(script_error(error));
