@@ -68,7 +68,7 @@ impl CompatTables {
         let originals = mapped
             .originals
             .iter()
-            .map(|original| match (&original.path, &original.content) {
+            .map(|original| match (&original.path, mapped.text(original)) {
                 (Some(_), Some(content)) => Some(CompatLines::new(content)),
                 _ => None,
             })
@@ -442,6 +442,7 @@ mod tests {
                 content: None,
                 name_kept: true,
             }],
+            texts: String::new(),
             generated: mappings.iter().map(|m| m.0).collect(),
             source: mappings.iter().map(|_| 0).collect(),
             line: mappings.iter().map(|m| m.1).collect(),

@@ -159,8 +159,8 @@ impl Converter {
             }
             if let MapState::Ready(mapped) = &state.map {
                 for original in &mapped.originals {
-                    if let (Some(path), Some(content)) = (&original.path, &original.content) {
-                        texts.entry(path.as_str()).or_insert(content.as_str());
+                    if let (Some(path), Some(content)) = (&original.path, mapped.text(original)) {
+                        texts.entry(path.as_str()).or_insert(content);
                     }
                 }
             }

@@ -47,6 +47,7 @@ mod ids;
 mod invocations;
 mod istanbul;
 mod json_out;
+mod json_strings;
 mod lcov;
 mod line_index;
 mod lines;

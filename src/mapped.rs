@@ -121,7 +121,7 @@ fn mapped_site(
     let (source, mapped_line, mapped_column) = map.original(k);
     let original = mapped.originals.get(source as usize)?;
     let path = original.path.as_ref()?;
-    let (line, column) = match original.lines() {
+    let (line, column) = match mapped.lines(original) {
         Some((content, index)) => {
             // The scanner's rules at the start's original position.
             let line_start = *index.line_starts().get(mapped_line as usize)?;

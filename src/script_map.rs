@@ -44,21 +44,26 @@ pub struct Original {
     pub path: Option<String>,
     /// Where the map says it is.
     pub location: String,
-    /// Its text, when the map carries it.
-    pub content: Option<String>,
-    /// The line table of `content`, built the first time an id is looked for in it (a bundle's
+    /// Its text in `Mapped::map.texts`, when the map carries it or the disk has it.
+    pub content: Option<std::ops::Range<usize>>,
+    /// The line table of its text, built the first time an id is looked for in it (a bundle's
     /// map carries hundreds of sources, most never needed).
     pub index: std::cell::OnceCell<LineIndex>,
     /// Number of lines (from the content, else the last mapped line).
     pub line_count: usize,
 }
 
-impl Original {
-    /// The line table of the original's text, when the map or the disk gave it: positions only
-    /// (an original's lines are counted through the map's line points).
-    pub fn lines(&self) -> Option<(&str, &LineIndex)> {
-        let content = self.content.as_deref()?;
-        let index = self.index.get_or_init(|| {
+impl Mapped {
+    /// The text of an original, when the map or the disk gave it.
+    pub fn text(&self, original: &Original) -> Option<&str> {
+        self.map.texts.get(original.content.clone()?)
+    }
+
+    /// An original's text and its line table: positions only (an original's lines are counted
+    /// through the map's line points).
+    pub fn lines<'a>(&'a self, original: &'a Original) -> Option<(&'a str, &'a LineIndex)> {
+        let content = self.text(original)?;
+        let index = original.index.get_or_init(|| {
             let mut index = LineIndex::new(content);
             index.forget_first_code();
             index
@@ -118,44 +123,59 @@ pub fn load_map(
         }
     };
     let bom = state.has_bom;
-    let mut map =
-        decode(json, &project.as_built(&location), &state.index, bom).map_err(|problem| {
-            MapError::Malformed {
-                location: location.clone(),
-                problem,
-            }
-        })?;
+    // Kept for the life of the process: only a project original's text (a bundle's map carries
+    // every dependency's source, which nothing reads once its lines are counted).
+    let in_project = |location: &str| project.relative_path(location).is_some();
+    let mut map = decode(
+        json,
+        &project.as_built(&location),
+        &state.index,
+        bom,
+        &in_project,
+    )
+    .map_err(|problem| MapError::Malformed {
+        location: location.clone(),
+        problem,
+    })?;
     let mut last_line = vec![0usize; map.sources.len()];
     for k in 0..map.source.len() {
         let line = &mut last_line[map.source.get(k) as usize];
         *line = (*line).max(map.line.get(k) as usize + 1);
     }
-    // Kept for the life of the process: each text once, and only a project original's (a bundle's
-    // map carries every dependency's source, which nothing reads once its lines are counted).
-    let originals: Vec<Original> = map
-        .sources
-        .iter_mut()
-        .zip(last_line)
-        .map(|(source, mapped_lines)| {
-            let path = project.relative_path(&source.location);
-            // Without `sourcesContent`, the original file where it was built, if it is there.
-            let content = match (source.content.take(), &path) {
-                (Some(content), _) => Some(content),
-                (None, Some(path)) => sources(&format!(
-                    "file://{}/{path}",
-                    project.root().trim_end_matches('/')
-                ))
-                .and_then(|text| text.into_string().ok()),
-                (None, None) => None,
-            };
-            let line_count = content
-                .as_deref()
-                .map_or(mapped_lines, |text| count_lines(text).max(mapped_lines));
+    let paths: Vec<Option<String>> = (map.sources.iter())
+        .map(|source| project.relative_path(&source.location))
+        .collect();
+    // Without `sourcesContent`, a project original's file where it was built, if it is there:
+    // added after the map's texts, all at once.
+    let from_disk: Vec<(usize, String)> = (map.sources.iter().zip(&paths).enumerate())
+        .filter(|(_, (source, path))| source.content.is_none() && path.is_some())
+        .filter_map(|(at, (_, path))| {
+            let url = format!(
+                "file://{}/{}",
+                project.root().trim_end_matches('/'),
+                path.as_deref()?
+            );
+            Some((at, sources(&url)?.into_string().ok()?))
+        })
+        .collect();
+    map.texts
+        .reserve_exact(from_disk.iter().map(|(_, text)| text.len()).sum());
+    for (at, text) in from_disk {
+        let start = map.texts.len();
+        map.texts.push_str(&text);
+        map.sources[at].content = Some(start..map.texts.len());
+    }
+    let originals: Vec<Original> = (map.sources.iter().zip(paths).zip(last_line))
+        .map(|((source, path), mapped_lines)| {
+            let text = source
+                .content
+                .clone()
+                .and_then(|range| map.texts.get(range));
             Original {
-                content: content.filter(|_| path.is_some()),
+                content: source.content.clone(),
                 path,
                 location: source.location.clone(),
-                line_count,
+                line_count: text.map_or(mapped_lines, |text| count_lines(text).max(mapped_lines)),
                 index: std::cell::OnceCell::new(),
             }
         })

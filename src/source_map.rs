@@ -11,6 +11,7 @@ use crate::line_index::LineIndex;
 use crate::project::{is_windows_path, percent_decode_bytes, url_to_path};
 use serde_json::value::RawValue;
 use std::fmt;
+use std::ops::Range;
 
 /// Why a script's source map cannot be used, and where it was.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,8 +135,9 @@ impl fmt::Display for Malformed {
 pub struct OriginalSource {
     /// Where it is: an absolute path when the map says a file, else the URL as resolved.
     pub location: String,
-    /// Its text, when the map carries it (`sourcesContent`).
-    pub content: Option<String>,
+    /// Its text in `DecodedMap::texts`, when the map carries it (`sourcesContent`) and it was
+    /// asked to be kept.
+    pub content: Option<Range<usize>>,
     /// Whether v8-to-istanbul finds it by its name (see `compat_mapped::keeps_name`).
     pub name_kept: bool,
 }
@@ -145,6 +147,8 @@ pub struct OriginalSource {
 pub struct DecodedMap {
     /// The original sources, indexed by `source`.
     pub sources: Vec<OriginalSource>,
+    /// The kept texts of the sources, one after the other.
+    pub texts: String,
     /// Generated offset (UTF-16 code units) of each mapping, ascending.
     pub generated: Vec<u32>,
     /// Original source index of each mapping.
@@ -301,45 +305,85 @@ struct SectionOffset {
 /// Decodes the map `json`, found at `location` (a URL or path sources are relative to), for a
 /// generated script whose line table is `generated`. `bom`: the script starts with a byte-order
 /// mark, which the map's columns do not count (as in the text a loader or browser decodes; tsc
-/// `--emitBOM`). Once the sources' texts are out of the JSON, its buffer keeps only the mappings,
-/// before they are decoded: for a bundle's map that is a high-water mark of the converter's
-/// memory (WebAssembly memory never shrinks).
+/// `--emitBOM`). The texts of the sources whose location `keep_text` accepts are kept, in the
+/// JSON's own buffer (`DecodedMap::texts`): the JSON's string values are unescaped where they
+/// are and moved to its front, the mappings decoded from there, and the rest given back. For a
+/// bundle's map copying them out held the texts twice, the converter's high-water mark
+/// (WebAssembly memory never shrinks).
 pub fn decode(
     json: String,
     location: &str,
     generated: &LineIndex,
     bom: bool,
+    keep_text: &dyn Fn(&str) -> bool,
 ) -> Result<DecodedMap, Malformed> {
     let mut out = DecodedMap::default();
+    let mut pieces = Pieces::default();
+    let base = json.as_ptr() as usize;
+    let index = json
+        .contains("\"sections\"")
+        .then(|| serde_json::from_str::<IndexMap<'_>>(&json).ok())
+        .flatten();
+    let mut maps = Vec::new();
+    match index {
+        Some(index) => {
+            for section in index.sections {
+                let offset = (section.offset.line, section.offset.column);
+                let map = section.map.get();
+                maps.push(read_map(
+                    map,
+                    base,
+                    offset,
+                    location,
+                    keep_text,
+                    &mut out,
+                    &mut pieces,
+                )?);
+            }
+        }
+        None => maps.push(read_map(
+            &json,
+            base,
+            (0, 0),
+            location,
+            keep_text,
+            &mut out,
+            &mut pieces,
+        )?),
+    }
+    let mut buffer = json.into_bytes();
+    let Pieces {
+        mut literals,
+        texts,
+    } = pieces;
+    let end = crate::json_strings::compact_literals(&mut buffer, &mut literals);
+    buffer.truncate(end);
+    buffer.shrink_to_fit();
     // Whether the mappings came in generated order (every generator writes them so): then they
     // are kept as decoded, straight into the map's arrays, and need no sorted copy.
     let mut in_order = true;
-    if json.contains("\"sections\"") {
-        if let Ok(index) = serde_json::from_str::<IndexMap<'_>>(&json) {
-            for section in index.sections {
-                let first_source = out.sources.len() as u32;
-                let mappings = read_sources(section.map.get(), location, &mut out)?;
-                add_mappings(
-                    &mappings,
-                    first_source..out.sources.len() as u32,
-                    (section.offset.line, section.offset.column),
-                    (generated, bom),
-                    &mut out,
-                    &mut in_order,
-                )?;
-            }
-            return Ok(finish(out, in_order));
-        }
+    for map in &maps {
+        let mappings = std::str::from_utf8(&buffer[literals[map.mappings].clone()])
+            .map_err(|_| Malformed::Json("the mappings are not UTF-8".into()))?;
+        add_mappings(
+            mappings,
+            map.sources.clone(),
+            map.offset,
+            (generated, bom),
+            &mut out,
+            &mut in_order,
+        )?;
     }
-    let mappings = mappings_in_place(json, |json| read_sources(json, location, &mut out))?;
-    add_mappings(
-        &mappings,
-        0..out.sources.len() as u32,
-        (0, 0),
-        (generated, bom),
-        &mut out,
-        &mut in_order,
-    )?;
+    // The texts alone: moved down over the mappings, the rest of the buffer given back.
+    let mut kept: Vec<Range<usize>> = texts.iter().map(|&(_, at)| literals[at].clone()).collect();
+    let end = crate::json_strings::compact_texts(&mut buffer, &mut kept);
+    buffer.truncate(end);
+    buffer.shrink_to_fit();
+    out.texts = String::from_utf8(buffer)
+        .map_err(|_| Malformed::Json("a source's text is not UTF-8".into()))?;
+    for (&(source, _), range) in texts.iter().zip(kept) {
+        out.sources[source].content = Some(range);
+    }
     Ok(finish(out, in_order))
 }
 
@@ -351,60 +395,85 @@ struct RawMap<'a> {
     source_root: Option<std::borrow::Cow<'a, str>>,
     #[serde(default, borrow)]
     sources: Vec<Option<std::borrow::Cow<'a, str>>>,
-    #[serde(default)]
-    sources_content: Vec<Option<String>>,
+    #[serde(default, borrow)]
+    sources_content: Vec<Option<&'a RawValue>>,
     #[serde(borrow)]
-    mappings: std::borrow::Cow<'a, str>,
+    mappings: &'a RawValue,
 }
 
-/// The text `read` finds in `json` (the mappings, once the sources' texts are out of it), kept in
-/// the JSON's own buffer: moved to its front and the rest given back, rather than copied while
-/// the whole JSON is still held. A bundle's mappings are a megabyte; an escaped value (which no
-/// generator writes) is the one copy.
-fn mappings_in_place(
-    mut json: String,
-    read: impl FnOnce(&str) -> Result<std::borrow::Cow<'_, str>, Malformed>,
-) -> Result<String, Malformed> {
-    let range = match read(&json)? {
-        std::borrow::Cow::Owned(unescaped) => return Ok(unescaped),
-        std::borrow::Cow::Borrowed(text) => {
-            let start = text.as_ptr() as usize - json.as_ptr() as usize;
-            start..start + text.len()
-        }
-    };
-    json.truncate(range.end);
-    json.drain(..range.start);
-    json.shrink_to_fit();
-    Ok(json)
+/// The string values of a map's JSON that `decode` keeps, as ranges of its buffer.
+#[derive(Default)]
+struct Pieces {
+    /// Each string literal, quotes included (its text once compacted).
+    literals: Vec<Range<usize>>,
+    /// (source index, literal index) of each kept text.
+    texts: Vec<(usize, usize)>,
 }
 
-/// Adds the sources of one map (`json`) to `out`, with their texts, and returns its mappings.
-fn read_sources<'a>(
-    json: &'a str,
+/// One map of the JSON (the map, or a section of an index map).
+struct MapPieces {
+    /// Its sources, in `DecodedMap::sources`.
+    sources: Range<u32>,
+    /// Its generated (line, column) offset.
+    offset: (u32, u32),
+    /// Its mappings' literal, in `Pieces::literals`.
+    mappings: usize,
+}
+
+/// Adds the sources of one map (`json`, part of the buffer starting at `base`) to `out`, and
+/// the literals of its kept texts and of its mappings to `pieces`.
+fn read_map(
+    json: &str,
+    base: usize,
+    offset: (u32, u32),
     location: &str,
+    keep_text: &dyn Fn(&str) -> bool,
     out: &mut DecodedMap,
-) -> Result<std::borrow::Cow<'a, str>, Malformed> {
-    let mut map: RawMap<'_> =
-        serde_json::from_str(json).map_err(|e| Malformed::Json(e.to_string()))?;
+    pieces: &mut Pieces,
+) -> Result<MapPieces, Malformed> {
+    let map: RawMap<'_> = serde_json::from_str(json).map_err(|e| Malformed::Json(e.to_string()))?;
     if map.version != 3 {
         return Err(Malformed::Version(map.version));
     }
+    let literal = |value: &RawValue, what: &str| {
+        let text = value.get();
+        if !text.starts_with('"') {
+            return Err(Malformed::Json(format!("{what} is not a string")));
+        }
+        let start = text.as_ptr() as usize - base;
+        Ok(start..start + text.len())
+    };
     let root = map.source_root.as_deref().unwrap_or("");
-    map.sources_content.resize(map.sources.len(), None);
-    for (source, content) in map.sources.iter().zip(map.sources_content.drain(..)) {
+    let first_source = out.sources.len() as u32;
+    for (at, source) in map.sources.iter().enumerate() {
         let source = source.as_deref().unwrap_or("");
         let joined = if root.is_empty() || is_rooted(source) {
             source.to_owned()
         } else {
             format!("{}/{}", root.trim_end_matches('/'), source)
         };
+        let location = resolve(location, &joined);
+        if let Some(Some(content)) = map.sources_content.get(at) {
+            let range = literal(content, &format!("sourcesContent[{at}]"))?;
+            if keep_text(&location) {
+                pieces
+                    .texts
+                    .push((out.sources.len(), pieces.literals.len()));
+                pieces.literals.push(range);
+            }
+        }
         out.sources.push(OriginalSource {
-            location: resolve(location, &joined),
-            content,
+            location,
+            content: None,
             name_kept: crate::compat_mapped::keeps_name(root, source),
         });
     }
-    Ok(map.mappings)
+    pieces.literals.push(literal(map.mappings, "mappings")?);
+    Ok(MapPieces {
+        sources: first_source..out.sources.len() as u32,
+        offset,
+        mappings: pieces.literals.len() - 1,
+    })
 }
 
 /// Decodes one map's `mappings` into `out`; its sources are `sources` of `out.sources`.
@@ -633,12 +702,12 @@ mod tests {
         let generated = LineIndex::new("ab\n");
         let version = r#"{"version":2,"sources":[],"mappings":""}"#;
         assert_eq!(
-            decode(version.into(), "/x", &generated, false).unwrap_err(),
+            decode(version.into(), "/x", &generated, false, &|_| true).unwrap_err(),
             Malformed::Version(2)
         );
         let wrong_source = r#"{"version":3,"sources":["a.ts"],"mappings":"ACAA"}"#;
         assert_eq!(
-            decode(wrong_source.into(), "/x", &generated, false).unwrap_err(),
+            decode(wrong_source.into(), "/x", &generated, false, &|_| true).unwrap_err(),
             Malformed::SourceOutOfRange {
                 source: 1,
                 sources: 1
@@ -729,7 +798,7 @@ mod tests {
             section(1, u32::MAX, first),
             section(1, u32::MAX - 3, first)
         );
-        let map = decode(index, "/app/x.js.map", &generated, false).unwrap();
+        let map = decode(index, "/app/x.js.map", &generated, false, &|_| true).unwrap();
         assert_eq!(map.generated, [1]);
         assert_eq!(map.source, vec![0].into());
     }
@@ -745,7 +814,7 @@ mod tests {
             r#"{{"version":3,"sections":[{{"offset":{{"line":0,"column":0}},"map":{own}}},{{"offset":{{"line":1,"column":0}},"map":{past}}}]}}"#
         );
         assert_eq!(
-            decode(index, "/app/x.js.map", &generated, false).unwrap_err(),
+            decode(index, "/app/x.js.map", &generated, false, &|_| true).unwrap_err(),
             Malformed::SourceOutOfRange {
                 source: 1,
                 sources: 1
@@ -758,20 +827,27 @@ mod tests {
         let generated = LineIndex::new("ab\ncd\n");
         // One mapping: generated 1:1 -> source 0, line 0, column 0.
         let plain = r#"{"version":3,"sources":["a.ts"],"names":[],"mappings":";CAAA"}"#;
-        let map = decode(plain.into(), "/app/dist/x.js.map", &generated, false).unwrap();
+        let map = decode(
+            plain.into(),
+            "/app/dist/x.js.map",
+            &generated,
+            false,
+            &|_| true,
+        )
+        .unwrap();
         assert_eq!(map.generated, [4]);
         assert_eq!(map.sources[0].location, "/app/dist/a.ts");
         let index = format!(
             r#"{{"version":3,"sections":[{{"offset":{{"line":0,"column":1}},"map":{plain}}},{{"offset":{{"line":1,"column":0}},"map":{plain}}}]}}"#
         );
-        let map = decode(index, "/app/x.js.map", &generated, false).unwrap();
+        let map = decode(index, "/app/x.js.map", &generated, false, &|_| true).unwrap();
         assert_eq!(map.generated, [4, 7]);
         assert_eq!(map.source, vec![0, 1].into());
         assert_eq!(map.mapping_at(5), Some(0));
         assert_eq!(map.mapping_at(3), None);
-        assert!(decode("{".into(), "/x", &generated, false).is_err());
+        assert!(decode("{".into(), "/x", &generated, false, &|_| true).is_err());
         let bad = r#"{"version":3,"sources":["a.ts"],"mappings":"AA!A"}"#;
-        let error = decode(bad.into(), "/x", &generated, false).unwrap_err();
+        let error = decode(bad.into(), "/x", &generated, false, &|_| true).unwrap_err();
         assert_eq!(error, Malformed::NotBase64 { digit: '!', at: 2 });
         assert_eq!(error.to_string(), "`!` is not a base64 digit at 2");
         // Segments of 2 or 3 fields; a value of 8 digits (7 are 35 bits).
@@ -809,7 +885,7 @@ mod tests {
             );
         }
         let wrong_source = r#"{"version":3,"sources":["a.ts"],"mappings":"ACAA"}"#;
-        assert!(decode(wrong_source.into(), "/x", &generated, false).is_err());
+        assert!(decode(wrong_source.into(), "/x", &generated, false, &|_| true).is_err());
     }
 
     /// The hand-written decoder gives oxc_sourcemap's tokens on a real-size map.
@@ -887,12 +963,19 @@ mod tests {
         let script = std::fs::read_to_string(dir.join("dist/tsc-esm/router.js")).unwrap();
         let json = std::fs::read_to_string(dir.join("dist/tsc-esm/router.js.map")).unwrap();
         let location = "/project/dist/tsc-esm/router.js.map";
-        let plain = decode(json.clone(), location, &LineIndex::new(&script), false).unwrap();
+        let plain = decode(
+            json.clone(),
+            location,
+            &LineIndex::new(&script),
+            false,
+            &|_| true,
+        )
+        .unwrap();
         let index = format!(
             r#"{{"version":3,"sections":[{{"offset":{{"line":0,"column":4}},"map":{json}}}]}}"#
         );
         let prefixed = LineIndex::new(&format!("x=1;{script}"));
-        let moved = decode(index, location, &prefixed, false).unwrap();
+        let moved = decode(index, location, &prefixed, false, &|_| true).unwrap();
         let expected: Vec<u32> = plain.generated.iter().map(|g| g + 4).collect();
         // Mappings on the first line (moved by the section's column) and on later ones.
         assert_eq!(plain.generated[..2], [0, 6]);
@@ -952,7 +1035,9 @@ mod tests {
             let script = std::fs::read_to_string(dir.join(format!("dist/{build}.js"))).unwrap();
             let json = std::fs::read_to_string(dir.join(format!("dist/{build}.js.map"))).unwrap();
             let generated = LineIndex::new(&script);
-            let decoded = |json: &str| decode(json.into(), "/x.js.map", &generated, false).unwrap();
+            let decoded = |json: &str| {
+                decode(json.into(), "/x.js.map", &generated, false, &|_| true).unwrap()
+            };
             let sorted = decoded(&rewritten(&json, keep, false));
             let unsorted = decoded(&rewritten(&json, keep, true));
             assert_ne!(rewritten(&json, keep, false), rewritten(&json, keep, true));
@@ -971,7 +1056,14 @@ mod tests {
         // Nine segments (one without a source): room for nine is reserved once, not doubled.
         let script = "a;b;c;d;e;f;g;h;i;\n";
         let json = r#"{"version":3,"sources":["a.ts"],"mappings":"AAAA,EAAE,EAAE,EAAE,EAAE,EAAE,EAAE,EAAE,E"}"#;
-        let map = decode(json.into(), "/x.js.map", &LineIndex::new(script), false).unwrap();
+        let map = decode(
+            json.into(),
+            "/x.js.map",
+            &LineIndex::new(script),
+            false,
+            &|_| true,
+        )
+        .unwrap();
         assert_eq!(map.generated, [0, 2, 4, 6, 8, 10, 12, 14]);
         // The original positions in 16 bits each: they all fit.
         assert_eq!(
@@ -985,24 +1077,51 @@ mod tests {
         );
     }
 
+    /// The kept texts stay in the JSON's own buffer, unescaped, one after the other, with
+    /// nothing else: not the mappings (before or after them in the JSON), nor a text not kept.
     #[test]
-    fn the_mappings_stay_in_the_json_buffer_without_the_rest() {
-        let json = r#"{"version":3,"sources":["a.ts"],"mappings":"AAAA;AACA","names":[]}"#;
+    fn kept_texts_stay_in_the_json_buffer_and_nothing_else() {
+        let json = r#"{"version":3,"mappings":"AAAA;ACAA","sources":["a.ts","b.ts","c.ts"],"sourcesContent":["a\n\u00e9",null,"c()"]}"#;
         let buffer = json.to_owned();
         let at = buffer.as_ptr();
-        let mut out = DecodedMap::default();
-        let mappings =
-            mappings_in_place(buffer, |json| read_sources(json, "/x.js.map", &mut out)).unwrap();
-        assert_eq!(mappings, "AAAA;AACA");
-        // The JSON's own allocation, cut to the mappings (a shrink in place).
-        assert_eq!((mappings.as_ptr(), mappings.capacity()), (at, 9));
-        // Escaped, they are copied out (the JSON cannot hold them as they read).
-        let escaped = r#"{"version":3,"sources":["a.ts"],"mappings":"AAAA\u003bAACA"}"#;
-        let mappings = mappings_in_place(escaped.into(), |json| {
-            read_sources(json, "/x.js.map", &mut DecodedMap::default())
-        })
+        let keep = |location: &str| location != "/b.ts";
+        let map = decode(buffer, "/x.js.map", &LineIndex::new("x\ny\n"), false, &keep).unwrap();
+        assert_eq!(map.texts, "a\néc()");
+        // The JSON's own allocation, cut to the texts (a shrink in place).
+        assert_eq!((map.texts.as_ptr(), map.texts.capacity()), (at, 7));
+        let contents: Vec<_> = map.sources.iter().map(|s| s.content.clone()).collect();
+        assert_eq!(contents, [Some(0..4), None, Some(4..7)]);
+        assert_eq!(map.generated, [0, 2]);
+        assert_eq!(map.source, vec![0, 1].into());
+        // A text that is not kept is not in the buffer; nor is any when none is kept.
+        let map = decode(
+            json.into(),
+            "/x.js.map",
+            &LineIndex::new("x\ny\n"),
+            false,
+            &|l| l == "/c.ts",
+        )
         .unwrap();
-        assert_eq!(mappings, "AAAA;AACA");
+        assert_eq!(
+            (map.texts.as_str(), map.sources[2].content.clone()),
+            ("c()", Some(0..3))
+        );
+        assert_eq!(map.sources[0].content, None);
+        // A text or mappings that are not strings are malformed (null is no text).
+        for (bad, problem) in [
+            (
+                r#"{"version":3,"sources":["a.ts"],"sourcesContent":[1],"mappings":""}"#,
+                "sourcesContent[0] is not a string",
+            ),
+            (
+                r#"{"version":3,"sources":["a.ts"],"mappings":7}"#,
+                "mappings is not a string",
+            ),
+        ] {
+            let error =
+                decode(bad.into(), "/x", &LineIndex::new(""), false, &|_| true).unwrap_err();
+            assert_eq!(error, Malformed::Json(problem.into()));
+        }
     }
 
     #[test]
@@ -1010,7 +1129,14 @@ mod tests {
         // Both segments at column 0 of line 0, the second into source 0: already in generated
         // order, so nothing is sorted and source 1 stays first.
         let json = r#"{"version":3,"sources":["a.ts","b.ts"],"mappings":"ACAA,ADAA"}"#;
-        let map = decode(json.into(), "/x.js.map", &LineIndex::new("x\n"), false).unwrap();
+        let map = decode(
+            json.into(),
+            "/x.js.map",
+            &LineIndex::new("x\n"),
+            false,
+            &|_| true,
+        )
+        .unwrap();
         assert_eq!((map.generated, map.source), (vec![0, 0], vec![1, 0].into()));
     }
 
@@ -1027,7 +1153,10 @@ mod tests {
             encode_vlq(field, &mut mappings); // generated column 3: line 1, column 0
         }
         let json = format!(r#"{{"version":3,"sources":["a.ts"],"mappings":"{mappings}"}}"#);
-        let map = decode(json, "/x.js.map", &LineIndex::new("abcd\n"), false).unwrap();
+        let map = decode(json, "/x.js.map", &LineIndex::new("abcd\n"), false, &|_| {
+            true
+        })
+        .unwrap();
         assert_eq!(map.generated, [0, 2, 3]);
         assert_eq!(map.source, CompactU32s::Narrow(vec![0, 0, 0]));
         assert_eq!(map.line, CompactU32s::Wide(vec![0, 70_000, 1]));
