@@ -32,10 +32,14 @@ fn move_to_front(
     ranges: &mut [Range<usize>],
     write_piece: impl Fn(&mut [u8], Range<usize>, usize) -> usize,
 ) -> usize {
-    let mut order: Vec<usize> = (0..ranges.len()).collect();
-    order.sort_unstable_by_key(|&i| ranges[i].start);
+    // (start, index) pairs: the sort the converter already has for such pairs.
+    let mut order: Vec<(u64, u32)> = (ranges.iter().enumerate())
+        .map(|(i, range)| (range.start as u64, i as u32))
+        .collect();
+    order.sort_unstable();
     let mut write = 0;
-    for i in order {
+    for (_, i) in order {
+        let i = i as usize;
         // Disjoint ranges in order start at or after what was written before them.
         let from = ranges[i].start.max(write)..ranges[i].end.max(write);
         let start = write;
@@ -99,8 +103,10 @@ fn unescape(buffer: &mut [u8], literal: Range<usize>, mut write: usize) -> usize
 
 /// The UTF-16 unit of the four hex digits at `at`.
 fn hex_unit(buffer: &[u8], at: usize) -> Option<u16> {
-    let digits = std::str::from_utf8(buffer.get(at..at + 4)?).ok()?;
-    u16::from_str_radix(digits, 16).ok()
+    let digits = buffer.get(at..at + 4)?;
+    digits.iter().try_fold(0u16, |unit, &digit| {
+        Some(unit << 4 | char::from(digit).to_digit(16)? as u16)
+    })
 }
 
 /// The low surrogate of a `\uDC00`-`\uDFFF` escape at `at`, before `end`.

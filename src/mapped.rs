@@ -199,14 +199,20 @@ pub fn line_points(
         }
     }
     // In generated order (mapping order), each point allocated once: kept for the life of the
-    // converter (52,000 points for the 2 MB bundle).
-    let mut chosen: Vec<u32> = best.into_iter().filter(|&k| k != NONE).collect();
-    chosen.sort_unstable();
-    let mut points = Vec::with_capacity(chosen.len());
-    points.extend(chosen.into_iter().map(|k| {
-        let (original, line, _) = map.original(k as usize);
+    // converter (52,000 points for the 2 MB bundle). The chosen mappings as bits, a bit each.
+    let mut chosen = vec![0u64; map.generated.len().div_ceil(64)];
+    let mut count = 0;
+    for &k in best.iter().filter(|&&k| k != NONE) {
+        chosen[k as usize / 64] |= 1 << (k % 64);
+        count += 1;
+    }
+    drop(best);
+    let mut points = Vec::with_capacity(count);
+    let is_chosen = |k: usize| chosen[k / 64] & (1 << (k % 64)) != 0;
+    points.extend((0..map.generated.len()).filter(|&k| is_chosen(k)).map(|k| {
+        let (original, line, _) = map.original(k);
         LinePoint {
-            generated: map.generated[k as usize],
+            generated: map.generated[k],
             original,
             line,
         }
