@@ -199,9 +199,10 @@ impl BranchCache {
         self.originals = originals
             .map(|(original, by_original)| {
                 let path = original.path.as_ref()?;
-                let (content, index) = mapped.lines(original)?;
-                let found = find_branches(content, is_typescript(path));
-                Some(resolve(mapped, by_original, &found, content, index))
+                let content = original.text()?;
+                let index = original.index(&content);
+                let found = find_branches(&content, is_typescript(path));
+                Some(resolve(mapped, by_original, &found, &content, index))
             })
             .collect();
     }
@@ -468,10 +469,7 @@ mod tests {
 
     /// A map of `src/o.ts` with mappings `(generated offset, original line, column, at code)`.
     fn mapped(original: &str, mappings: &[(u32, u32, u32, bool)]) -> Mapped {
-        let mut map = crate::source_map::DecodedMap {
-            texts: original.into(),
-            ..Default::default()
-        };
+        let mut map = crate::source_map::DecodedMap::default();
         for &(generated, line, column, _) in mappings {
             map.generated.push(generated);
             map.source.push(0);
@@ -485,7 +483,7 @@ mod tests {
             originals: vec![crate::script_map::Original {
                 path: Some("src/o.ts".into()),
                 location: "/app/src/o.ts".into(),
-                content: Some(0..original.len()),
+                content: Some(crate::packed_text::PackedText::pack(original)),
                 index: std::cell::OnceCell::new(),
                 line_count: 2,
             }],

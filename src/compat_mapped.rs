@@ -68,8 +68,8 @@ impl CompatTables {
         let originals = mapped
             .originals
             .iter()
-            .map(|original| match (&original.path, mapped.text(original)) {
-                (Some(_), Some(content)) => Some(CompatLines::new(content)),
+            .map(|original| match (&original.path, original.text()) {
+                (Some(_), Some(content)) => Some(CompatLines::new(&content)),
                 _ => None,
             })
             .collect();
@@ -440,9 +440,9 @@ mod tests {
             sources: vec![OriginalSource {
                 location: "/a.ts".into(),
                 content: None,
+                content_lines: 0,
                 name_kept: true,
             }],
-            texts: String::new(),
             generated: mappings.iter().map(|m| m.0).collect(),
             source: mappings.iter().map(|_| 0).collect(),
             line: mappings.iter().map(|m| m.1).collect(),

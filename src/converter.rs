@@ -12,6 +12,7 @@ use crate::output::Output;
 use crate::project::Project;
 use crate::script_map::{load_map, MapState};
 use crate::script_state::ScriptState;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// How per-line counts are decided (see docs/package.md, "Line modes").
@@ -147,21 +148,26 @@ impl Converter {
 
     /// The text of each file of the project the converter has read, by path relative to the
     /// project root: the scripts' own sources and the originals their maps carry or that were
-    /// read from the disk. The first text found for a path wins.
-    pub fn file_texts(&self) -> HashMap<&str, &str> {
+    /// read from the disk (unpacked). The first text found for a path wins.
+    pub fn file_texts(&self) -> HashMap<&str, Cow<'_, str>> {
         let mut texts = HashMap::new();
         for cached in self.scripts.values() {
             let Cached::Ready(state) = cached else {
                 continue;
             };
             if let (false, Some(source)) = (state.path.is_empty(), &state.source) {
-                texts.entry(state.path.as_str()).or_insert(source.as_str());
+                let text = Cow::Borrowed(source.as_str());
+                texts.entry(state.path.as_str()).or_insert(text);
             }
-            if let MapState::Ready(mapped) = &state.map {
-                for original in &mapped.originals {
-                    if let (Some(path), Some(content)) = (&original.path, mapped.text(original)) {
-                        texts.entry(path.as_str()).or_insert(content);
-                    }
+            let MapState::Ready(mapped) = &state.map else {
+                continue;
+            };
+            for original in &mapped.originals {
+                let Some(path) = original.path.as_deref() else {
+                    continue;
+                };
+                if let (false, Some(content)) = (texts.contains_key(path), original.text()) {
+                    texts.insert(path, Cow::Owned(content));
                 }
             }
         }
@@ -462,7 +468,7 @@ mod tests {
         );
         assert_eq!(
             converter.file_texts().into_iter().collect::<Vec<_>>(),
-            [("a.js", source)]
+            [("a.js", source.into())]
         );
     }
 
@@ -534,7 +540,7 @@ mod tests {
         let mut texts: Vec<(String, String)> = converter
             .file_texts()
             .into_iter()
-            .map(|(path, text)| (path.to_owned(), text.to_owned()))
+            .map(|(path, text)| (path.to_owned(), text.into_owned()))
             .collect();
         texts.sort();
         let mut first_code = Vec::new();

@@ -54,6 +54,7 @@ mod lines;
 mod mapped;
 mod method_ids;
 mod output;
+mod packed_text;
 mod pending;
 mod position_map;
 mod project;

@@ -21,6 +21,7 @@ use crate::footprints::add_line;
 use crate::ids::method_id;
 use crate::method_ids::{id_site, IdSite};
 use crate::output::{record_method, Output};
+use crate::packed_text::LastUnpacked;
 use crate::script_map::{LinePoint, Mapped, Original};
 use crate::script_state::{MethodSite, ScriptState};
 use crate::segments::segment_at;
@@ -79,6 +80,8 @@ fn add_methods(
     b.method_of_function.clear();
     b.method_of_function.resize(script.function_count(), None);
     let skip = usize::from(script.top_level().is_some());
+    // A bundle's functions come one original after another: each text is unpacked once a run.
+    let mut unpacked = LastUnpacked::default();
     for (index, function) in script.functions().enumerate().skip(skip) {
         let Some(extent) = function.ranges.first() else {
             continue;
@@ -92,6 +95,7 @@ fn add_methods(
                 &state.index,
                 mapped,
                 extent.start + shift,
+                &mut unpacked,
             )
         });
         let Some(site) = site else {
@@ -110,6 +114,7 @@ fn mapped_site(
     generated_index: &crate::line_index::LineIndex,
     mapped: &Mapped,
     start: u32,
+    unpacked: &mut LastUnpacked,
 ) -> Option<MethodSite> {
     let map = &mapped.map;
     let on_line = |offset: u32| {
@@ -121,8 +126,10 @@ fn mapped_site(
     let (source, mapped_line, mapped_column) = map.original(k);
     let original = mapped.originals.get(source as usize)?;
     let path = original.path.as_ref()?;
-    let (line, column) = match mapped.lines(original) {
-        Some((content, index)) => {
+    let content = (original.content.as_ref()).and_then(|text| unpacked.text(source as usize, text));
+    let (line, column) = match content {
+        Some(content) => {
+            let index = original.index(content);
             // The scanner's rules at the start's original position.
             let line_start = *index.line_starts().get(mapped_line as usize)?;
             // A mapping may point at the white space before the token (tsc maps `static `).

@@ -6,6 +6,7 @@
 use crate::converter::SourceText;
 use crate::coverage::{Coverage, Script};
 use crate::line_index::{count_lines, LineIndex};
+use crate::packed_text::PackedText;
 use crate::project::Project;
 use crate::script_state::{kept_text, ScriptState};
 use crate::source_map::{data_url_text, decode, find_reference, resolve, DecodedMap, MapError};
@@ -44,8 +45,8 @@ pub struct Original {
     pub path: Option<String>,
     /// Where the map says it is.
     pub location: String,
-    /// Its text in `Mapped::map.texts`, when the map carries it or the disk has it.
-    pub content: Option<std::ops::Range<usize>>,
+    /// Its text, when the map carries it or the disk has it.
+    pub content: Option<PackedText>,
     /// The line table of its text, built the first time an id is looked for in it (a bundle's
     /// map carries hundreds of sources, most never needed).
     pub index: std::cell::OnceCell<LineIndex>,
@@ -53,22 +54,20 @@ pub struct Original {
     pub line_count: usize,
 }
 
-impl Mapped {
-    /// The text of an original, when the map or the disk gave it.
-    pub fn text(&self, original: &Original) -> Option<&str> {
-        self.map.texts.get(original.content.clone()?)
+impl Original {
+    /// Its text, unpacked, when the map or the disk gave it.
+    pub fn text(&self) -> Option<String> {
+        self.content.as_ref()?.unpack()
     }
 
-    /// An original's text and its line table: positions only (an original's lines are counted
-    /// through the map's line points).
-    pub fn lines<'a>(&'a self, original: &'a Original) -> Option<(&'a str, &'a LineIndex)> {
-        let content = self.text(original)?;
-        let index = original.index.get_or_init(|| {
+    /// The line table of its text (`content`, unpacked): positions only (an original's lines
+    /// are counted through the map's line points).
+    pub fn index(&self, content: &str) -> &LineIndex {
+        self.index.get_or_init(|| {
             let mut index = LineIndex::new(content);
             index.forget_first_code();
             index
-        });
-        Some((content, index))
+        })
     }
 }
 
@@ -145,37 +144,28 @@ pub fn load_map(
     let paths: Vec<Option<String>> = (map.sources.iter())
         .map(|source| project.relative_path(&source.location))
         .collect();
-    // Without `sourcesContent`, a project original's file where it was built, if it is there:
-    // added after the map's texts, all at once.
-    let from_disk: Vec<(usize, String)> = (map.sources.iter().zip(&paths).enumerate())
-        .filter(|(_, (source, path))| source.content.is_none() && path.is_some())
-        .filter_map(|(at, (_, path))| {
-            let url = format!(
-                "file://{}/{}",
-                project.root().trim_end_matches('/'),
-                path.as_deref()?
-            );
-            Some((at, sources(&url)?.into_string().ok()?))
-        })
-        .collect();
-    map.texts
-        .reserve_exact(from_disk.iter().map(|(_, text)| text.len()).sum());
-    for (at, text) in from_disk {
-        let start = map.texts.len();
-        map.texts.push_str(&text);
-        map.sources[at].content = Some(start..map.texts.len());
-    }
-    let originals: Vec<Original> = (map.sources.iter().zip(paths).zip(last_line))
+    let originals: Vec<Original> = (map.sources.iter_mut().zip(paths).zip(last_line))
         .map(|((source, path), mapped_lines)| {
-            let text = source
-                .content
-                .clone()
-                .and_then(|range| map.texts.get(range));
+            // Without `sourcesContent`, a project original's file where it was built, if it is
+            // there.
+            let mut from_disk = || {
+                let root = project.root().trim_end_matches('/');
+                let text = sources(&format!("file://{root}/{}", path.as_deref()?))?;
+                text.into_string().ok()
+            };
+            let (content, line_count) = match (source.content.take(), &path) {
+                (Some(packed), _) => (Some(packed), source.content_lines),
+                (None, Some(_)) => match from_disk() {
+                    Some(text) => (Some(PackedText::pack(&text)), count_lines(&text)),
+                    None => (None, 0),
+                },
+                (None, None) => (None, 0),
+            };
             Original {
-                content: source.content.clone(),
+                content,
                 path,
                 location: source.location.clone(),
-                line_count: text.map_or(mapped_lines, |text| count_lines(text).max(mapped_lines)),
+                line_count: line_count.max(mapped_lines),
                 index: std::cell::OnceCell::new(),
             }
         })

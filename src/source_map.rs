@@ -8,6 +8,7 @@
 
 use crate::compact_u32s::CompactU32s;
 use crate::line_index::LineIndex;
+use crate::packed_text::PackedText;
 use crate::project::{is_windows_path, percent_decode_bytes, url_to_path};
 use serde_json::value::RawValue;
 use std::fmt;
@@ -135,9 +136,10 @@ impl fmt::Display for Malformed {
 pub struct OriginalSource {
     /// Where it is: an absolute path when the map says a file, else the URL as resolved.
     pub location: String,
-    /// Its text in `DecodedMap::texts`, when the map carries it (`sourcesContent`) and it was
-    /// asked to be kept.
-    pub content: Option<Range<usize>>,
+    /// Its text, when the map carries it (`sourcesContent`) and it was asked to be kept.
+    pub content: Option<PackedText>,
+    /// The number of lines of that text (0 without one).
+    pub content_lines: usize,
     /// Whether v8-to-istanbul finds it by its name (see `compat_mapped::keeps_name`).
     pub name_kept: bool,
 }
@@ -147,8 +149,6 @@ pub struct OriginalSource {
 pub struct DecodedMap {
     /// The original sources, indexed by `source`.
     pub sources: Vec<OriginalSource>,
-    /// The kept texts of the sources, one after the other.
-    pub texts: String,
     /// Generated offset (UTF-16 code units) of each mapping, ascending.
     pub generated: Vec<u32>,
     /// Original source index of each mapping.
@@ -305,11 +305,11 @@ struct SectionOffset {
 /// Decodes the map `json`, found at `location` (a URL or path sources are relative to), for a
 /// generated script whose line table is `generated`. `bom`: the script starts with a byte-order
 /// mark, which the map's columns do not count (as in the text a loader or browser decodes; tsc
-/// `--emitBOM`). The texts of the sources whose location `keep_text` accepts are kept, in the
-/// JSON's own buffer (`DecodedMap::texts`): the JSON's string values are unescaped where they
-/// are and moved to its front, the mappings decoded from there, and the rest given back. For a
-/// bundle's map copying them out held the texts twice, the converter's high-water mark
-/// (WebAssembly memory never shrinks).
+/// `--emitBOM`). The texts of the sources whose location `keep_text` accepts are kept, packed
+/// (`PackedText`). The JSON's string values are unescaped where they are (no copy of the texts
+/// beside the JSON: for a bundle's map that was the converter's high-water mark, and WebAssembly
+/// memory never shrinks), the texts packed from there, and the buffer cut down to the mappings
+/// before they are decoded.
 pub fn decode(
     json: String,
     location: &str,
@@ -359,11 +359,24 @@ pub fn decode(
     let end = crate::json_strings::compact_literals(&mut buffer, &mut literals);
     buffer.truncate(end);
     buffer.shrink_to_fit();
+    for &(source, at) in &texts {
+        let content = std::str::from_utf8(&buffer[literals[at].clone()])
+            .map_err(|_| Malformed::Json(format!("sourcesContent[{source}] is not UTF-8")))?;
+        out.sources[source].content = Some(PackedText::pack(content));
+        out.sources[source].content_lines = crate::line_index::count_lines(content);
+    }
+    // The mappings alone: moved to the front, the rest of the buffer given back.
+    let mut mappings: Vec<Range<usize>> = (maps.iter())
+        .map(|map| literals[map.mappings].clone())
+        .collect();
+    let end = crate::json_strings::compact_texts(&mut buffer, &mut mappings);
+    buffer.truncate(end);
+    buffer.shrink_to_fit();
     // Whether the mappings came in generated order (every generator writes them so): then they
     // are kept as decoded, straight into the map's arrays, and need no sorted copy.
     let mut in_order = true;
-    for map in &maps {
-        let mappings = std::str::from_utf8(&buffer[literals[map.mappings].clone()])
+    for (map, range) in maps.iter().zip(&mappings) {
+        let mappings = std::str::from_utf8(&buffer[range.clone()])
             .map_err(|_| Malformed::Json("the mappings are not UTF-8".into()))?;
         add_mappings(
             mappings,
@@ -373,16 +386,6 @@ pub fn decode(
             &mut out,
             &mut in_order,
         )?;
-    }
-    // The texts alone: moved down over the mappings, the rest of the buffer given back.
-    let mut kept: Vec<Range<usize>> = texts.iter().map(|&(_, at)| literals[at].clone()).collect();
-    let end = crate::json_strings::compact_texts(&mut buffer, &mut kept);
-    buffer.truncate(end);
-    buffer.shrink_to_fit();
-    out.texts = String::from_utf8(buffer)
-        .map_err(|_| Malformed::Json("a source's text is not UTF-8".into()))?;
-    for (&(source, _), range) in texts.iter().zip(kept) {
-        out.sources[source].content = Some(range);
     }
     Ok(finish(out, in_order))
 }
@@ -465,6 +468,7 @@ fn read_map(
         out.sources.push(OriginalSource {
             location,
             content: None,
+            content_lines: 0,
             name_kept: crate::compat_mapped::keeps_name(root, source),
         });
     }
@@ -1077,36 +1081,33 @@ mod tests {
         );
     }
 
-    /// The kept texts stay in the JSON's own buffer, unescaped, one after the other, with
-    /// nothing else: not the mappings (before or after them in the JSON), nor a text not kept.
+    /// The texts kept are those asked for, unescaped, with their line counts; the mappings
+    /// before them in the JSON are decoded as well as after.
     #[test]
-    fn kept_texts_stay_in_the_json_buffer_and_nothing_else() {
+    fn the_texts_asked_for_are_kept() {
         let json = r#"{"version":3,"mappings":"AAAA;ACAA","sources":["a.ts","b.ts","c.ts"],"sourcesContent":["a\n\u00e9",null,"c()"]}"#;
-        let buffer = json.to_owned();
-        let at = buffer.as_ptr();
-        let keep = |location: &str| location != "/b.ts";
-        let map = decode(buffer, "/x.js.map", &LineIndex::new("x\ny\n"), false, &keep).unwrap();
-        assert_eq!(map.texts, "a\néc()");
-        // The JSON's own allocation, cut to the texts (a shrink in place).
-        assert_eq!((map.texts.as_ptr(), map.texts.capacity()), (at, 7));
-        let contents: Vec<_> = map.sources.iter().map(|s| s.content.clone()).collect();
-        assert_eq!(contents, [Some(0..4), None, Some(4..7)]);
+        let texts = |map: &DecodedMap| -> Vec<(Option<String>, usize)> {
+            let sources = map.sources.iter();
+            sources
+                .map(|s| {
+                    (
+                        s.content.as_ref().and_then(PackedText::unpack),
+                        s.content_lines,
+                    )
+                })
+                .collect()
+        };
+        let generated = LineIndex::new("x\ny\n");
+        let map = decode(json.into(), "/x.js.map", &generated, false, &|_| true).unwrap();
+        assert_eq!(
+            texts(&map),
+            [(Some("a\né".into()), 2), (None, 0), (Some("c()".into()), 1)]
+        );
         assert_eq!(map.generated, [0, 2]);
         assert_eq!(map.source, vec![0, 1].into());
-        // A text that is not kept is not in the buffer; nor is any when none is kept.
-        let map = decode(
-            json.into(),
-            "/x.js.map",
-            &LineIndex::new("x\ny\n"),
-            false,
-            &|l| l == "/c.ts",
-        )
-        .unwrap();
-        assert_eq!(
-            (map.texts.as_str(), map.sources[2].content.clone()),
-            ("c()", Some(0..3))
-        );
-        assert_eq!(map.sources[0].content, None);
+        let only_c = |location: &str| location == "/c.ts";
+        let map = decode(json.into(), "/x.js.map", &generated, false, &only_c).unwrap();
+        assert_eq!(texts(&map), [(None, 0), (None, 0), (Some("c()".into()), 1)]);
         // A text or mappings that are not strings are malformed (null is no text).
         for (bad, problem) in [
             (

@@ -284,7 +284,7 @@ impl WasmConverter {
     #[wasm_bindgen(js_name = totalReport)]
     pub fn total_report(&self, format: &str) -> Result<String, JsValue> {
         let texts = self.inner.file_texts();
-        let text = |path: &str| texts.get(path).copied();
+        let text = |path: &str| texts.get(path).map(|text| text.as_ref());
         let root = self.inner.project_root();
         match format {
             "json" => Ok(self.total.to_json()),
