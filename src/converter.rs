@@ -233,11 +233,13 @@ impl Converter {
                 }
             };
             if matches!(state.map, MapState::Unknown) {
+                let line_mode = self.line_mode;
                 state.map = load_map(
                     &self.project,
                     coverage,
                     &script,
                     state,
+                    line_mode,
                     sources,
                     source_maps,
                 )
@@ -247,7 +249,13 @@ impl Converter {
                         error,
                     })
                 });
-                state.release_text(self.line_mode);
+                if let Err(error) = state.restore_text(script.url, line_mode, sources) {
+                    out.data.errors.push(script_error(&error));
+                    self.scripts
+                        .insert(script.url.to_owned(), Cached::Failed(error));
+                    continue;
+                }
+                state.release_text(line_mode);
                 if let MapState::Ready(mapped) = &state.map {
                     state.branches.resolve_originals(mapped);
                 }
@@ -491,6 +499,8 @@ mod tests {
 
     /// What the converter holds after [`two_takes`].
     struct Held {
+        /// How often the script's source was asked for.
+        asked: usize,
         texts: Vec<(String, String)>,
         /// Entries in the first-code table of the script's line table, then of each original's
         /// line table built.
@@ -499,7 +509,9 @@ mod tests {
 
     /// The ids of what ran in each of two takes (`a` and the top level, then `b` alone, no top
     /// level), and what the converter holds after them.
-    fn two_takes(options: Options, map: String) -> (Vec<Vec<String>>, Held) {
+    /// The bundle's coverage with `functions` (start, end) that ran: first `a` and the top level,
+    /// then `b` alone, no top level.
+    fn bundle_takes() -> [Coverage; 2] {
         let take = |functions: &[(u32, u32)]| {
             let mut coverage = Coverage::new();
             coverage.push_script("file:///p/dist/a.js");
@@ -513,12 +525,16 @@ mod tests {
             }
             coverage
         };
-        let takes = [
+        [
             take(&[(0, GENERATED.len() as u32), (0, 15)]),
             take(&[(16, 31)]),
-        ];
+        ]
+    }
+
+    fn two_takes(options: Options, map: String) -> (Vec<Vec<String>>, Held) {
         let mut converter = Converter::new(&options).unwrap();
-        let ids = takes
+        let mut asked = 0;
+        let ids = bundle_takes()
             .iter()
             .map(|coverage| {
                 let data = converter.convert_with(
@@ -526,6 +542,7 @@ mod tests {
                     Inputs {
                         // The original is not on the disk.
                         sources: &mut |url| {
+                            asked += usize::from(url == "file:///p/dist/a.js");
                             (url == "file:///p/dist/a.js")
                                 .then(|| SourceText::Text(GENERATED.into()))
                         },
@@ -554,7 +571,14 @@ mod tests {
                 first_code.extend(originals.map(|index| index.first_code().len()));
             }
         }
-        (ids, Held { texts, first_code })
+        (
+            ids,
+            Held {
+                asked,
+                texts,
+                first_code,
+            },
+        )
     }
 
     fn options(line_mode: LineMode) -> Options {
@@ -572,18 +596,20 @@ mod tests {
         let (ids, held) = two_takes(options(LineMode::Default), map_json(true));
         assert_eq!(ids, [vec!["src/a.ts@1,9"], vec!["src/a.ts@2,9"]]);
         assert_eq!(held.texts, [("src/a.ts".into(), ORIGINAL.into())]);
+        assert_eq!(held.asked, 1);
         // Lines are counted through the map: neither the script's line table nor the original's
         // keeps its first-code table.
         assert_eq!(held.first_code, [0, 0]);
     }
 
     /// Without the original's text, ids come from the generated code, which is kept for the
-    /// functions that run later.
+    /// functions that run later: let go while the map was read, it is asked for again.
     #[test]
     fn a_mapped_scripts_text_is_kept_when_an_original_has_no_text() {
         let (ids, held) = two_takes(options(LineMode::Default), map_json(false));
         assert_eq!(ids, [vec!["src/a.ts@1,9"], vec!["src/a.ts@2,9"]]);
         assert_eq!(held.texts, [("dist/a.js".into(), GENERATED.into())]);
+        assert_eq!(held.asked, 2);
         // The script's line table with its text (6 lines); no original has a table.
         assert_eq!(held.first_code, [6]);
     }
@@ -593,6 +619,7 @@ mod tests {
     fn a_mapped_scripts_text_is_kept_in_compat_mode() {
         let (ids, held) = two_takes(options(LineMode::Compat), map_json(true));
         assert_eq!(ids, [vec!["src/a.ts@1,9"], vec!["src/a.ts@2,9"]]);
+        assert_eq!(held.asked, 1);
         assert_eq!(held.first_code, [6, 0]);
         assert_eq!(
             held.texts,
@@ -601,5 +628,41 @@ mod tests {
                 ("src/a.ts".into(), ORIGINAL.into())
             ]
         );
+    }
+
+    /// A script whose text is asked for again (an original without text) and comes back
+    /// changed, or not at all, is reported on every take, never converted with the wrong text.
+    #[test]
+    fn a_text_asked_for_again_must_be_the_one_covered() {
+        let changed = format!("{GENERATED} ");
+        let cases: [(Option<&str>, &str); 2] = [
+            (
+                Some(&changed),
+                "file:///p/dist/a.js: the source does not match the coverage (V8 covered 72 UTF-16 code units, the source has 73)",
+            ),
+            (None, "file:///p/dist/a.js: no source was given for this script"),
+        ];
+        for (again, message) in cases {
+            let mut converter = Converter::new(&options(LineMode::Default)).unwrap();
+            let mut asked = 0;
+            for coverage in bundle_takes() {
+                let data = converter.convert_with(
+                    &coverage,
+                    Inputs {
+                        sources: &mut |url| {
+                            asked += 1;
+                            let text = if asked == 1 { Some(GENERATED) } else { again };
+                            let text = text.filter(|_| url == "file:///p/dist/a.js")?;
+                            Some(SourceText::Text(text.into()))
+                        },
+                        source_maps: &mut |_| Some(SourceText::Text(map_json(false))),
+                        hits_only: true,
+                    },
+                );
+                assert_eq!(data.methods.len(), 0);
+                let errors: Vec<String> = data.errors.iter().map(|e| e.message.clone()).collect();
+                assert_eq!(errors, [message]);
+            }
+        }
     }
 }

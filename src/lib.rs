@@ -63,6 +63,7 @@ mod script_map;
 mod script_state;
 mod segments;
 mod source_map;
+mod token_starts;
 mod tokens;
 
 #[cfg(target_arch = "wasm32")]

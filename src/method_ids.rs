@@ -59,7 +59,7 @@ pub fn id_site(source: &str, start: usize) -> IdSite {
 pub fn starts_token(source: &str, at: usize) -> bool {
     let bytes = source.as_bytes();
     at < bytes.len()
-        && skip_trivia_forward(source, at) == at
+        && !crate::tokens::starts_trivia(source, at)
         && (at == 0
             // A byte-order mark (EF BB BF) is not part of a name.
             || bytes[..at].ends_with(&[0xef, 0xbb, 0xbf])

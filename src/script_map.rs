@@ -3,13 +3,14 @@
 //! originals resolved to project paths and texts, and the point each original line is counted
 //! at. The decoding itself is in `source_map`.
 
-use crate::converter::SourceText;
+use crate::converter::{LineMode, SourceText};
 use crate::coverage::{Coverage, Script};
 use crate::line_index::{count_lines, LineIndex};
 use crate::packed_text::PackedText;
 use crate::project::Project;
 use crate::script_state::{kept_text, ScriptState};
 use crate::source_map::{data_url_text, decode, find_reference, resolve, DecodedMap, MapError};
+use crate::token_starts::TokenStarts;
 
 /// The state of a script's source map.
 pub enum MapState {
@@ -84,19 +85,22 @@ pub struct LinePoint {
 
 /// Finds and decodes a script's map: the one the coverage carries (Node's cache), else the one
 /// its `sourceMappingURL` names, inline or asked from `source_maps`. `MapState::None` when the
-/// script names no map.
+/// script names no map. With the default `line_mode` the script's text is let go once the map
+/// is found (see `ScriptState::restore_text`).
 pub fn load_map(
     project: &Project,
     coverage: &Coverage,
     script: &Script<'_>,
-    state: &ScriptState,
+    state: &mut ScriptState,
+    line_mode: LineMode,
     sources: &mut dyn FnMut(&str) -> Option<SourceText>,
     source_maps: &mut dyn FnMut(&str) -> Option<SourceText>,
 ) -> Result<MapState, MapError> {
     let url = script.url;
+    // The map's JSON, or where to ask for it.
     let (json, location) = match coverage.cached_map(url).filter(|m| m.json.is_some()) {
         Some(cached) => (
-            cached.json.clone().unwrap_or_default(),
+            cached.json.clone(),
             cached.map_url.clone().unwrap_or_else(|| url.to_owned()),
         ),
         None => {
@@ -104,22 +108,29 @@ pub fn load_map(
                 return Ok(MapState::None);
             };
             match data_url_text(reference) {
-                Some(text) => (text?, url.to_owned()),
-                None => {
-                    let location = resolve(url, reference);
-                    let text = source_maps(&location)
-                        .ok_or_else(|| MapError::NotFound {
-                            location: location.clone(),
-                        })?
-                        .into_string()
-                        .map_err(|byte_offset| MapError::NotUtf8 {
-                            location: location.clone(),
-                            byte_offset,
-                        })?;
-                    (text, location)
-                }
+                Some(text) => (Some(text?), url.to_owned()),
+                None => (None, resolve(url, reference)),
             }
         }
+    };
+    // What the map needs of the script's text. With the default line rule the text itself is
+    // let go before the JSON arrives (the two together were a bundle's high-water mark); the
+    // converter asks for it again if something reads it after all (`ScriptState::restore_text`).
+    let token_starts = TokenStarts::new(kept_text(state.source.as_deref()));
+    if line_mode == LineMode::Default {
+        state.source = None;
+    }
+    let json = match json {
+        Some(json) => json,
+        None => source_maps(&location)
+            .ok_or_else(|| MapError::NotFound {
+                location: location.clone(),
+            })?
+            .into_string()
+            .map_err(|byte_offset| MapError::NotUtf8 {
+                location: location.clone(),
+                byte_offset,
+            })?,
     };
     let bom = state.has_bom;
     // Kept for the life of the process: only a project original's text (a bundle's map carries
@@ -170,13 +181,11 @@ pub fn load_map(
             }
         })
         .collect();
-    let source = kept_text(state.source.as_deref());
-    let at_code: Vec<bool> = (0..map.generated.len())
-        .map(|k| {
-            let byte = state.index.byte_offset(source, map.generated[k]);
-            crate::method_ids::starts_token(source, byte) // false at the end too
-        })
+    // False at the end too.
+    let at_code: Vec<bool> = (map.generated.iter())
+        .map(|&offset| token_starts.at(offset))
         .collect();
+    drop(token_starts);
     let lines = crate::mapped::line_points(&map, &originals, |k| at_code[k]);
     Ok(MapState::Ready(Box::new(Mapped {
         map,

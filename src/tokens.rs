@@ -59,6 +59,15 @@ pub fn skip_trivia_forward(source: &str, mut at: usize) -> usize {
     at
 }
 
+/// Whether white space or a comment starts at byte `at` (before the end): where
+/// [`skip_trivia_forward`] moves on, decided at `at` alone.
+pub fn starts_trivia(source: &str, at: usize) -> bool {
+    let bytes = source.as_bytes();
+    at < bytes.len()
+        && (whitespace_len_at(source, at) > 0
+            || (bytes[at] == b'/' && matches!(bytes.get(at + 1), Some(b'/' | b'*'))))
+}
+
 /// The offset just past the last byte before `end` that is not white space or a comment.
 pub fn skip_trivia_backward(source: &str, mut end: usize) -> usize {
     let bytes = source.as_bytes();
@@ -671,6 +680,21 @@ fn regex_end(bytes: &[u8], mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `starts_trivia` is where `skip_trivia_forward` moves on, at every character and past the
+    /// end.
+    #[test]
+    fn trivia_starts_where_skipping_moves_on() {
+        let source = "a /* b */ c // d\n\u{a0}\u{2028}e/f/ /\u{feff}g\t😀";
+        let characters = source.char_indices().map(|(at, _)| at);
+        for at in characters.chain([source.len(), source.len() + 1]) {
+            let moves = at < source.len() && skip_trivia_forward(source, at) != at;
+            assert_eq!(starts_trivia(source, at), moves, "at {at}");
+        }
+        let characters = source.char_indices().map(|(at, _)| at);
+        let starts: Vec<usize> = characters.filter(|&at| starts_trivia(source, at)).collect();
+        assert_eq!(starts[..7], [1, 2, 4, 6, 9, 11, 12]);
+    }
 
     /// JavaScript's white space and line terminators, the one rule `line_index` (blank lines),
     /// `compat` (trimEnd) and the trivia skipping read.
