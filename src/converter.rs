@@ -83,7 +83,8 @@ impl Default for Options {
 
 /// Where a conversion gets what is not in the coverage.
 pub struct Inputs<'a> {
-    /// A script's source, by script URL; asked once per script.
+    /// A script's source, by script URL; asked once per script (twice for a mapped script whose
+    /// text is let go before its map arrives and read after all: `ScriptState::restore_text`).
     pub sources: &'a mut dyn FnMut(&str) -> Option<SourceText>,
     /// A source map's JSON, by its location (an absolute path, or a URL); asked once per map.
     pub source_maps: &'a mut dyn FnMut(&str) -> Option<SourceText>,
