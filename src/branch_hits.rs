@@ -192,19 +192,28 @@ impl BranchCache {
     /// Finds and resolves the branches of every original of the project with a text. The
     /// converter calls it once a map is ready, before the take's output exists: for a bundle the
     /// lookup's tables (the mappings in original order, the largest original's tokens) are a
-    /// high-water mark of its memory, and WebAssembly memory keeps its high-water mark.
+    /// high-water mark of its memory, and WebAssembly memory keeps its high-water mark. So the
+    /// originals go from the smallest text to the largest, each letting its mappings go once
+    /// resolved: the largest original's tokens meet the fewest of them.
     pub fn resolve_originals(&mut self, mapped: &Mapped) {
-        let by_original = mappings_by_original(mapped);
-        let originals = mapped.originals.iter().zip(&by_original);
-        self.originals = originals
-            .map(|(original, by_original)| {
-                let path = original.path.as_ref()?;
-                let content = original.text()?;
-                let index = original.index(&content);
-                let found = find_branches(&content, is_typescript(path));
-                Some(resolve(mapped, by_original, &found, &content, index))
-            })
+        let mut by_original = mappings_by_original(mapped);
+        let mut order: Vec<(u64, u32)> = (mapped.originals.iter().enumerate())
+            .filter(|(_, original)| original.path.is_some())
+            .filter_map(|(at, original)| Some((original.content.as_ref()?.len() as u64, at as u32)))
             .collect();
+        order.sort_unstable();
+        self.originals.clear();
+        self.originals.resize_with(mapped.originals.len(), || None);
+        for (_, at) in order {
+            let (at, original) = (at as usize, &mapped.originals[at as usize]);
+            let (Some(path), Some(content)) = (&original.path, original.text()) else {
+                continue;
+            };
+            let index = original.index(&content);
+            let found = find_branches(&content, is_typescript(path));
+            let by_original = std::mem::take(&mut by_original[at]);
+            self.originals[at] = Some(resolve(mapped, &by_original, &found, &content, index));
+        }
     }
 }
 
@@ -623,5 +632,40 @@ mod tests {
             &mut out,
         );
         assert!(out.data.branches.is_empty());
+    }
+
+    /// Each original's mappings in original order (line, column, index), each list allocated at
+    /// its size; a mapping into a source the map does not list is in none.
+    #[test]
+    fn mappings_by_original_are_ordered_and_sized_once() {
+        let mut map = mapped(
+            "a;\nb;\nc;",
+            &[
+                (0, 2, 0, true),
+                (3, 0, 1, true),
+                (5, 0, 1, true),
+                (7, 1, 0, true),
+            ],
+        );
+        map.originals.push(crate::script_map::Original {
+            path: Some("src/p.ts".into()),
+            location: "/app/src/p.ts".into(),
+            content: None,
+            index: std::cell::OnceCell::new(),
+            line_count: 1,
+        });
+        map.map.source = vec![0, 0, 1, 0].into();
+        let mut with_stray = map.map.clone();
+        with_stray.generated.push(9);
+        with_stray.source.push(7);
+        with_stray.line.push(0);
+        with_stray.column.push(0);
+        for decoded in [map.map.clone(), with_stray] {
+            map.map = decoded;
+            let lists = mappings_by_original(&map);
+            assert_eq!(lists, [vec![1, 3, 0], vec![2]]);
+            let capacities: Vec<usize> = lists.iter().map(Vec::capacity).collect();
+            assert_eq!(capacities, [3, 1]);
+        }
     }
 }

@@ -20,6 +20,11 @@ impl PackedText {
         }
     }
 
+    /// The length of the text, unpacked, in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
     /// The text again (`None` only if the block were damaged, which nothing but this module
     /// writes).
     pub fn unpack(&self) -> Option<String> {
