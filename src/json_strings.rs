@@ -153,13 +153,20 @@ mod tests {
         assert_eq!(ranges, [5..6, 0..3, 3..5]);
     }
 
-    /// A high surrogate followed by an escape that is not a low one keeps that escape.
+    /// A high surrogate followed by an escape that is not a low one, by a plain character or by
+    /// the literal's end is replaced alone; a pair at the literal's end is read whole.
     #[test]
     fn a_high_surrogate_without_its_low_one_is_replaced_alone() {
-        let json = r#""\ud83d\u0041\ud83d\n""#;
-        let mut buffer = json.as_bytes().to_vec();
-        let mut literal = 0..json.len();
-        compact_literals(&mut buffer, std::slice::from_mut(&mut literal));
-        assert_eq!(texts(&buffer, &[literal]), ["\u{fffd}A\u{fffd}\n"]);
+        for (json, text) in [
+            (r#""\ud83d\u0041\ud83d\n""#, "\u{fffd}A\u{fffd}\n"),
+            (r#""\ud83dA""#, "\u{fffd}A"),
+            (r#""x\ud83d""#, "x\u{fffd}"),
+            (r#""\ud83d\ude00""#, "😀"),
+        ] {
+            let mut buffer = json.as_bytes().to_vec();
+            let mut literal = 0..json.len();
+            compact_literals(&mut buffer, std::slice::from_mut(&mut literal));
+            assert_eq!(texts(&buffer, &[literal]), [text], "{json}");
+        }
     }
 }
