@@ -149,18 +149,16 @@ pub fn add_direct(
     }
 }
 
-/// The branches of a mapped script's originals that ran, found in the originals' text (from the
-/// map or the disk) once ([`BranchCache::resolve_originals`]); `files` gives each original's output file (`None`: left out).
+/// The branches of a mapped script's originals that ran, as resolved when its map was loaded
+/// ([`BranchCache::resolve_originals`]: an original not resolved has none); `files` gives each
+/// original's output file (`None`: left out).
 pub fn add_mapped(
-    cache: &mut BranchCache,
+    cache: &BranchCache,
     mapped: &Mapped,
     files: &[Option<u32>],
     segments: &[Segment],
     out: &mut Output,
 ) {
-    if cache.originals.len() != mapped.originals.len() {
-        cache.resolve_originals(mapped);
-    }
     let every = out.every_leaf;
     for (source, original) in mapped.originals.iter().enumerate() {
         let (Some(path), Some(&Some(file))) = (&original.path, files.get(source)) else {
@@ -499,6 +497,13 @@ mod tests {
         }
     }
 
+    /// A cache with the branches of `mapped`'s originals resolved.
+    fn resolved(mapped: &Mapped) -> BranchCache {
+        let mut cache = BranchCache::default();
+        cache.resolve_originals(mapped);
+        cache
+    }
+
     #[test]
     fn leaves_of_originals_through_a_map() {
         // TypeScript compiled: the type dropped, a prefix line added; mappings at token starts
@@ -527,14 +532,8 @@ mod tests {
             (end - 1, 1, 20, true),
         ];
         let mut out = Output::default();
-        let mut cache = BranchCache::default();
-        add_mapped(
-            &mut cache,
-            &mapped(original, &mappings),
-            &[Some(7)],
-            &segments,
-            &mut out,
-        );
+        let with_f = mapped(original, &mappings);
+        add_mapped(&resolved(&with_f), &with_f, &[Some(7)], &segments, &mut out);
         let expected = [
             ("src/o.ts|1,0|0", 1), // at `b`, not at the white space mapped there first
             ("src/o.ts|1,0|1", 3),
@@ -549,23 +548,12 @@ mod tests {
         mappings.retain(|m| m.2 != 19);
         let mut out = Output::default();
         let without_f = mapped(original, &mappings);
-        add_mapped(
-            &mut BranchCache::default(),
-            &without_f,
-            &[Some(7)],
-            &segments,
-            &mut out,
-        );
+        let cache = resolved(&without_f);
+        add_mapped(&cache, &without_f, &[Some(7)], &segments, &mut out);
         assert_eq!(footprints(&out), expected[..3]);
         // An original left out (no output file) reports nothing.
         let mut out = Output::default();
-        add_mapped(
-            &mut BranchCache::default(),
-            &without_f,
-            &[None],
-            &segments,
-            &mut out,
-        );
+        add_mapped(&cache, &without_f, &[None], &segments, &mut out);
         assert!(out.data.branches.is_empty());
     }
 
@@ -594,10 +582,10 @@ mod tests {
             segment(g(" :"), end - 1, 1),
             segment(end - 1, end, 4),
         ];
-        let mut cache = BranchCache::default();
         let mut out = Output::default();
         let with_text = mapped(original, &mappings);
-        add_mapped(&mut cache, &with_text, &[Some(0)], &segments, &mut out);
+        let cache = resolved(&with_text);
+        add_mapped(&cache, &with_text, &[Some(0)], &segments, &mut out);
         let expected = [
             ("src/o.ts|1,0|0", 1),
             ("src/o.ts|1,0|1", 3),
@@ -607,31 +595,27 @@ mod tests {
         let expected: Vec<(String, u32)> =
             expected.iter().map(|&(id, n)| (id.to_owned(), n)).collect();
         assert_eq!(footprints(&out), expected);
-        let resolved = cache.originals[0].as_ref().unwrap();
+        let branches = cache.originals[0].as_ref().unwrap();
         // Then at `b`, the implicit else at the `if` statement, the arms one unit before theirs.
         assert_eq!(
-            resolved.probes,
+            branches.probes,
             [g("b()"), g("if"), g("d :") - 1, g("e;") - 1]
         );
         assert_eq!(
-            (resolved.probes.capacity(), resolved.points.capacity()),
+            (branches.probes.capacity(), branches.points.capacity()),
             (4, 2)
         );
         let mut without_text = mapped(original, &mappings);
         without_text.originals[0].content = None;
         let mut out = Output::default();
-        add_mapped(&mut cache, &without_text, &[Some(0)], &segments, &mut out);
+        add_mapped(&cache, &without_text, &[Some(0)], &segments, &mut out);
         assert_eq!(footprints(&out), expected);
-        // Not resolved before, an original without text has no branches to report.
-        let mut out = Output::default();
-        add_mapped(
-            &mut BranchCache::default(),
-            &without_text,
-            &[Some(0)],
-            &segments,
-            &mut out,
-        );
-        assert!(out.data.branches.is_empty());
+        // An original without text has no branches to resolve, nor one not resolved.
+        for cache in [resolved(&without_text), BranchCache::default()] {
+            let mut out = Output::default();
+            add_mapped(&cache, &with_text, &[Some(0)], &segments, &mut out);
+            assert!(out.data.branches.is_empty());
+        }
     }
 
     /// Each original's mappings in original order (line, column, index), each list allocated at

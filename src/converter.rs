@@ -257,8 +257,10 @@ impl Converter {
                     continue;
                 }
                 state.release_text(line_mode);
-                if let MapState::Ready(mapped) = &state.map {
+                if let MapState::Ready(mapped) = &mut state.map {
                     state.branches.resolve_originals(mapped);
+                    // Read by nothing else after the map's load.
+                    mapped.at_code = Vec::new();
                 }
             }
             if let MapState::Failed(error) = &state.map {

@@ -65,7 +65,7 @@ pub fn convert_mapped(
                     .is_some_and(|t| t.counts_original(original as usize)))
     };
     add_lines(mapped, &files, default_rule, b, out);
-    add_mapped(&mut state.branches, mapped, &files, &b.segments, out);
+    add_mapped(&state.branches, mapped, &files, &b.segments, out);
 }
 
 fn add_methods(

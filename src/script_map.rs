@@ -30,7 +30,8 @@ pub struct Mapped {
     /// The mappings.
     pub map: DecodedMap,
     /// Per mapping: whether generated code starts there (not white space or a line end, where
-    /// tools put mappings that close a statement).
+    /// tools put mappings that close a statement). Read while the map is loaded (line points,
+    /// branches), then let go: empty after.
     pub at_code: Vec<bool>,
     /// The count point of each line of the project's originals that generated code maps to
     /// (not white space or a line end, where tools put mappings that close a statement),
