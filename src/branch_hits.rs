@@ -221,15 +221,15 @@ fn mappings_by_original(mapped: &Mapped) -> Vec<Vec<u32>> {
     let map = &mapped.map;
     // Each list allocated at its size: a bundle's lists hold hundreds of thousands in all.
     let mut sizes = vec![0usize; mapped.originals.len()];
-    for k in 0..map.generated.len() {
-        if let Some(size) = sizes.get_mut(map.source.get(k) as usize) {
+    for source in map.source.iter() {
+        if let Some(size) = sizes.get_mut(source as usize) {
             *size += 1;
         }
     }
     let mut by_original: Vec<Vec<u32>> = sizes.into_iter().map(Vec::with_capacity).collect();
-    for k in 0..map.generated.len() as u32 {
-        if let Some(list) = by_original.get_mut(map.source.get(k as usize) as usize) {
-            list.push(k);
+    for (k, source) in map.source.iter().enumerate() {
+        if let Some(list) = by_original.get_mut(source as usize) {
+            list.push(k as u32);
         }
     }
     // Ordered one original at a time, through its keys (the same order as sorting the keys and
@@ -246,7 +246,10 @@ fn mappings_by_original(mapped: &Mapped) -> Vec<Vec<u32>> {
 
 /// Where mapping `k` points in its original, as one ordered number.
 fn original_key(mapped: &Mapped, k: u32) -> u64 {
-    let (_, line, column) = mapped.map.original(k as usize);
+    let (line, column) = (
+        mapped.map.line.get(k as usize),
+        mapped.map.column.get(k as usize),
+    );
     (u64::from(line) << 32) + u64::from(column)
 }
 

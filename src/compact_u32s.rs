@@ -45,6 +45,7 @@ impl CompactU32s {
         }
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         match self {
             CompactU32s::Narrow(values) => values.len(),

@@ -59,6 +59,7 @@ mod pending;
 mod position_map;
 mod project;
 mod report;
+mod runs_u32;
 mod script_map;
 mod script_state;
 mod segments;

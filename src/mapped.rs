@@ -193,8 +193,8 @@ pub fn line_points(
     // originals, while the map is loaded beside the script's text.
     const NONE: u32 = u32::MAX;
     let mut best: Vec<u32> = vec![NONE; total];
-    for k in 0..map.generated.len() {
-        let (source, line, column) = map.original(k);
+    for (k, source) in map.source.iter().enumerate() {
+        let (line, column) = (map.line.get(k), map.column.get(k));
         if originals[source as usize].path.is_none() {
             continue;
         }

@@ -149,8 +149,8 @@ pub fn load_map(
         problem,
     })?;
     let mut last_line = vec![0usize; map.sources.len()];
-    for k in 0..map.source.len() {
-        let line = &mut last_line[map.source.get(k) as usize];
+    for (k, source) in map.source.iter().enumerate() {
+        let line = &mut last_line[source as usize];
         *line = (*line).max(map.line.get(k) as usize + 1);
     }
     let paths: Vec<Option<String>> = (map.sources.iter())

@@ -10,6 +10,7 @@ use crate::compact_u32s::CompactU32s;
 use crate::line_index::LineIndex;
 use crate::packed_text::PackedText;
 use crate::project::{is_windows_path, percent_decode_bytes, url_to_path};
+use crate::runs_u32::RunsU32;
 use serde_json::value::RawValue;
 use std::fmt;
 use std::ops::Range;
@@ -151,8 +152,8 @@ pub struct DecodedMap {
     pub sources: Vec<OriginalSource>,
     /// Generated offset (UTF-16 code units) of each mapping, ascending.
     pub generated: Vec<u32>,
-    /// Original source index of each mapping.
-    pub source: CompactU32s,
+    /// Original source index of each mapping, as runs of one source.
+    pub source: RunsU32,
     /// Original line of each mapping, from 0.
     pub line: CompactU32s,
     /// Original column of each mapping, from 0, in UTF-16 code units.
@@ -494,7 +495,6 @@ fn add_mappings(
     // At most one mapping per segment: room for all of them at once, not doubled as they come.
     let segments = mappings.bytes().filter(|&b| b == b',' || b == b';').count() + 1;
     out.generated.reserve(segments);
-    out.source.reserve(segments);
     out.line.reserve(segments);
     out.column.reserve(segments);
     decode_mappings(
@@ -627,6 +627,7 @@ fn finish(mut out: DecodedMap, in_order: bool) -> DecodedMap {
         out.line = tokens.iter().map(|&(_, (_, line, _))| line).collect();
         out.column = tokens.iter().map(|&(_, (_, _, column))| column).collect();
     }
+    out.source.shrink_to_fit();
     out
 }
 
@@ -1069,7 +1070,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(map.generated, [0, 2, 4, 6, 8, 10, 12, 14]);
-        // The original positions in 16 bits each: they all fit.
+        // The original positions in 16 bits each: they all fit; one source, one run.
         assert_eq!(
             [
                 map.generated.capacity() * 4,
@@ -1077,7 +1078,7 @@ mod tests {
                 map.line.capacity_bytes(),
                 map.column.capacity_bytes()
             ],
-            [36, 18, 18, 18]
+            [36, 8, 18, 18]
         );
     }
 
@@ -1159,7 +1160,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(map.generated, [0, 2, 3]);
-        assert_eq!(map.source, CompactU32s::Narrow(vec![0, 0, 0]));
+        assert_eq!(map.source, vec![0, 0, 0].into());
         assert_eq!(map.line, CompactU32s::Wide(vec![0, 70_000, 1]));
         assert_eq!(map.column, CompactU32s::Wide(vec![0, 65_536, 0]));
     }
