@@ -1,7 +1,8 @@
 //! A list of numbers kept as runs of equal ones: the original source of each mapping of a map,
-//! which names one source for long stretches (a bundle's map goes through one module's code after
-//! another's): 2,000 runs instead of 216,000 numbers for the 2 MB bundle, kept for the life of the
-//! converter. A map whose mappings changed source at every one would cost 8 bytes a mapping.
+//! which names one source for long stretches (a bundle's map goes through one module's code
+//! after another's): 513 runs, one a module, instead of 216,354 numbers for the 2 MB bundle,
+//! kept for the life of the converter. A map whose mappings changed source at every one would
+//! cost 8 bytes a mapping.
 
 /// Numbers, as runs of equal ones.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
