@@ -46,6 +46,18 @@ impl SourceText {
     }
 }
 
+/// A script's source from `sources`: an error when none is given or it is not UTF-8.
+pub(crate) fn read_source(
+    url: &str,
+    sources: &mut dyn FnMut(&str) -> Option<SourceText>,
+) -> crate::Result<String> {
+    let source = sources(url).ok_or_else(|| Error::MissingSource { url: url.into() })?;
+    source.into_string().map_err(|byte_offset| Error::NonUtf8 {
+        url: url.into(),
+        byte_offset,
+    })
+}
+
 /// What a [`Converter`] is set up with.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -84,7 +96,7 @@ impl Default for Options {
 /// Where a conversion gets what is not in the coverage.
 pub struct Inputs<'a> {
     /// A script's source, by script URL; asked once per script (twice for a mapped script whose
-    /// text is let go before its map arrives and read after all: `ScriptState::restore_text`).
+    /// text is let go before its map arrives and read after all: `ScriptState::settle_text`).
     pub sources: &'a mut dyn FnMut(&str) -> Option<SourceText>,
     /// A source map's JSON, by its location (an absolute path, or a URL); asked once per map.
     pub source_maps: &'a mut dyn FnMut(&str) -> Option<SourceText>,
@@ -250,13 +262,12 @@ impl Converter {
                         error,
                     })
                 });
-                if let Err(error) = state.restore_text(script.url, line_mode, sources) {
+                if let Err(error) = state.settle_text(script.url, line_mode, sources) {
                     out.data.errors.push(script_error(&error));
                     self.scripts
                         .insert(script.url.to_owned(), Cached::Failed(error));
                     continue;
                 }
-                state.release_text(line_mode);
                 if let MapState::Ready(mapped) = &mut state.map {
                     state.branches.resolve_originals(mapped);
                     // Read by nothing else after the map's load.
@@ -291,15 +302,9 @@ impl Converter {
         }
         // Empty for a script outside the root, reported only through its source map.
         let path = self.project.relative_path(url).unwrap_or_default();
-        let Some(source) = sources(url) else {
-            return Cached::Failed(Error::MissingSource { url: url.into() });
-        };
-        match source.into_string() {
+        match read_source(url, sources) {
             Ok(source) => Cached::Ready(Box::new(ScriptState::new(path, source))),
-            Err(byte_offset) => Cached::Failed(Error::NonUtf8 {
-                url: url.into(),
-                byte_offset,
-            }),
+            Err(error) => Cached::Failed(error),
         }
     }
 }

@@ -147,7 +147,7 @@ fn mapped_site(
         }
         None => {
             // No original text: the id position in the generated code, mapped back (the generated
-            // code is kept for it: `ScriptState::release_text`).
+            // code is kept for it: `ScriptState::settle_text`).
             let generated = generated?;
             let byte = generated_index.byte_offset(generated, start);
             let IdSite::At(at) = id_site(generated, byte) else {

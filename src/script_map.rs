@@ -87,7 +87,7 @@ pub struct LinePoint {
 /// Finds and decodes a script's map: the one the coverage carries (Node's cache), else the one
 /// its `sourceMappingURL` names, inline or asked from `source_maps`. `MapState::None` when the
 /// script names no map. With the default `line_mode` the script's text is let go once the map
-/// is found (see `ScriptState::restore_text`).
+/// is found (see `ScriptState::settle_text`).
 pub fn load_map(
     project: &Project,
     coverage: &Coverage,
@@ -116,7 +116,7 @@ pub fn load_map(
     };
     // What the map needs of the script's text. With the default line rule the text itself is
     // let go before the JSON arrives (the two together were a bundle's high-water mark); the
-    // converter asks for it again if something reads it after all (`ScriptState::restore_text`).
+    // converter asks for it again if something reads it after all (`ScriptState::settle_text`).
     let token_starts = TokenStarts::new(kept_text(state.source.as_deref()));
     if line_mode == LineMode::Default {
         state.source = None;

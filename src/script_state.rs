@@ -5,7 +5,7 @@
 
 use crate::branch_hits::BranchCache;
 use crate::compat::CompatLines;
-use crate::converter::{LineMode, SourceText};
+use crate::converter::{read_source, LineMode, SourceText};
 use crate::error::Error;
 use crate::line_index::LineIndex;
 use crate::position_map::PositionHasher;
@@ -72,66 +72,53 @@ impl ScriptState {
         }
     }
 
-    /// Whether nothing reads the script's own text again once its map is ready: the default
-    /// line rule counts through the map, every project original has its own text for ids and
-    /// branches (without one, an id is found in the generated code). The shift, which a take
-    /// without the top level guesses from the text, is known by then (the conversion that loads
-    /// the map has checked the script's extent first).
-    fn text_unneeded(&self, line_mode: LineMode) -> bool {
-        let MapState::Ready(mapped) = &self.map else {
-            return false;
-        };
-        let mut originals = mapped.originals.iter();
-        line_mode == LineMode::Default
-            && originals.all(|original| original.path.is_none() || original.content.is_some())
-    }
-
-    /// Lets the script's own text go once its map is ready, when nothing reads it again. A
-    /// bundle's text is most of what the converter would otherwise keep beside its map (2 MB of
-    /// 14 for a 2 MB bundle).
-    pub fn release_text(&mut self, line_mode: LineMode) {
-        if self.text_unneeded(line_mode) {
-            self.source = None;
-            // Its lines are counted through the map from now on.
-            self.index.forget_first_code();
-        }
-    }
-
-    /// Asks `sources` again for the script's text when loading its map let it go (`load_map`,
-    /// before the map's JSON arrived) and something reads it after all: a map that failed, an
-    /// original without text. An error when it is no longer there, or no longer the text V8
-    /// covered (its length changed).
-    pub fn restore_text(
+    /// Decides, once its map is loaded, what becomes of the script's own text. Let go when
+    /// nothing reads it again: the map is ready, the default line rule counts through it, and
+    /// every project original has its own text for ids and branches (without one, an id is
+    /// found in the generated code); the shift, which a take without the top level guesses from
+    /// the text, is known by then (the conversion that loads the map has checked the script's
+    /// extent first). A bundle's text is most of what the converter would otherwise keep beside
+    /// its map. Otherwise kept, or asked for again from `sources` when loading the map let it go
+    /// (`load_map`, before the map's JSON arrived): an error then when it is no longer there, or
+    /// no longer the text V8 covered (its length changed).
+    pub fn settle_text(
         &mut self,
         url: &str,
         line_mode: LineMode,
         sources: &mut dyn FnMut(&str) -> Option<SourceText>,
     ) -> crate::Result<()> {
-        if self.source.is_some() || self.text_unneeded(line_mode) {
-            return Ok(());
+        let unneeded = match &self.map {
+            MapState::Ready(mapped) => {
+                let mut originals = mapped.originals.iter();
+                line_mode == LineMode::Default
+                    && originals
+                        .all(|original| original.path.is_none() || original.content.is_some())
+            }
+            _ => false,
+        };
+        if unneeded {
+            self.source = None;
+            // Its lines are counted through the map from now on.
+            self.index.forget_first_code();
+        } else if self.source.is_none() {
+            let text = read_source(url, sources)?;
+            let length = text.encode_utf16().count() as u32;
+            if length != self.index.len_utf16() {
+                return Err(Error::SourceMismatch {
+                    url: url.into(),
+                    covered_length: self.index.len_utf16(),
+                    source_length: length,
+                });
+            }
+            self.source = Some(text);
         }
-        let missing = || Error::MissingSource { url: url.into() };
-        let text = sources(url).ok_or_else(missing)?;
-        let text = text.into_string().map_err(|byte_offset| Error::NonUtf8 {
-            url: url.into(),
-            byte_offset,
-        })?;
-        let length = text.encode_utf16().count() as u32;
-        if length != self.index.len_utf16() {
-            return Err(Error::SourceMismatch {
-                url: url.into(),
-                covered_length: self.index.len_utf16(),
-                source_length: length,
-            });
-        }
-        self.source = Some(text);
         Ok(())
     }
 }
 
 /// A script's source (`ScriptState::source`) on the paths that run only while it is kept:
 /// loading its map, converting it without one, the compat rule. Empty once released, when none
-/// of them runs ([`ScriptState::release_text`]).
+/// of them runs ([`ScriptState::settle_text`]).
 pub fn kept_text(source: Option<&str>) -> &str {
     source.unwrap_or_default()
 }
