@@ -192,11 +192,11 @@ impl BranchCache {
     /// lookup's tables (the mappings in original order, the largest original's tokens) are a
     /// high-water mark of its memory, and WebAssembly memory keeps its high-water mark. So the
     /// originals go from the smallest text to the largest, each letting its mappings go once
-    /// resolved: the largest original's tokens meet the fewest of them.
-    pub fn resolve_originals(&mut self, mapped: &Mapped) {
+    /// resolved: the largest original's tokens meet the fewest of them. The map's at-code flags,
+    /// read by nothing after, are let go.
+    pub fn resolve_originals(&mut self, mapped: &mut Mapped) {
         let mut by_original = mappings_by_original(mapped);
         let mut order: Vec<(u64, u32)> = (mapped.originals.iter().enumerate())
-            .filter(|(_, original)| original.path.is_some())
             .filter_map(|(at, original)| Some((original.content.as_ref()?.len() as u64, at as u32)))
             .collect();
         order.sort_unstable();
@@ -212,6 +212,7 @@ impl BranchCache {
             let by_original = std::mem::take(&mut by_original[at]);
             self.originals[at] = Some(resolve(mapped, &by_original, &found, &content, index));
         }
+        mapped.at_code = Vec::new();
     }
 }
 
@@ -244,13 +245,15 @@ fn mappings_by_original(mapped: &Mapped) -> Vec<Vec<u32>> {
     by_original
 }
 
+/// An original (line, column) as one ordered number.
+fn position_key(line: u32, column: u32) -> u64 {
+    (u64::from(line) << 32) + u64::from(column)
+}
+
 /// Where mapping `k` points in its original, as one ordered number.
 fn original_key(mapped: &Mapped, k: u32) -> u64 {
-    let (line, column) = (
-        mapped.map.line.get(k as usize),
-        mapped.map.column.get(k as usize),
-    );
-    (u64::from(line) << 32) + u64::from(column)
+    let k = k as usize;
+    position_key(mapped.map.line.get(k), mapped.map.column.get(k))
 }
 
 /// An original's branch `points` (in `content`, whose line table is `index`) resolved through
@@ -271,7 +274,7 @@ fn resolve(
     };
     let key = |byte: u32| {
         let (line, column) = position(byte);
-        (u64::from(line) << 32) + u64::from(column)
+        position_key(line, column)
     };
     let probe = |code: Span, operator: Option<u32>| {
         let (from, to) = (key(code.start), key(code.end));
@@ -500,10 +503,12 @@ mod tests {
         }
     }
 
-    /// A cache with the branches of `mapped`'s originals resolved.
-    fn resolved(mapped: &Mapped) -> BranchCache {
+    /// A cache with the branches of `mapped`'s originals resolved, which lets the map's at-code
+    /// flags go.
+    fn resolved(mapped: &mut Mapped) -> BranchCache {
         let mut cache = BranchCache::default();
         cache.resolve_originals(mapped);
+        assert!(mapped.at_code.is_empty());
         cache
     }
 
@@ -535,8 +540,14 @@ mod tests {
             (end - 1, 1, 20, true),
         ];
         let mut out = Output::default();
-        let with_f = mapped(original, &mappings);
-        add_mapped(&resolved(&with_f), &with_f, &[Some(7)], &segments, &mut out);
+        let mut with_f = mapped(original, &mappings);
+        add_mapped(
+            &resolved(&mut with_f),
+            &with_f,
+            &[Some(7)],
+            &segments,
+            &mut out,
+        );
         let expected = [
             ("src/o.ts|1,0|0", 1), // at `b`, not at the white space mapped there first
             ("src/o.ts|1,0|1", 3),
@@ -550,8 +561,8 @@ mod tests {
         // Without a mapping inside `f`, the one right after it (`;`) is not the leaf's.
         mappings.retain(|m| m.2 != 19);
         let mut out = Output::default();
-        let without_f = mapped(original, &mappings);
-        let cache = resolved(&without_f);
+        let mut without_f = mapped(original, &mappings);
+        let cache = resolved(&mut without_f);
         add_mapped(&cache, &without_f, &[Some(7)], &segments, &mut out);
         assert_eq!(footprints(&out), expected[..3]);
         // An original left out (no output file) reports nothing.
@@ -586,8 +597,8 @@ mod tests {
             segment(end - 1, end, 4),
         ];
         let mut out = Output::default();
-        let with_text = mapped(original, &mappings);
-        let cache = resolved(&with_text);
+        let mut with_text = mapped(original, &mappings);
+        let cache = resolved(&mut with_text);
         add_mapped(&cache, &with_text, &[Some(0)], &segments, &mut out);
         let expected = [
             ("src/o.ts|1,0|0", 1),
@@ -614,7 +625,7 @@ mod tests {
         add_mapped(&cache, &without_text, &[Some(0)], &segments, &mut out);
         assert_eq!(footprints(&out), expected);
         // An original without text has no branches to resolve, nor one not resolved.
-        for cache in [resolved(&without_text), BranchCache::default()] {
+        for cache in [resolved(&mut without_text), BranchCache::default()] {
             let mut out = Output::default();
             add_mapped(&cache, &with_text, &[Some(0)], &segments, &mut out);
             assert!(out.data.branches.is_empty());

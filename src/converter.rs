@@ -270,8 +270,6 @@ impl Converter {
                 }
                 if let MapState::Ready(mapped) = &mut state.map {
                     state.branches.resolve_originals(mapped);
-                    // Read by nothing else after the map's load.
-                    mapped.at_code = Vec::new();
                 }
             }
             if let MapState::Failed(error) = &state.map {
