@@ -20,16 +20,15 @@
  * docs/protocol.md ("What the layer sends, and why") lists every call.
  */
 import { fs } from './lib/builtins.mjs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
 import { newAgentId } from './lib/agent/agent-id.mjs';
 import { createBackend } from './lib/agent/backend.mjs';
 import { createHealth } from './lib/agent/backend-health.mjs';
 import { startCoverage } from './lib/agent/coverage-session.mjs';
 import { registerExtension } from './lib/agent/extension.mjs';
 import { lazyConverter } from './lib/agent/lazy-converter.mjs';
+import { onlineCpus } from './lib/agent/machine.mjs';
 import { collectionKind, createOldSpaceBound } from './lib/agent/old-space.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
@@ -260,7 +259,8 @@ function agentInfo(a) {
 }
 
 function machineInfo() {
-  return { os: process.platform, arch: process.arch, cpus: os.cpus().length };
+  const cpus = onlineCpus();
+  return { os: process.platform, arch: process.arch, ...(cpus ? { cpus } : {}) };
 }
 
 /** Queues an agent event of `type` once per process; the next flush posts it. */
@@ -288,14 +288,15 @@ async function postEvents(a, deadline) {
 
 /**
  * The shutdown event (1002), when Lambda ends the sandbox with SIGTERM (it does when an extension is
- * registered; without one the process is killed outright and nothing can be sent). Only in the main thread,
- * only after a registration, within SHUTDOWN_BUDGET_MS. When no other SIGTERM listener exists, the
+ * registered; without one the process is killed outright and nothing can be sent). Only in the main thread:
+ * Node emits no signal events in worker threads, so a worker's listener never runs (asking
+ * `node:worker_threads` for isMainThread would load its modules, 0.6 MB). Only after a registration, within
+ * SHUTDOWN_BUDGET_MS. When no other SIGTERM listener exists, the
  * signal's default (the process ends by SIGTERM) is restored and the signal raised again once the event is
  * sent, so the process ends as it would without the layer; when the function listens itself, its listeners
  * decide and nothing is held.
  */
 function watchShutdown(a) {
-  if (!isMainThread) return;
   const onTerm = () => {
     const alone = process.listenerCount('SIGTERM') === 1;
     process.removeListener('SIGTERM', onTerm);
@@ -460,9 +461,9 @@ function oldSpaceBound(settings, delivery) {
 function collectOldSpace(a) {
   if (!a || !a.oldSpace) return;
   try {
-    const start = performance.now();
+    const start = process.hrtime.bigint(); // not performance.now(): the global loads node:perf_hooks (0.6 MB)
     const done = a.oldSpace.collectIfDue();
-    const ms = (performance.now() - start).toFixed(1);
+    const ms = (Number(process.hrtime.bigint() - start) / 1e6).toFixed(1);
     if (done) log('debug', `old space collected after ${done.takes} takes: ${megabytes(done.before)} -> ${megabytes(done.after)} MB in ${ms} ms`);
   } catch (error) {
     a.oldSpace = null;

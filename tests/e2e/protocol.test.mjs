@@ -8,6 +8,7 @@
  * the shutdown event on SIGTERM. Responses are compared with a direct run each time.
  */
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { describe, test } from 'node:test';
 import { assertRuntimesInstalled } from '../layer/runtime-api.mjs';
 import { projectVersion } from '../../tools/version.mjs';
@@ -64,6 +65,8 @@ for (const runtime of RUNTIMES) {
         });
         assert.deepEqual(Object.keys(registration), ['agentId', 'buildSessionId', 'events', 'appName']);
         assert.deepEqual(Object.keys(registration.events[0].data), ['agentInfo', 'machineInfo']);
+        // The CPU count from the kernel's list of CPUs online (not node:os): the count node:os gives.
+        assert.deepEqual(registration.events[0].data.machineInfo, { os: process.platform, arch: process.arch, cpus: os.cpus().length });
         assert.deepEqual(later.events.map((e) => Object.keys(e)), [['type', 'utcTimestamp_ms'], ['type', 'utcTimestamp_ms']]);
         assert.equal(later.agentId, agentId);
         for (const r of s.accepted()) {
