@@ -5,7 +5,8 @@
  * function's resident memory, see wrapper/lib/builtins.mjs). node:crypto (for the agent's id) and node:https
  * (and with it node:tls) cost another 3 MB, and a backend reached over plain HTTP (the stand-in here, a
  * collector) needs neither. node:perf_hooks (behind the global `performance`) and node:os (for the CPU count)
- * cost 0.6 and 0.3 MB on Node 20 for one fact each (node:inspector loads node:worker_threads itself). Through both runtime clients, with a test execution open (so the backend client
+ * cost 0.6 and 0.3 MB on Node 20 for one fact each (node:inspector loads node:worker_threads itself); node:vm
+ * is for Node 22's and later's old-space collection, loaded when the first is due. Through both runtime clients, with a test execution open (so the backend client
  * and, after the response, the extension client both run), the layered function has loaded none of them, as
  * the same function without the layer.
  */
@@ -17,7 +18,7 @@ import { agentEnv, apiV2, assertNothingRejected, fixtureRoot, hitsOf, runPaired,
 assertRuntimesInstalled();
 
 for (const runtime of ['ric3', 'ric4']) {
-  test(`${runtime}: the layer loads no undici, fs/promises, readline, REPL, perf_hooks, os, crypto, tls or https module the function does not`, async () => {
+  test(`${runtime}: the layer loads no undici, fs/promises, readline, REPL, perf_hooks, os, vm, crypto, tls or https module the function does not`, async () => {
     const s = await standin();
     try {
       const { direct, wrapped, fn } = await runPaired({
