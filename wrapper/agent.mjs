@@ -291,10 +291,9 @@ async function postEvents(a, deadline) {
  * registered; without one the process is killed outright and nothing can be sent). Only in the main thread:
  * Node emits no signal events in worker threads, so a worker's listener never runs (asking
  * `node:worker_threads` for isMainThread would load its modules, 0.6 MB). Only after a registration, within
- * SHUTDOWN_BUDGET_MS. When no other SIGTERM listener exists, the
- * signal's default (the process ends by SIGTERM) is restored and the signal raised again once the event is
- * sent, so the process ends as it would without the layer; when the function listens itself, its listeners
- * decide and nothing is held.
+ * SHUTDOWN_BUDGET_MS. When no other SIGTERM listener exists, the signal's default (the process ends by
+ * SIGTERM) is restored and the signal raised again once the event is sent, so the process ends as it would
+ * without the layer; when the function listens itself, its listeners decide and nothing is held.
  */
 function watchShutdown(a) {
   const onTerm = () => {
