@@ -462,8 +462,9 @@ function collectOldSpace(a) {
   try {
     const start = process.hrtime.bigint(); // not performance.now(): the global loads node:perf_hooks (0.6 MB)
     const done = a.oldSpace.collectIfDue();
+    if (!done) return;
     const ms = (Number(process.hrtime.bigint() - start) / 1e6).toFixed(1);
-    if (done) log('debug', `old space collected after ${done.takes} takes: ${megabytes(done.before)} -> ${megabytes(done.after)} MB in ${ms} ms`);
+    log('debug', `old space collected after ${done.takes} takes: ${megabytes(done.before)} -> ${megabytes(done.after)} MB in ${ms} ms`);
   } catch (error) {
     a.oldSpace = null;
     log('warn', `old-space collections are off: ${describe(error)}`);
