@@ -101,7 +101,7 @@ build_pkg() {
   # Exports with plain numbers only (no multi-value results, no externref parameters): V8 before 12 (Node 18
   # and 20) calls those through its generic JS-to-WebAssembly wrapper; for any other signature it compiles a
   # wrapper at module compilation and keeps the compilation jobs for the life of the module (1.1 MB of
-  # malloc on Node 20 for the 13 such signatures the default ABI gave, measured with heaptrack; none on
+  # malloc on Node 20 in the 13 wrapper jobs the default ABI's exports needed, measured with heaptrack; none on
   # Node 22 and 24). Rust's prebuilt std still declares both features in the module's target_features
   # section, which is what wasm-bindgen reads to choose its ABI: stripping the symbols drops that section
   # (the shipped module has no name section either way: wasm-opt drops it).
