@@ -81,3 +81,30 @@ for (const runtime of ['ric3', 'ric4']) {
     });
   });
 }
+
+/** What each runtime client prints for the request id of a line written at init. */
+const INIT_REQUEST_ID = { ric3: 'undefined', ric4: '-' };
+
+for (const runtime of ['ric3', 'ric4']) {
+  test(`${runtime}: the layer's lines carry the runtime's own stamp, the time they were written (UTC, ISO 8601)`, async () => {
+    assertRuntimesInstalled();
+    const s = await standin();
+    const started = Date.now();
+    const fn = await startFunction({ runtime, taskRoot: fixtureRoot(), handler: 'src/app.handler', mode: 'exec-wrapper', layerRoot: layerRoot(), env: agentEnv(s) });
+    try {
+      const r = await fn.invoke(apiV2('/a', { 'x-sl-test-name': 'stamp' }));
+      assert.equal(r.kind, 'response', fn.output);
+      const answered = Date.now();
+      const lines = layerLines(fn.output);
+      assert.equal(lines.length, 1, fn.output);
+      const [stamp, requestId, level, message] = lines[0].split('\t');
+      assert.deepEqual([requestId, level, message], [INIT_REQUEST_ID[runtime], 'INFO', `[v8-footprints] ${modeLine(true, 'after-response')}`]);
+      assert.match(stamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      const at = Date.parse(stamp);
+      assert.ok(at >= started && at <= answered, `${stamp}: between the function's start and its first response`);
+    } finally {
+      await fn.stop();
+      await s.close();
+    }
+  });
+}

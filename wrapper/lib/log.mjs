@@ -1,7 +1,10 @@
 /**
- * One-line diagnostics of the layer, prefixed `[v8-footprints]`, on stderr through console.error.
+ * One-line diagnostics of the layer, prefixed `[v8-footprints]`, through the console the runtime client set up
+ * (its line format and log levels), stamped without ICU's time-zone names (./utc-stamp.mjs).
  * The same message is written once per process, so a hook that fails on every invocation does not flood the logs.
  */
+import { withUtcStamp } from './utc-stamp.mjs';
+
 const seen = new Set();
 
 /** Writes `message` (one line) unless the same line was already written. */
@@ -10,7 +13,7 @@ export function logOnce(message) {
   if (seen.has(line)) return;
   seen.add(line);
   try {
-    console.error(line);
+    withUtcStamp(() => console.error(line));
   } catch {
     // Logging must never reach the function.
   }
@@ -49,8 +52,9 @@ export function log(level, message) {
     if (seen.has(line)) return;
     seen.add(line);
   }
+  const write = level === 'warn' ? console.warn : level === 'info' ? console.info : console.debug;
   try {
-    (level === 'warn' ? console.warn : level === 'info' ? console.info : console.debug)(line);
+    withUtcStamp(() => write.call(console, line));
   } catch {
     // Logging must never reach the function.
   }
@@ -60,7 +64,7 @@ export function log(level, message) {
 export function logMode(message) {
   if (threshold < LEVELS.warn) return;
   try {
-    console.info(`[v8-footprints] ${message}`);
+    withUtcStamp(() => console.info(`[v8-footprints] ${message}`));
   } catch {
     // Logging must never reach the function.
   }
