@@ -8,9 +8,10 @@
  * the heap limits Lambda's bootstrap gives a 128 MB function (tests/layer/bootstrap.sh) and both trust the
  * stand-in's certificate. The process's resident memory is read from /proc/<pid>/status (VmRSS: what the
  * issue's goal counts; RssAnon: its anonymous part, which the kernel cannot drop and reread the way it can the
- * `node` executable's pages) after 100 invocations, and at 1,000 and at N as the median of the readings 200 and
- * 100 invocations before and at that mark (no GC is forced, so single readings move with the collector's timing;
- * the growth after warm-up compares two such medians).
+ * `node` executable's pages) after 100 invocations, and at 1,000 and at N as the median of the readings every 50
+ * invocations over the 500 before that mark, the mark's included (a steady state is a level: no GC is forced, so
+ * a single reading moves by 2-5 MB with where each process's collections fall, and both processes' collections
+ * come every few hundred invocations; the growth after warm-up compares two such medians).
  *
  *   node bench/memory.mjs [N=3000] [--every K]   (after ./build.sh; also part of ./build.sh bench)
  * `--every K` also prints, per case, what the layer adds every K invocations (a long run: 10000 --every 1000).
@@ -35,8 +36,9 @@ const EVERY = everyAt >= 0 ? Number(args.splice(everyAt, 2)[1]) : 0;
 const N = Number(args[0] || 3000);
 const AT = [...new Set([100, 1000, N])].filter((i) => i <= N);
 /** The marks read as a median (warm-up done, and the end), and the readings whose median stands for a mark. */
-const STEADY_MARKS = [...new Set([1000, N])].filter((i) => i <= N && i >= 300);
-const steadyReadings = (mark) => [mark - 200, mark - 100, mark];
+const STEADY_MARKS = [...new Set([1000, N])].filter((i) => i <= N && i >= 600);
+/** Every 50 invocations over the 500 up to `mark`: 11 readings. */
+const steadyReadings = (mark) => Array.from({ length: 11 }, (_, k) => mark - 500 + 50 * k);
 const STEADY = STEADY_MARKS.flatMap(steadyReadings);
 const GOAL_MB = 8;
 const mb = (bytes) => (bytes / 1048576).toFixed(1);
@@ -122,7 +124,7 @@ try {
   for (const standin of Object.values(standins)) await standin.close();
 }
 
-console.log(`\nRSS (VmRSS, MB) after ${AT.join(' / ')} warm invocations (at ${STEADY_MARKS.join(' and ')}: the median of the readings 200 and 100 before and at it); goal: the layer adds at most ${GOAL_MB} MB at ${N} and grows no more than the direct function after 1,000 (1 MB slack)\n`);
+console.log(`\nRSS (VmRSS, MB) after ${AT.join(' / ')} warm invocations (at ${STEADY_MARKS.join(' and ')}: the median of the readings every 50 invocations over the 500 up to it); goal: the layer adds at most ${GOAL_MB} MB at ${N} and grows no more than the direct function after 1,000 (1 MB slack)\n`);
 const head = ['runtime', 'case', 'direct', 'with the layer', `added at ${N}`, 'of it anonymous', `growth 1,000 -> ${N} beyond direct's`, 'goal'];
 console.log(`| ${head.join(' | ')} |\n| ${head.map(() => '---').join(' | ')} |`);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
