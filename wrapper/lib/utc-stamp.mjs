@@ -1,14 +1,14 @@
 /**
  * The timestamp of the layer's own log lines, without ICU's time-zone names. Both runtime clients stamp each
- * console line with `new Date().toISOString()`, and V8 (Node 18 to 24) looks up the local zone's offset and
- * name before it formats that UTC text: its first call loads ICU's time-zone names, 0.8-1.0 MB of RSS for the
- * life of the process (docs/layer.md, "What it costs"). A function that logs pays that itself; one that never
+ * console line with `new Date().toISOString()`, and V8 on Node 20 to 24 looks up the local zone's offset and
+ * name before it formats that UTC text: its first call loads ICU's time-zone names, 0.7-1.0 MB of RSS for the
+ * life of the process (docs/layer.md, "What it costs"; Node 18's V8 formats it without them). A function that logs pays that itself; one that never
  * does would pay it for the layer's line at init alone. While the layer writes a line, `toISOString` gives the
  * same text from V8's UTC fields, which need no zone, and V8's own is back before the write returns. Owned
  * here: `utcIsoString` (that text) and `withUtcStamp` (the swap around one write).
  */
 const proto = Date.prototype;
-// V8's own, taken before the function's code loads (the wrapper imports this first).
+// V8's own, taken before the function's code loads (the wrapper imports the log before the handler).
 const nativeToISOString = proto.toISOString;
 const timeOf = proto.getTime;
 const utc = {
