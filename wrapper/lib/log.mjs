@@ -7,16 +7,24 @@ import { withUtcStamp } from './utc-stamp.mjs';
 
 const seen = new Set();
 
-/** Writes `message` (one line) unless the same line was already written. */
-export function logOnce(message) {
-  const line = `[v8-footprints] ${String(message).replace(/\s*\n\s*/g, ' ')}`;
-  if (seen.has(line)) return;
-  seen.add(line);
+/** The line written for `message`: prefixed, and on one line. */
+const lineOf = (message) => `[v8-footprints] ${String(message).replace(/\s*\n\s*/g, ' ')}`;
+
+/** Writes `line` through the runtime's console method `method`, stamped by ./utc-stamp.mjs; never throws. */
+function write(method, line) {
   try {
-    withUtcStamp(() => console.error(line));
+    withUtcStamp(() => console[method](line));
   } catch {
     // Logging must never reach the function.
   }
+}
+
+/** Writes `message` (one line) unless the same line was already written. */
+export function logOnce(message) {
+  const line = lineOf(message);
+  if (seen.has(line)) return;
+  seen.add(line);
+  write('error', line);
 }
 
 /** The first line of an error or thrown value, for a log line. */
@@ -47,25 +55,16 @@ export function log(level, message) {
     logOnce(message);
     return;
   }
-  const line = `[v8-footprints] ${String(message).replace(/\s*\n\s*/g, ' ')}`;
+  const line = lineOf(message);
   if (level === 'warn') {
     if (seen.has(line)) return;
     seen.add(line);
   }
-  const write = level === 'warn' ? console.warn : level === 'info' ? console.info : console.debug;
-  try {
-    withUtcStamp(() => write.call(console, line));
-  } catch {
-    // Logging must never reach the function.
-  }
+  write(level === 'warn' || level === 'info' ? level : 'debug', line);
 }
 
 /** The one line of each cold start that says which mode the agent runs in: written unless SL_LOG_LEVEL=error. */
 export function logMode(message) {
   if (threshold < LEVELS.warn) return;
-  try {
-    withUtcStamp(() => console.info(`[v8-footprints] ${message}`));
-  } catch {
-    // Logging must never reach the function.
-  }
+  write('info', lineOf(message));
 }
