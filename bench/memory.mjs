@@ -13,8 +13,11 @@
  * a single reading moves with where each process's collections fall, which come every few hundred invocations:
  * read every 100 invocations from 1,000 to 4,000, the layered Node 24 bundle read 104.8-106.4 MB but for 101.8
  * just after its memory-reducing collection; the growth after warm-up compares two such medians).
+ * `--pairs P` runs each case with P pairs of processes, one pair after another (with `--together`, the pairs'
+ * invocations at once), and gives the median over the pairs of layered minus direct beside each pair's figure.
  *
- *   node bench/memory.mjs [N=3000] [--every K]   (after ./build.sh; also part of ./build.sh bench)
+ *   node bench/memory.mjs [N=3000] [--every K] [--pairs P [--together]] [--env NAME=VALUE ...]
+ *   (after ./build.sh; also part of ./build.sh bench; `--env` sets a variable in both functions' environment)
  * `--every K` also prints, per case, what the layer adds every K invocations (a long run: 10000 --every 1000).
  * Goal (issue 9): at most 8 MB added at N, and no growth after warm-up (N vs 1,000).
  */
@@ -34,6 +37,18 @@ const { corpusDir } = await imp('bench/corpus.mjs');
 const args = process.argv.slice(2);
 const everyAt = args.indexOf('--every');
 const EVERY = everyAt >= 0 ? Number(args.splice(everyAt, 2)[1]) : 0;
+const pairsAt = args.indexOf('--pairs');
+const PAIRS = pairsAt >= 0 ? Number(args.splice(pairsAt, 2)[1]) : 1;
+/** `--env NAME=VALUE` (repeatable): set in both functions' environment, as a function's own settings are. */
+const bothEnv = {};
+for (let at = args.indexOf('--env'); at >= 0; at = args.indexOf('--env')) {
+  const [, name, value] = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(args.splice(at, 2)[1] ?? '') ?? [];
+  if (!name) throw new Error('--env: NAME=VALUE expected');
+  bothEnv[name] = value;
+}
+const togetherAt = args.indexOf('--together');
+const TOGETHER = togetherAt >= 0 && args.splice(togetherAt, 1).length === 1;
+if (!(Number.isInteger(PAIRS) && PAIRS >= 1)) throw new Error(`--pairs: a whole number of at least 1, not ${PAIRS}`);
 const N = Number(args[0] || 3000);
 const AT = [...new Set([100, 1000, N])].filter((i) => i <= N);
 /** The marks read as a median (warm-up done, and the end), and the readings whose median stands for a mark. */
@@ -54,7 +69,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 /** The stand-in's certificate, trusted by both functions (NODE_EXTRA_CA_CERTS, read at their start). */
 const TLS_DIR = path.join(root, 'tests/fixtures/tls');
 const TLS = { key: fs.readFileSync(path.join(TLS_DIR, 'loopback.key')), cert: fs.readFileSync(path.join(TLS_DIR, 'loopback.crt')) };
-const TRUST = { NODE_EXTRA_CA_CERTS: path.join(TLS_DIR, 'loopback.crt') };
+const TRUST = { NODE_EXTRA_CA_CERTS: path.join(TLS_DIR, 'loopback.crt'), ...bothEnv };
 
 const seed = { name: 'seed example', taskRoot: EXAMPLE, handler: HANDLER, env: { SL_PROJECT_ROOT: './src' }, event: (i) => httpApiEvent(i % 2 ? '/sealights' : '/default', { 'x-sl-test-name': `t${i}` }) };
 const cases = [
@@ -78,42 +93,64 @@ try {
     for (const h of cases) {
       const standin = standins[h.backend];
       const env = { ...TRUST, SL_TOKEN: standin.token, SL_BUILD_SESSION_ID: 'bsid-mem', SL_LAB_ID: 'lab-mem', ...h.env };
-      const fns = {
-        direct: await startFunction({ runtime, taskRoot: h.taskRoot, handler: h.handler, mode: 'direct', env: TRUST }),
-        layer: await startFunction({ runtime, taskRoot: h.taskRoot, handler: h.handler, mode: 'exec-wrapper', layerRoot: layerRoot(), env }),
+      const pairs = [];
+      const readings = [];
+      /** Starts pair p: the direct function and the layered one. */
+      const startPair = async (p) => {
+        pairs[p] = {
+          direct: await startFunction({ runtime, taskRoot: h.taskRoot, handler: h.handler, mode: 'direct', env: TRUST }),
+          layer: await startFunction({ runtime, taskRoot: h.taskRoot, handler: h.handler, mode: 'exec-wrapper', layerRoot: layerRoot(), env }),
+        };
+        readings[p] = { direct: {}, layer: {} };
       };
-      const readings = { direct: {}, layer: {} };
+      const stopPair = async (p) => {
+        for (const fn of Object.values(pairs[p] ?? {})) await fn.stop();
+        pairs[p] = null;
+      };
+      const invoke = async (p, variant, i) => {
+        const fn = pairs[p][variant];
+        const r = await fn.invoke(h.event(i));
+        if (r.kind !== 'response') throw new Error(`${runtime} ${h.name} ${variant} (pair ${p + 1}): ${r.kind} ${JSON.stringify(r.body)}\n${fn.output.slice(-2000)}`);
+        if (AT.includes(i) || STEADY.includes(i) || (EVERY && i % EVERY === 0)) {
+          await fn.idle();
+          readings[p][variant][i] = residentOf(fn.pid);
+        }
+      };
+      // Together: every pair started, then each invocation i of every process at once. Else each pair in
+      // turn, started when its turn comes, its two processes invoked in turns.
+      const groups = TOGETHER ? [Array.from({ length: PAIRS }, (_, p) => p)] : Array.from({ length: PAIRS }, (_, p) => [p]);
       try {
-        for (let i = 1; i <= N; i++) {
-          for (const [variant, fn] of Object.entries(fns)) {
-            const r = await fn.invoke(h.event(i));
-            if (r.kind !== 'response') throw new Error(`${runtime} ${h.name} ${variant}: ${r.kind} ${JSON.stringify(r.body)}\n${fn.output.slice(-2000)}`);
-            if (AT.includes(i) || STEADY.includes(i) || (EVERY && i % EVERY === 0)) {
-              await fn.idle();
-              readings[variant][i] = residentOf(fn.pid);
-            }
+        for (const group of groups) {
+          for (const p of group) await startPair(p);
+          for (let i = 1; i <= N; i++) {
+            if (TOGETHER) await Promise.all(group.flatMap((p) => ['direct', 'layer'].map((variant) => invoke(p, variant, i))));
+            else for (const variant of ['direct', 'layer']) await invoke(group[0], variant, i);
           }
+          for (const p of group) await stopPair(p);
         }
       } finally {
-        for (const fn of Object.values(fns)) await fn.stop();
+        for (let p = 0; p < pairs.length; p++) await stopPair(p);
       }
-      // At 1,000 and N: the median of the steady readings, for each measure.
-      const at = (variant, i, measure) =>
-        STEADY_MARKS.includes(i) ? median(steadyReadings(i).map((j) => readings[variant][j][measure])) : readings[variant][i][measure];
-      const added = at('layer', N, 'rss') - at('direct', N, 'rss');
-      const addedAnon = at('layer', N, 'anon') - at('direct', N, 'anon');
-      const growth = N > 1000 ? at('layer', N, 'rss') - at('layer', 1000, 'rss') - (at('direct', N, 'rss') - at('direct', 1000, 'rss')) : 0;
+      // At 1,000 and N: the median of the steady readings of one process, for each measure.
+      const at = (p, variant, i, measure) =>
+        STEADY_MARKS.includes(i) ? median(steadyReadings(i).map((j) => readings[p][variant][j][measure])) : readings[p][variant][i][measure];
+      const overPairs = (f) => median(readings.map((_, p) => f(p)));
+      const addedBy = (p) => at(p, 'layer', N, 'rss') - at(p, 'direct', N, 'rss');
+      const added = overPairs(addedBy);
+      const addedAnon = overPairs((p) => at(p, 'layer', N, 'anon') - at(p, 'direct', N, 'anon'));
+      const growth = N > 1000 ? overPairs((p) => at(p, 'layer', N, 'rss') - at(p, 'layer', 1000, 'rss') - (at(p, 'direct', N, 'rss') - at(p, 'direct', 1000, 'rss'))) : 0;
       if (EVERY) {
-        const marks = Object.keys(readings.layer).map(Number).filter((i) => i % EVERY === 0);
-        series.push([`${runtime}, ${h.name}, ${h.backend}`, ...marks.map((i) => mb(readings.layer[i].rss - readings.direct[i].rss))]);
+        const marks = Object.keys(readings[0].layer).map(Number).filter((i) => i % EVERY === 0);
+        series.push([`${runtime}, ${h.name}, ${h.backend}`, ...marks.map((i) => mb(overPairs((p) => readings[p].layer[i].rss - readings[p].direct[i].rss)))]);
         seriesHead = marks;
       }
       rows.push([
         runtime === 'ric3' ? `aws-lambda-ric 3.3.0, Node ${process.versions.node}` : 'aws-lambda-ric 4.0.2, Node 24',
         `${h.name}, backend over ${h.backend === 'https' ? 'HTTPS' : 'plain HTTP'}`,
-        AT.map((i) => mb(at('direct', i, 'rss'))).join(' / '),
-        AT.map((i) => mb(at('layer', i, 'rss'))).join(' / '),
+        AT.map((i) => mb(overPairs((p) => at(p, 'direct', i, 'rss')))).join(' / '),
+        AT.map((i) => mb(overPairs((p) => at(p, 'layer', i, 'rss')))).join(' / '),
         `${mb(added)} MB`,
+        ...(PAIRS > 1 ? [readings.map((_, p) => mb(addedBy(p))).join(' / ')] : []),
         `${mb(addedAnon)} MB`,
         `${mb(growth)} MB`,
         added <= GOAL_MB * 1048576 && growth <= 1048576 ? 'met' : 'not met',
@@ -125,12 +162,12 @@ try {
   for (const standin of Object.values(standins)) await standin.close();
 }
 
-console.log(`\nRSS (VmRSS, MB) after ${AT.join(' / ')} warm invocations (at ${STEADY_MARKS.join(' and ')}: the median of the readings every 50 invocations over the 500 up to it); goal: the layer adds at most ${GOAL_MB} MB at ${N} and grows no more than the direct function after 1,000 (1 MB slack)\n`);
-const head = ['runtime', 'case', 'direct', 'with the layer', `added at ${N}`, 'of it anonymous', `growth 1,000 -> ${N} beyond direct's`, 'goal'];
+console.log(`\nRSS (VmRSS, MB) after ${AT.join(' / ')} warm invocations (at ${STEADY_MARKS.join(' and ')}: the median of the readings every 50 invocations over the 500 up to it)${PAIRS > 1 ? `, medians over ${PAIRS} pairs of processes${TOGETHER ? ' run at once' : ''}` : ''}${Object.keys(bothEnv).length ? `, both functions with ${Object.entries(bothEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}; goal: the layer adds at most ${GOAL_MB} MB at ${N} and grows no more than the direct function after 1,000 (1 MB slack)\n`);
+const head = ['runtime', 'case', 'direct', 'with the layer', `added at ${N}`, ...(PAIRS > 1 ? ['each pair'] : []), 'of it anonymous', `growth 1,000 -> ${N} beyond direct's`, 'goal'];
 console.log(`| ${head.join(' | ')} |\n| ${head.map(() => '---').join(' | ')} |`);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 if (EVERY) {
-  console.log(`\nAdded by the layer (MB of VmRSS, single readings) every ${EVERY} invocations\n`);
+  console.log(`\nAdded by the layer (MB of VmRSS, single readings, median over the pairs) every ${EVERY} invocations\n`);
   console.log(`| case | ${seriesHead.join(' | ')} |\n| --- | ${seriesHead.map(() => '---').join(' | ')} |`);
   for (const row of series) console.log(`| ${row.join(' | ')} |`);
 }
