@@ -122,7 +122,8 @@ build_pkg() {
   {
     echo "'use strict';"
     cat npm/node-sources.js npm/api.js
-    echo "module.exports = createApi(require('./$CRATE.cjs'), readSourceFromDisk, readSourceFromDisk, () => process.cwd());"
+    echo "const wasm = require('./$CRATE.cjs');"
+    echo "module.exports = createApi(wasm, diskReader(wasm), diskReader(wasm), () => process.cwd());"
   } > pkg/index.cjs
   cat > pkg/index.mjs <<MJS
 // ESM entry: the CommonJS build re-exported, so that require and import share one instance.

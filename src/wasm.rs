@@ -498,12 +498,47 @@ fn unpack(
     Ok(coverage)
 }
 
+thread_local! {
+    /// A file's bytes that a reader wrote into this module's memory (`stageSourceBytes`).
+    static STAGED_SOURCE: std::cell::RefCell<Option<Vec<u8>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Room for `len` bytes of a source or a map, which a `sources` function fills in place and answers
+/// with the number `len`: Node's default reader reads files here, so that no `Buffer` of a file's
+/// size passes through malloc (glibc keeps such buffers in its heap once a large read has raised its
+/// mmap threshold). Returns where the bytes start in the module's memory; replaces bytes staged
+/// before and never taken.
+#[wasm_bindgen(js_name = stageSourceBytes)]
+pub fn stage_source_bytes(len: usize) -> *mut u8 {
+    let mut bytes = vec![0u8; len];
+    let start = bytes.as_mut_ptr();
+    STAGED_SOURCE.with(|staged| *staged.borrow_mut() = Some(bytes));
+    start
+}
+
+/// This module's memory, for a reader to fill what `stageSourceBytes` set aside.
+#[wasm_bindgen(js_name = moduleMemory)]
+pub fn module_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// The staged bytes when a reader answered with their length (any other number finds none).
+fn staged_source(len: f64) -> Option<SourceText> {
+    let bytes = STAGED_SOURCE.with(|staged| staged.borrow_mut().take())?;
+    (bytes.len() as f64 == len).then_some(SourceText::Bytes(bytes))
+}
+
 /// Asks the caller's `sources` (a function, a `Map` or a plain object) for a script's source,
-/// or its `sourceMaps` for a map's JSON (an object is turned into JSON text).
+/// or its `sourceMaps` for a map's JSON (an object is turned into JSON text). A function may
+/// answer with the length of the bytes it wrote where `stageSourceBytes` said.
 fn source_for(sources: &JsValue, url: &str) -> Option<SourceText> {
     let key = JsValue::from_str(url);
     let value = if let Some(function) = sources.dyn_ref::<Function>() {
-        function.call1(&JsValue::NULL, &key).ok()?
+        let value = function.call1(&JsValue::NULL, &key).ok()?;
+        if let Some(len) = value.as_f64() {
+            return staged_source(len);
+        }
+        value
     } else if let Some(map) = sources.dyn_ref::<Map>() {
         map.get(&key)
     } else if sources.is_object() {
