@@ -6,11 +6,11 @@
 //   node --test tests/node/disk-reader.test.mjs      (needs pkg/ from ./build.sh)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import inspector from 'node:inspector';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { startCoverage } from '../../wrapper/lib/agent/coverage-session.mjs';
 import { importPackage } from './package-suite.mjs';
 
 let fp;
@@ -29,22 +29,11 @@ before(async () => {
   const file = path.join(app, 'big.js');
   text = `${FUNCTION}/*${'x'.repeat(PADDING)}*/\n`;
   fs.writeFileSync(file, text);
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method, params) => {
-    let answer;
-    session.post(method, params, (error, result) => {
-      if (error) throw error;
-      answer = result;
-    });
-    return answer;
-  };
-  post('Profiler.enable');
-  post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+  // The layer's own in-process session (its optimizing-compiler flags left alone).
+  const session = startCoverage({ exact: false });
   createRequire(import.meta.url)(file).big(1);
-  const { result } = post('Profiler.takePreciseCoverage');
-  post('Profiler.stopPreciseCoverage');
-  session.disconnect();
+  const result = session.take();
+  session.stop();
   coverage = { result: result.filter((script) => script.url.endsWith('/big.js')) };
   assert.equal(coverage.result.length, 1, 'V8 reports big.js');
   url = coverage.result[0].url;
