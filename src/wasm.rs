@@ -503,11 +503,10 @@ thread_local! {
     static STAGED_SOURCE: std::cell::RefCell<Option<Vec<u8>>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Room for `len` bytes of a source or a map, which a `sources` function fills in place and answers
-/// with the number `len`: Node's default reader reads files here, so that no `Buffer` of a file's
-/// size passes through malloc (glibc keeps such buffers in its heap once a large read has raised its
-/// mmap threshold). Returns where the bytes start in the module's memory; replaces bytes staged
-/// before and never taken.
+/// Room for `len` bytes of a source or a map, which a `sources` function fills in place during its
+/// call and answers with the number `len`: Node's default reader reads files here, so that no
+/// `Buffer` of a file's size passes through malloc (glibc keeps such buffers in its heap once a large
+/// read has raised its mmap threshold). Returns where the bytes start in the module's memory.
 #[wasm_bindgen(js_name = stageSourceBytes)]
 pub fn stage_source_bytes(len: usize) -> *mut u8 {
     let mut bytes = vec![0u8; len];
@@ -530,10 +529,12 @@ fn staged_source(len: f64) -> Option<SourceText> {
 
 /// Asks the caller's `sources` (a function, a `Map` or a plain object) for a script's source,
 /// or its `sourceMaps` for a map's JSON (an object is turned into JSON text). A function may
-/// answer with the length of the bytes it wrote where `stageSourceBytes` said.
+/// answer with the length of the bytes it staged and wrote during the call (`stageSourceBytes`).
 fn source_for(sources: &JsValue, url: &str) -> Option<SourceText> {
     let key = JsValue::from_str(url);
     let value = if let Some(function) = sources.dyn_ref::<Function>() {
+        // Only bytes staged by this call count: drop any a reader left behind.
+        STAGED_SOURCE.with(|staged| staged.borrow_mut().take());
         let value = function.call1(&JsValue::NULL, &key).ok()?;
         if let Some(len) = value.as_f64() {
             return staged_source(len);

@@ -11,9 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startCoverage } from '../../wrapper/lib/agent/coverage-session.mjs';
+import { PKG } from './fixtures.mjs';
 import { importPackage } from './package-suite.mjs';
 
 let fp;
+/** The package's wasm-bindgen glue: the instance its entry uses (one module, required once). */
+let glue;
 let app; // a temporary project: <app>/big.js (6 MB: a function, then a comment)
 let coverage; // one take after big() ran, of big.js only
 let url;
@@ -25,6 +28,7 @@ const PADDING = 6 * 1024 * 1024;
 
 before(async () => {
   fp = await importPackage();
+  glue = createRequire(import.meta.url)(path.join(PKG, 'v8_footprints.cjs'));
   app = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'v8-footprints-reader-')));
   const file = path.join(app, 'big.js');
   text = `${FUNCTION}/*${'x'.repeat(PADDING)}*/\n`;
@@ -66,4 +70,30 @@ test('a missing file gives no source, as an empty answer does', () => {
   } finally {
     fs.renameSync(path.join(app, 'moved.js'), path.join(app, 'big.js'));
   }
+});
+
+/** A `sources` function that stages `bytes`, writes them, and answers `answer(length)`. */
+function staging(bytes, answer = (length) => length) {
+  return () => {
+    const start = glue.stageSourceBytes(bytes.length);
+    new Uint8Array(glue.moduleMemory().buffer, start, bytes.length).set(bytes);
+    return answer(bytes.length);
+  };
+}
+
+test('staged bytes answered with their length are the source; any other answer gives none', () => {
+  const bytes = Buffer.from(text, 'utf8');
+  const withText = fp.convert(coverage, new Map([[url, text]]), { projectRoot: app });
+  assert.deepEqual(fp.convert(coverage, staging(bytes), { projectRoot: app }), withText);
+  const none = fp.convert(coverage, () => undefined, { projectRoot: app });
+  assert.deepEqual(fp.convert(coverage, staging(bytes, (length) => length + 1), { projectRoot: app }), none);
+  assert.deepEqual(fp.convert(coverage, staging(bytes, () => undefined), { projectRoot: app }), none);
+});
+
+test('bytes staged before the call, and never taken, are not a later answer\'s source', () => {
+  const bytes = Buffer.from(text, 'utf8');
+  const start = glue.stageSourceBytes(bytes.length);
+  new Uint8Array(glue.moduleMemory().buffer, start, bytes.length).set(bytes);
+  const none = fp.convert(coverage, () => undefined, { projectRoot: app });
+  assert.deepEqual(fp.convert(coverage, () => bytes.length, { projectRoot: app }), none);
 });
