@@ -35,20 +35,30 @@ const { EXAMPLE, HANDLER, httpApiEvent } = await imp('examples/measure.mjs');
 const { corpusDir } = await imp('bench/corpus.mjs');
 
 const args = process.argv.slice(2);
-const everyAt = args.indexOf('--every');
-const EVERY = everyAt >= 0 ? Number(args.splice(everyAt, 2)[1]) : 0;
-const pairsAt = args.indexOf('--pairs');
-const PAIRS = pairsAt >= 0 ? Number(args.splice(pairsAt, 2)[1]) : 1;
+/** Takes `--name value` out of the arguments: its value, or undefined when it is not there. */
+function takeValue(name) {
+  const at = args.indexOf(name);
+  if (at < 0) return undefined;
+  if (at + 1 >= args.length) throw new Error(`${name}: a value expected`);
+  return args.splice(at, 2)[1];
+}
+/** Takes the switch `--name` out of the arguments: whether it was there. */
+function takeSwitch(name) {
+  const at = args.indexOf(name);
+  if (at >= 0) args.splice(at, 1);
+  return at >= 0;
+}
+const EVERY = Number(takeValue('--every') ?? 0);
+const PAIRS = Number(takeValue('--pairs') ?? 1);
+if (!(Number.isInteger(PAIRS) && PAIRS >= 1)) throw new Error(`--pairs: a whole number of at least 1, not ${PAIRS}`);
+const TOGETHER = takeSwitch('--together');
 /** `--env NAME=VALUE` (repeatable): set in both functions' environment, as a function's own settings are. */
 const bothEnv = {};
-for (let at = args.indexOf('--env'); at >= 0; at = args.indexOf('--env')) {
-  const [, name, value] = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(args.splice(at, 2)[1] ?? '') ?? [];
-  if (!name) throw new Error('--env: NAME=VALUE expected');
+for (let pair = takeValue('--env'); pair !== undefined; pair = takeValue('--env')) {
+  const [, name, value] = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair) ?? [];
+  if (!name) throw new Error(`--env: NAME=VALUE expected, not ${JSON.stringify(pair)}`);
   bothEnv[name] = value;
 }
-const togetherAt = args.indexOf('--together');
-const TOGETHER = togetherAt >= 0 && args.splice(togetherAt, 1).length === 1;
-if (!(Number.isInteger(PAIRS) && PAIRS >= 1)) throw new Error(`--pairs: a whole number of at least 1, not ${PAIRS}`);
 const N = Number(args[0] || 3000);
 const AT = [...new Set([100, 1000, N])].filter((i) => i <= N);
 /** The marks read as a median (warm-up done, and the end), and the readings whose median stands for a mark. */
@@ -65,11 +75,13 @@ function residentOf(pid) {
   const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)[1]) * 1024;
   return { rss: kb('VmRSS'), anon: kb('RssAnon') };
 }
+/** The middle value (of an even number of values, the higher of the two middle ones). */
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 /** The stand-in's certificate, trusted by both functions (NODE_EXTRA_CA_CERTS, read at their start). */
 const TLS_DIR = path.join(root, 'tests/fixtures/tls');
 const TLS = { key: fs.readFileSync(path.join(TLS_DIR, 'loopback.key')), cert: fs.readFileSync(path.join(TLS_DIR, 'loopback.crt')) };
-const TRUST = { NODE_EXTRA_CA_CERTS: path.join(TLS_DIR, 'loopback.crt'), ...bothEnv };
+/** What both functions' environments have: trust in that certificate, and the `--env` settings. */
+const BOTH_ENV = { NODE_EXTRA_CA_CERTS: path.join(TLS_DIR, 'loopback.crt'), ...bothEnv };
 
 const seed = { name: 'seed example', taskRoot: EXAMPLE, handler: HANDLER, env: { SL_PROJECT_ROOT: './src' }, event: (i) => httpApiEvent(i % 2 ? '/sealights' : '/default', { 'x-sl-test-name': `t${i}` }) };
 const cases = [
@@ -92,13 +104,13 @@ try {
   for (const runtime of ['ric3', 'ric4']) {
     for (const h of cases) {
       const standin = standins[h.backend];
-      const env = { ...TRUST, SL_TOKEN: standin.token, SL_BUILD_SESSION_ID: 'bsid-mem', SL_LAB_ID: 'lab-mem', ...h.env };
+      const env = { ...BOTH_ENV, SL_TOKEN: standin.token, SL_BUILD_SESSION_ID: 'bsid-mem', SL_LAB_ID: 'lab-mem', ...h.env };
       const pairs = [];
       const readings = [];
       /** Starts pair p: the direct function and the layered one. */
       const startPair = async (p) => {
         pairs[p] = {
-          direct: await startFunction({ runtime, taskRoot: h.taskRoot, handler: h.handler, mode: 'direct', env: TRUST }),
+          direct: await startFunction({ runtime, taskRoot: h.taskRoot, handler: h.handler, mode: 'direct', env: BOTH_ENV }),
           layer: await startFunction({ runtime, taskRoot: h.taskRoot, handler: h.handler, mode: 'exec-wrapper', layerRoot: layerRoot(), env }),
         };
         readings[p] = { direct: {}, layer: {} };
