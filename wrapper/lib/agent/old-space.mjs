@@ -21,7 +21,7 @@
  * allocation-heavy invocations had left 13 MB of garbage; Node 20's collects that in 7). A function that
  * needs a larger young generation grows it again (the 2 MB bundle's handler: 8 MB, as alone).
  * V8 11 (Node 18, 20) has no such collection; there the agent holds the young generation at its size
- * (lib/memory-flags.mjs).
+ * (lib/memory-flags.mjs), and its full collection compacts the old space (`nativesCollection`).
  */
 import { createRequire } from 'node:module';
 import { V8_MAJOR, startedWith } from '../memory-flags.mjs';
@@ -50,9 +50,18 @@ export function collectionKind(v8Major = V8_MAJOR) {
   return v8Major >= MEMORY_REDUCING_FROM ? 'memory-reducing' : 'full';
 }
 
-/** V8's `%CollectGarbage`, compiled with natives syntax on for that moment only: no `gc` global, no context. */
+/**
+ * V8's `%CollectGarbage`, compiled with natives syntax on for that moment only (no `gc` global, no context),
+ * and run with `--compact-on-every-full-gc` on for that collection only. A plain full collection sweeps the
+ * old space's pages where they are, so the pages the agent's garbage had filled stay half empty and resident;
+ * compacting moves what is live together and gives the emptied pages back (V8 12's memory-reducing
+ * collection compacts as it is). Through aws-lambda-ric 3.3.0 on Node 20, the seed's example over HTTPS at
+ * 1,500 invocations: old space 6.5-6.7 -> 6.0 MB, the process 59.9-60.1 -> 58.2-58.9 MB; each collection
+ * 4-5 -> 9-11 ms, after the response, every 350-430 invocations.
+ */
 function nativesCollection() {
-  return withFlagOn('allow-natives-syntax', () => /** @type {() => void} */ (new Function('%CollectGarbage(null);')));
+  const collect = withFlagOn('allow-natives-syntax', () => /** @type {() => void} */ (new Function('%CollectGarbage(null);')));
+  return collect && (() => void withFlagOn('compact-on-every-full-gc', collect));
 }
 
 /**
