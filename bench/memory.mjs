@@ -17,8 +17,14 @@
  * invocations at once), and gives the median over the pairs of layered minus direct beside each pair's figure.
  *
  *   node bench/memory.mjs [N=3000] [--every K] [--pairs P [--together]] [--env NAME=VALUE ...]
+ *                         [--cpu PERCENT] [--only TEXT]
  *   (after ./build.sh; also part of ./build.sh bench; `--env` sets a variable in both functions' environment)
  * `--every K` also prints, per case, what the layer adds every K invocations (a long run: 10000 --every 1000).
+ * `--cpu PERCENT` runs each function process in a cgroup of its own with that share of one CPU, as Lambda
+ * gives a function a share by its memory size (one vCPU at 1,769 MB: a 128 MB function about 7%); it needs
+ * a writable cgroup cpu controller (v1's, or v2's with cpu enabled for the root's children), as root. Each
+ * process is limited from its first response on (its init is not).
+ * `--only TEXT` runs only the cases whose "runtime case backend" contains TEXT (`ric4 2 MB bundle`).
  * Goal (issue 9): at most 8 MB added at N, and no growth after warm-up (N vs 1,000).
  */
 import fs from 'node:fs';
@@ -59,6 +65,9 @@ for (let pair = takeValue('--env'); pair !== undefined; pair = takeValue('--env'
   if (!name) throw new Error(`--env: NAME=VALUE expected, not ${JSON.stringify(pair)}`);
   bothEnv[name] = value;
 }
+const CPU = takeValue('--cpu');
+if (CPU !== undefined && !(Number(CPU) > 0 && Number(CPU) <= 100)) throw new Error(`--cpu: a share of one CPU in percent (0-100], not ${CPU}`);
+const ONLY = takeValue('--only');
 const N = Number(args[0] || 3000);
 const AT = [...new Set([100, 1000, N])].filter((i) => i <= N);
 /** The marks read as a median (warm-up done, and the end), and the readings whose median stands for a mark. */
@@ -94,6 +103,31 @@ if (fs.existsSync(path.join(corpusDir, 'bundle/index.js'))) {
   console.log('(the bundle is left out: run ./build.sh bench once to build the corpus)');
 }
 
+/**
+ * Puts process `pid` in a cgroup of its own limited to `percent` of one CPU; returns a function that removes
+ * the cgroup once the process has exited. cgroup v2 (`cpu.max`) where the unified hierarchy has the cpu
+ * controller for its children, else v1's cpu hierarchy (`cpu.cfs_quota_us`).
+ */
+function limitCpu(pid, percent) {
+  const period = 100000;
+  const quota = Math.round((period * percent) / 100);
+  const unified = '/sys/fs/cgroup';
+  const v2 = fs.existsSync(path.join(unified, 'cgroup.subtree_control')) && /\bcpu\b/.test(fs.readFileSync(path.join(unified, 'cgroup.subtree_control'), 'utf8'));
+  const dir = path.join(v2 ? unified : path.join(unified, 'cpu'), `v8-footprints-bench-${pid}`);
+  try {
+    fs.mkdirSync(dir);
+    if (v2) fs.writeFileSync(path.join(dir, 'cpu.max'), `${quota} ${period}`);
+    else {
+      fs.writeFileSync(path.join(dir, 'cpu.cfs_period_us'), String(period));
+      fs.writeFileSync(path.join(dir, 'cpu.cfs_quota_us'), String(quota));
+    }
+    fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid));
+  } catch (error) {
+    throw new Error(`--cpu: cannot limit process ${pid} in ${dir} (${error.code ?? error.message}): a writable cgroup cpu controller and root are needed`);
+  }
+  return () => fs.rmdirSync(dir);
+}
+
 const labs = { 'lab-mem': { executionId: 'exec-mem', testStage: 'Memory', buildSessionId: 'bsid-mem' } };
 const standins = { http: await startStandin({ labs }), https: await startStandin({ labs, tls: TLS }) };
 const rows = [];
@@ -103,6 +137,7 @@ let seriesHead = [];
 try {
   for (const runtime of ['ric3', 'ric4']) {
     for (const h of cases) {
+      if (ONLY !== undefined && !`${runtime} ${h.name} ${h.backend}`.includes(ONLY)) continue;
       const standin = standins[h.backend];
       const env = { ...BOTH_ENV, SL_TOKEN: standin.token, SL_BUILD_SESSION_ID: 'bsid-mem', SL_LAB_ID: 'lab-mem', ...h.env };
       const pairs = [];
@@ -116,13 +151,19 @@ try {
         readings[p] = { direct: {}, layer: {} };
       };
       const stopPair = async (p) => {
-        for (const fn of Object.values(pairs[p] ?? {})) await fn.stop();
+        for (const fn of Object.values(pairs[p] ?? {})) {
+          await fn.stop();
+          fn.unlimit?.();
+        }
         pairs[p] = null;
       };
       const invoke = async (p, variant, i) => {
         const fn = pairs[p][variant];
         const r = await fn.invoke(h.event(i));
         if (r.kind !== 'response') throw new Error(`${runtime} ${h.name} ${variant} (pair ${p + 1}): ${r.kind} ${JSON.stringify(r.body)}\n${fn.output.slice(-2000)}`);
+        // Limited from its first response on: the process starts at its first invocation, and Lambda's init
+        // phase is not held to the function's share.
+        if (CPU !== undefined && !fn.unlimit) fn.unlimit = limitCpu(fn.pid, Number(CPU));
         if (AT.includes(i) || STEADY.includes(i) || (EVERY && i % EVERY === 0)) {
           await fn.idle();
           readings[p][variant][i] = residentOf(fn.pid);
@@ -174,7 +215,7 @@ try {
   for (const standin of Object.values(standins)) await standin.close();
 }
 
-console.log(`\nRSS (VmRSS, MB) after ${AT.join(' / ')} warm invocations (at ${STEADY_MARKS.join(' and ')}: the median of the readings every 50 invocations over the 500 up to it)${PAIRS > 1 ? `, medians over ${PAIRS} pairs of processes${TOGETHER ? ' run at once' : ''}` : ''}${Object.keys(bothEnv).length ? `, both functions with ${Object.entries(bothEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}; goal: the layer adds at most ${GOAL_MB} MB at ${N} and grows no more than the direct function after 1,000 (1 MB slack)\n`);
+console.log(`\nRSS (VmRSS, MB) after ${AT.join(' / ')} warm invocations (at ${STEADY_MARKS.join(' and ')}: the median of the readings every 50 invocations over the 500 up to it)${PAIRS > 1 ? `, medians over ${PAIRS} pairs of processes${TOGETHER ? ' run at once' : ''}` : ''}${CPU !== undefined ? `, each process limited to ${CPU}% of one CPU` : ''}${Object.keys(bothEnv).length ? `, both functions with ${Object.entries(bothEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}; goal: the layer adds at most ${GOAL_MB} MB at ${N} and grows no more than the direct function after 1,000 (1 MB slack)\n`);
 const head = ['runtime', 'case', 'direct', 'with the layer', `added at ${N}`, ...(PAIRS > 1 ? ['each pair'] : []), 'of it anonymous', `growth 1,000 -> ${N} beyond direct's`, 'goal'];
 console.log(`| ${head.join(' | ')} |\n| ${head.map(() => '---').join(' | ')} |`);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
