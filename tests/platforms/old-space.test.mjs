@@ -4,8 +4,9 @@
 // old space whose pages lost every other object (on 18 and 20 with V8's compaction flag on for that
 // collection: there a plain full collection left 10.5-11 of the 10-11 MB freed as room in four of five runs
 // on Node 20, the agent's at most 0.8) and leaves neither natives syntax nor a gc function behind; the
-// memory-reducing one also shrinks a young generation that allocations grew. A V8 that renamed the intrinsic or dropped the flavor would fail here (the agent then
-// runs without the bound: fullCollection() returns null, or a collection that gives nothing back).
+// memory-reducing one also shrinks a young generation that allocations grew. A V8 that renamed the intrinsic
+// or dropped the flavor would fail here (the agent then runs without the bound: fullCollection() returns
+// null, or a collection that gives nothing back).
 //
 //   node --test tests/platforms/old-space.test.mjs
 import assert from 'node:assert/strict';
