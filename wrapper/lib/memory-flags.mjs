@@ -7,7 +7,8 @@
  *   which allocates the isolate's coverage as objects, grew it to 32 MB under V8's desktop limits. Held from
  *   the wrapper's first line to the function's module load, and during each take, conversion and send; the
  *   function's own module and invocations size it as they would without the layer (holding it for them
- *   made an allocation-heavy handler 1.6x slower), with the growth factor the process was started with.
+ *   made an allocation-heavy handler 1.6x slower), with the growth factor the process was started with, but
+ *   for the first invocation on Node 18 and 20, held while the init take waits for the converter (agent.mjs).
  * - `boundWasmCompilation()`, before the converter compiles: its WebAssembly stays in the baseline compiler
  *   (Liftoff), whose optimizing tier kept 10-15 MB (the three flags together: Node 24 ignores
  *   `--liftoff-only` alone at run time), and the calls into it stay on V8's generic JS-to-WebAssembly wrapper
