@@ -29,7 +29,7 @@ import { startCoverage } from './lib/agent/coverage-session.mjs';
 import { registerExtension } from './lib/agent/extension.mjs';
 import { lazyConverter } from './lib/agent/lazy-converter.mjs';
 import { onlineCpus } from './lib/agent/machine.mjs';
-import { MEMORY_REDUCING_FROM, collectionKind, createOldSpaceBound } from './lib/agent/old-space.mjs';
+import { collectionKind, createOldSpaceBound } from './lib/agent/old-space.mjs';
 import { readSettings } from './lib/agent/settings.mjs';
 import { testNameOf } from './lib/agent/test-name.mjs';
 import { describe, log, logMode, setLogLevel } from './lib/log.mjs';
@@ -331,14 +331,14 @@ export function beforeInvoke(event, context) {
   if (!agent.initDone) {
     agent.initDone = true;
     const a = agent;
-    if (V8_MAJOR < MEMORY_REDUCING_FROM) {
-      // The init take's objects live until the converter takes them, after the response: surviving the
-      // handler's young collections they grew the young generation for good in half the cold starts (2 -> 4
-      // MB; V8 11 has no collection that gives it back). Held for this first invocation, then released.
-      holdYoungGeneration();
+    // The init take's objects live until the converter takes them, after the response: surviving the
+    // handler's young collections they grew the young generation for good in half the cold starts (2 -> 4
+    // MB). Where no collection of the agent's gives it back (V8 11), it stays held through this invocation.
+    holdYoungGeneration();
+    try {
       a.initTake = { scripts: a.coverage.take(), end: seconds() };
-    } else {
-      a.initTake = withYoungGenerationHeld(() => ({ scripts: a.coverage.take(), end: seconds() }));
+    } finally {
+      if (collectionKind() === 'memory-reducing') releaseYoungGeneration();
     }
   } else if (agent.execution.status === 'closed') {
     // Closed: nothing is collected, unless this invocation's check may find an execution open:
