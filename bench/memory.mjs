@@ -16,14 +16,18 @@
  * `--pairs P` runs each case with P pairs of processes, one pair after another (with `--together`, the pairs'
  * invocations at once), and gives the median over the pairs of layered minus direct beside each pair's figure.
  *
- *   node bench/memory.mjs [N=3000] [--every K] [--pairs P [--together]] [--env NAME=VALUE ...]
- *                         [--cpu PERCENT] [--only TEXT]
+ *   node bench/memory.mjs [N=3000] [--every K] [--pairs P [--together | --own-pace [--pause MS]]]
+ *                         [--env NAME=VALUE ...] [--cpu PERCENT] [--only TEXT]
  *   (after ./build.sh; also part of ./build.sh bench; `--env` sets a variable in both functions' environment)
  * `--every K` also prints, per case, what the layer adds every K invocations (a long run: 10000 --every 1000).
  * `--cpu PERCENT` runs each function process in a cgroup of its own with that share of one CPU, as Lambda
  * gives a function a share by its memory size (one vCPU at 1,769 MB: a 128 MB function about 7%); it needs
  * a writable cgroup cpu controller (v1's, or v2's with cpu enabled for the root's children), as root. Each
  * process is limited from its first response on (its init is not).
+ * `--own-pace` runs every process at once, each invoked as its own tests would: its next event as soon as it
+ * answered the last (the direct function is not held back by the layered one, which it is in turns or with
+ * `--together`); `--pause MS` leaves each that long idle after each response, as a suite whose tests do work of
+ * their own between requests (V8 11 shrinks an idle process's young generation: read with 100).
  * `--only TEXT` runs only the cases whose "runtime case backend" contains TEXT (`ric4 2 MB bundle`).
  * Goal (issue 9): at most 8 MB added at N, and no growth after warm-up (N vs 1,000).
  */
@@ -58,6 +62,11 @@ const EVERY = Number(takeValue('--every') ?? 0);
 const PAIRS = Number(takeValue('--pairs') ?? 1);
 if (!(Number.isInteger(PAIRS) && PAIRS >= 1)) throw new Error(`--pairs: a whole number of at least 1, not ${PAIRS}`);
 const TOGETHER = takeSwitch('--together');
+const OWN_PACE = takeSwitch('--own-pace');
+const PAUSE_MS = Number(takeValue('--pause') ?? 0);
+if (!(Number.isInteger(PAUSE_MS) && PAUSE_MS >= 0)) throw new Error(`--pause: whole milliseconds, not ${PAUSE_MS}`);
+if (PAUSE_MS && !OWN_PACE) throw new Error('--pause: with --own-pace only');
+if (TOGETHER && OWN_PACE) throw new Error('--together or --own-pace, not both');
 /** `--env NAME=VALUE` (repeatable): set in both functions' environment, as a function's own settings are. */
 const bothEnv = {};
 for (let pair = takeValue('--env'); pair !== undefined; pair = takeValue('--env')) {
@@ -171,11 +180,18 @@ try {
       };
       // Together: every pair started, then each invocation i of every process at once. Else each pair in
       // turn, started when its turn comes, its two processes invoked in turns.
-      const groups = TOGETHER ? [Array.from({ length: PAIRS }, (_, p) => p)] : Array.from({ length: PAIRS }, (_, p) => [p]);
+      const groups = TOGETHER || OWN_PACE ? [Array.from({ length: PAIRS }, (_, p) => p)] : Array.from({ length: PAIRS }, (_, p) => [p]);
       try {
         for (const group of groups) {
           for (const p of group) await startPair(p);
-          for (let i = 1; i <= N; i++) {
+          if (OWN_PACE) {
+            await Promise.all(group.flatMap((p) => ['direct', 'layer'].map(async (variant) => {
+              for (let i = 1; i <= N; i++) {
+                await invoke(p, variant, i);
+                if (PAUSE_MS) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+              }
+            })));
+          } else for (let i = 1; i <= N; i++) {
             if (TOGETHER) await Promise.all(group.flatMap((p) => ['direct', 'layer'].map((variant) => invoke(p, variant, i))));
             else for (const variant of ['direct', 'layer']) await invoke(group[0], variant, i);
           }
@@ -215,7 +231,7 @@ try {
   for (const standin of Object.values(standins)) await standin.close();
 }
 
-console.log(`\nRSS (VmRSS, MB) after ${AT.join(' / ')} warm invocations (at ${STEADY_MARKS.join(' and ')}: the median of the readings every 50 invocations over the 500 up to it)${PAIRS > 1 ? `, medians over ${PAIRS} pairs of processes${TOGETHER ? ' run at once' : ''}` : ''}${CPU !== undefined ? `, each process limited to ${CPU}% of one CPU` : ''}${Object.keys(bothEnv).length ? `, both functions with ${Object.entries(bothEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}; goal: the layer adds at most ${GOAL_MB} MB at ${N} and grows no more than the direct function after 1,000 (1 MB slack)\n`);
+console.log(`\nRSS (VmRSS, MB) after ${AT.join(' / ')} warm invocations (at ${STEADY_MARKS.join(' and ')}: the median of the readings every 50 invocations over the 500 up to it)${PAIRS > 1 ? `, medians over ${PAIRS} pairs of processes${TOGETHER ? ' run at once' : ''}` : ''}${OWN_PACE ? `, each process at its own pace${PAUSE_MS ? ` with ${PAUSE_MS} ms idle after each response` : ''}` : ''}${CPU !== undefined ? `, each process limited to ${CPU}% of one CPU` : ''}${Object.keys(bothEnv).length ? `, both functions with ${Object.entries(bothEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}; goal: the layer adds at most ${GOAL_MB} MB at ${N} and grows no more than the direct function after 1,000 (1 MB slack)\n`);
 const head = ['runtime', 'case', 'direct', 'with the layer', `added at ${N}`, ...(PAIRS > 1 ? ['each pair'] : []), 'of it anonymous', `growth 1,000 -> ${N} beyond direct's`, 'goal'];
 console.log(`| ${head.join(' | ')} |\n| ${head.map(() => '---').join(' | ')} |`);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
