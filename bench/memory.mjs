@@ -27,7 +27,8 @@
  * `--own-pace` runs every process at once, each invoked as its own tests would: its next event as soon as it
  * answered the last (the direct function is not held back by the layered one, which it is in turns or with
  * `--together`); `--pause MS` leaves each that long idle after each response, as a suite whose tests do work of
- * their own between requests (V8 11 shrinks an idle process's young generation: read with 100).
+ * their own between requests (read with 100: a direct function idle that long kept a smaller young generation
+ * on V8 11 than the layered one).
  * `--only TEXT` runs only the cases whose "runtime case backend" contains TEXT (`ric4 2 MB bundle`).
  * Goal (issue 9): at most 8 MB added at N, and no growth after warm-up (N vs 1,000).
  */

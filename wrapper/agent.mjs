@@ -120,7 +120,7 @@ export async function beforeLoad() {
     },
     executions: new Map(),
     postResponse: delivery === 'after-response',
-    oldSpace: oldSpaceBound(settings, delivery),
+    oldSpace: oldSpaceBound(settings, delivery, coverage),
     everOpen: false,
     invocations: new Map(), // context -> {key, start, testName} of each invocation collected now
     nextKey: 0,
@@ -453,13 +453,13 @@ async function collectSafely(context, deadline) {
 }
 
 /** The old-space bound where it applies (see lib/agent/old-space.mjs), else null; says which at debug level. */
-function oldSpaceBound(settings, delivery) {
+function oldSpaceBound(settings, delivery, coverage) {
   let leftToV8 = '';
   if (!settings.boundOldSpace) leftToV8 = 'SL_BOUND_OLD_SPACE=false';
   // After the response only: the collection it may run must not delay one.
   else if (delivery !== 'after-response') leftToV8 = 'inline delivery';
   log('debug', leftToV8 ? `old space: left to V8 (${leftToV8})` : `old space: the agent's garbage there is collected after the response (memory-reducing collection, V8 ${V8_MAJOR})`);
-  return leftToV8 ? null : createOldSpaceBound();
+  return leftToV8 ? null : createOldSpaceBound({ collect: coverage.collectGarbage });
 }
 
 /**

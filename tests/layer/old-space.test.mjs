@@ -1,6 +1,7 @@
 /**
  * The agent's old-space bound (wrapper/lib/agent/old-space.mjs): when it collects, with a scripted heap, and
- * that its collection is V8's memory-reducing one on this Node, leaving the process as it was. That it runs
+ * that its collection (the coverage session's collectGarbage) is V8's memory-reducing one on this Node, leaving the
+ * process as it was. That it runs
  * through the runtime client after the response, and what it saves, is checked in tests/e2e/memory.test.mjs and
  * measured by `node bench/memory.mjs`; on every Node the layer runs on, in tests/platforms/old-space.test.mjs.
  */
@@ -9,7 +10,18 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { createOldSpaceBound, GROWTH_BYTES, MAX_LIVE_BYTES, memoryReducingCollection, MIN_TAKES, oldSpaceUsed } from '../../wrapper/lib/agent/old-space.mjs';
+import { startCoverage } from '../../wrapper/lib/agent/coverage-session.mjs';
+import { createOldSpaceBound, GROWTH_BYTES, MAX_LIVE_BYTES, MIN_TAKES, oldSpaceUsed } from '../../wrapper/lib/agent/old-space.mjs';
+
+/** Runs `work` with the agent's coverage session (its `collectGarbage` is the bound's collection), stopped after. */
+async function withSession(work) {
+  const coverage = startCoverage({ exact: false });
+  try {
+    return await work(coverage);
+  } finally {
+    coverage.stop();
+  }
+}
 
 const MB = 1 << 20;
 
@@ -72,12 +84,14 @@ test('without a collection the bound never collects', async () => {
   assert.equal(await bound.collectIfDue(), null);
 });
 
-test('by default the collection is made when the first one is due, and runs V8\'s', async () => {
-  let used = 5 * MB;
-  const bound = createOldSpaceBound({ used: () => used, minTakes: 1, growth: MB });
-  bound.noteTake();
-  used = 6 * MB;
-  assert.deepEqual(await bound.collectIfDue(), { before: 6 * MB, after: 6 * MB, takes: 1 });
+test("with the coverage session's collection, a due one runs V8's and resolves after it", async () => {
+  await withSession(async (coverage) => {
+    let used = 5 * MB;
+    const bound = createOldSpaceBound({ collect: coverage.collectGarbage, used: () => used, minTakes: 1, growth: MB });
+    bound.noteTake();
+    used = 6 * MB;
+    assert.deepEqual(await bound.collectIfDue(), { before: 6 * MB, after: 6 * MB, takes: 1 });
+  });
 });
 
 test('while a collection runs, another is not due', async () => {
@@ -101,8 +115,8 @@ test("a failed collection rejects, and the next one is due again", async () => {
 
 const youngMB = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / MB;
 
-test('the collection frees what is unreachable and shrinks a grown young generation, after the call, before it resolves', async () => {
-  const collect = memoryReducingCollection();
+test('the collection frees what is unreachable and shrinks a grown young generation, after the call, before it resolves', () => withSession(async (coverage) => {
+  const collect = coverage.collectGarbage;
   assert.equal(typeof collect, 'function');
   let target = { payload: new Array(1000).fill(1) };
   const ref = new WeakRef(target);
@@ -123,17 +137,17 @@ test('the collection frees what is unreachable and shrinks a grown young generat
   assert.equal(ref.deref(), undefined);
   assert.deepEqual({ grown: grown > 1, after: youngMB() }, { grown: true, after: 1 });
   assert.ok(oldSpaceUsed() > 0);
-});
+}));
 
 test('the collection needs no flag, no gc function and no code generated from strings', () => {
   const script = `
     const { default: vm } = await import('node:vm');
-    const { memoryReducingCollection } = await import(${JSON.stringify(new URL('../../wrapper/lib/agent/old-space.mjs', import.meta.url).href)});
+    const { startCoverage } = await import(${JSON.stringify(new URL('../../wrapper/lib/agent/coverage-session.mjs', import.meta.url).href)});
     let target = { payload: new Array(1000).fill(1) };
     const ref = new WeakRef(target);
     target = null;
     await new Promise((resolve) => setImmediate(resolve));
-    await memoryReducingCollection()();
+    await startCoverage({ exact: false }).collectGarbage();
     console.log(JSON.stringify({ freed: ref.deref() === undefined, gc: vm.runInNewContext('typeof gc') }));`;
   const child = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
   assert.equal(child.stderr, '');

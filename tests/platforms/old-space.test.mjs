@@ -1,5 +1,5 @@
 // The agent's collection (wrapper/lib/agent/old-space.mjs) on every Node the layer runs on: V8's memory-reducing
-// collection, asked for through an inspector session (HeapProfiler.collectGarbage). On each it frees an
+// collection, asked for on its coverage session (HeapProfiler.collectGarbage, coverage-session.mjs). On each it frees an
 // unreachable weak target, shrinks a young generation that allocations grew back to its smallest (1 MB), and
 // compacts an old space whose pages lost every other object (a plain full collection left 10.5-11 of the 10-11
 // MB freed as room in four of five runs on Node 20). A Node whose inspector stopped answering that command, or
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { REPO, nodeBinary } from './helpers.mjs';
 
-const MODULE = pathToFileURL(path.join(REPO, 'wrapper/lib/agent/old-space.mjs')).href;
+const MODULE = pathToFileURL(path.join(REPO, 'wrapper/lib/agent/coverage-session.mjs')).href;
 const NODES = {
   node18: () => nodeBinary('node18'),
   node20: () => process.execPath,
@@ -24,9 +24,9 @@ const NODES = {
 const SCRIPT = `
   import v8 from 'node:v8';
   import vm from 'node:vm';
-  const { memoryReducingCollection } = await import(${JSON.stringify(MODULE)});
+  const { startCoverage } = await import(${JSON.stringify(MODULE)});
   const youngMB = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576;
-  const collect = memoryReducingCollection();
+  const collect = startCoverage({ exact: false }).collectGarbage;
   let target = { payload: new Array(1000).fill(1) };
   const ref = new WeakRef(target);
   target = null;

@@ -10,13 +10,13 @@
  * holds more than `maxLive` bytes is left to V8 (a collection costs more there, and the garbage is mostly the
  * function's). Measured with `node bench/memory.mjs`; docs/layer.md, "What it costs".
  *
- * The collection is V8's memory-reducing one, the same on Node 18 to 24 (`memoryReducingCollection`), which
- * compacts the old space and also gives back a young generation V8 left grown. Where a function's tests leave it
- * idle between invocations (100 ms apart) or it runs on a small share of a CPU (7%, a 128 MB Lambda's), V8 11
- * kept the function's young generation small without the layer but not with it, whose agent allocates more per
- * invocation (each take's coverage alone about 225 KB of objects on Node 20): through aws-lambda-ric 3.3.0, the
- * seed's example over HTTPS, 3,000 invocations, three pairs, what the layer adds went 7.6-9.1 -> 7.2-7.7 MB
- * (100 ms apart) and 7.5-9.5 -> 7.3-8.0 MB (7%) from V8's plain full collection, compacting, to this one.
+ * The collection is V8's memory-reducing one, the same on Node 18 to 24, asked for on the agent's coverage
+ * session (`collectGarbage` in coverage-session.mjs); it compacts the old space and also gives back a young
+ * generation V8 left grown. Where a function's tests leave it idle between invocations (100 ms apart) or it runs
+ * on a small share of a CPU (7%, a 128 MB Lambda's), V8 11 kept the direct function's young generation smaller
+ * than the layered one's: through aws-lambda-ric 3.3.0, the seed's example over HTTPS, 3,000 invocations, three
+ * pairs, what the layer adds went 7.6-9.1 -> 7.2-7.7 MB (100 ms apart) and 7.5-9.5 -> 7.3-8.0 MB (7%) from V8's
+ * plain full collection, compacting, to this one.
  */
 import { createRequire } from 'node:module';
 
@@ -28,27 +28,6 @@ export const MIN_TAKES = 200;
 export const GROWTH_BYTES = 1 << 20;
 export const MAX_LIVE_BYTES = 16 << 20;
 
-/**
- * A function that runs V8's memory-reducing collection and resolves once it ran: asked for through an
- * inspector session of its own with the protocol's `HeapProfiler.collectGarbage` (DevTools' "Collect
- * garbage"), which V8 answers with its low-memory collection: it frees, compacts the old space and shrinks
- * the young generation to its smallest (tests/platforms/old-space.test.mjs checks each on Node 18 to 24; the
- * function's next allocations grow it again as they need). V8 runs it as a task of the event loop, not within the call. No flag,
- * no `gc` function and no code generated from strings: the function's process is left as it was.
- */
-export function memoryReducingCollection() {
-  /** @type {typeof import('node:inspector')} */
-  const inspector = require('node:inspector');
-  const session = new inspector.Session();
-  session.connect();
-  return () =>
-    /** @type {Promise<void>} */ (
-      new Promise((resolve, reject) => {
-        session.post('HeapProfiler.collectGarbage', (error) => (error ? reject(error) : resolve()));
-      })
-    );
-}
-
 /** Bytes of live and not yet collected objects in V8's old space. */
 export function oldSpaceUsed() {
   const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space');
@@ -58,17 +37,16 @@ export function oldSpaceUsed() {
 /**
  * The bound, from now: `noteTake()` after each take, `collectIfDue()` once the agent's work of an invocation
  * is over (it resolves with `{before, after, takes}` in bytes when it collected, else null; while a collection
- * runs, another is not due). The collection's session is made when the first one is due (`collect`: given, or
- * null for none), not at cold start.
- * @param {{collect?: (() => Promise<void>) | null, used?: () => number, minTakes?: number, growth?: number, maxLive?: number}} [options]
+ * runs, another is not due). `collect` runs one collection and resolves once it ran (null: none, never due).
+ * @param {{collect: (() => Promise<void>) | null, used?: () => number, minTakes?: number, growth?: number, maxLive?: number}} options
  */
 export function createOldSpaceBound({
-  collect = undefined,
+  collect,
   used = oldSpaceUsed,
   minTakes = MIN_TAKES,
   growth = GROWTH_BYTES,
   maxLive = MAX_LIVE_BYTES,
-} = {}) {
+}) {
   let live = used();
   let takes = 0;
   let collecting = false;
@@ -80,7 +58,6 @@ export function createOldSpaceBound({
       if (collecting || takes < minTakes || live > maxLive) return null;
       const before = used();
       if (before < live + growth) return null;
-      if (collect === undefined) collect = memoryReducingCollection();
       if (!collect) return null;
       collecting = true;
       try {
